@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import azureFunctions, { type HttpResponseInit } from "@azure/functions";
+import type { RegisteredRoute } from "../shared/http/routes.js";
+import { problem } from "../shared/http/problem.js";
+
+// The package is CommonJS; these two classes are only reachable through its default export under ESM.
+const { HttpRequest, InvocationContext } = azureFunctions;
+
+const MAX_BODY_BYTES = 100 * 1024 * 1024; // what the Azure Functions front end accepts
+
+interface Match {
+  route: RegisteredRoute;
+  params: Record<string, string>;
+}
+
+/** Matches `/api/...` against Azure route templates; literal segments win over `{params}`. */
+export function matchRoute(routes: RegisteredRoute[], method: string, pathname: string): Match | "method" | undefined {
+  const segments = pathname.replace(/^\/api\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  let best: { match: Match; literals: number } | undefined;
+  let pathKnown = false;
+  for (const route of routes) {
+    const template = route.spec.path.split("/");
+    if (template.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    let literals = 0;
+    const fits = template.every((part, i) => {
+      const param = /^\{(\w+)\}$/.exec(part);
+      if (param) return (params[param[1]!] = segments[i]!), true;
+      literals++;
+      return part === segments[i];
+    });
+    if (!fits) continue;
+    pathKnown = true;
+    if (route.spec.method !== method) continue;
+    if (!best || literals > best.literals) best = { match: { route, params }, literals };
+  }
+  return best?.match ?? (pathKnown ? "method" : undefined);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | "too large"> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return "too large";
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, init: HttpResponseInit): void {
+  res.statusCode = init.status ?? 200;
+  for (const [name, value] of Object.entries((init.headers ?? {}) as Record<string, string>)) res.setHeader(name, value);
+  res.end(typeof init.body === "string" ? init.body : undefined);
+}
+
+/**
+ * The local stand-in for the Functions host: serves the registered HTTP functions under
+ * /api, handing each handler real `HttpRequest` and `InvocationContext` objects.
+ */
+export function createLocalHost(routes: RegisteredRoute[], log: (line: string) => void = () => {}): Server {
+  return createServer(async (req, res) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+    const method = req.method ?? "GET";
+    const found = url.pathname.startsWith("/api/") ? matchRoute(routes, method, url.pathname) : undefined;
+    if (!found) return send(res, problem(404, "Not Found", `no route ${method} ${url.pathname}; see /api/openapi.json`));
+    if (found === "method") return send(res, problem(405, "Method Not Allowed", `${method} is not supported on ${url.pathname}`));
+
+    const body = await readBody(req);
+    if (body === "too large") return send(res, problem(413, "Content Too Large", "the request body is too large"));
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    }
+    // Like Azure's front end: append the caller's address as the last X-Forwarded-For hop.
+    const peer = req.socket.remoteAddress ?? "";
+    headers["x-forwarded-for"] = headers["x-forwarded-for"] ? `${headers["x-forwarded-for"]}, ${peer}` : peer;
+
+    const { route, params } = found;
+    const request = new HttpRequest({ method, url: url.toString(), headers, params, body: { bytes: body } });
+    const context = new InvocationContext({
+      functionName: route.spec.name,
+      invocationId: randomUUID(),
+      logHandler: (level, ...args) => log(`[${level}] ${route.spec.name}: ${args.map(String).join(" ")}`),
+    });
+    const response = await route.handler(request, context);
+    send(res, response);
+    log(`${method} ${url.pathname} ${response.status ?? 200} ${Date.now() - started}ms`);
+  });
+}

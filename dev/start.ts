@@ -1,0 +1,73 @@
+// `npm start`: the emulators, the database and containers, and the local Functions host, on loopback.
+import type { AddressInfo } from "node:net";
+import { startEmulators, PortInUseError, type Emulators } from "./emulators.js";
+
+const port = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${name} must be a port number, not '${process.env[name]}'`);
+    process.exit(2);
+  }
+  return value;
+};
+
+const args = new Set(process.argv.slice(2));
+if (args.has("--help")) {
+  console.log("npm start [-- --demo]   API_PORT (7071), COSMOS_PORT (8081), AZURITE_PORT (10000) choose the ports");
+  process.exit(0);
+}
+const apiPort = port("API_PORT", 7071);
+let emulators: Emulators | undefined;
+
+async function main() {
+  emulators = await startEmulators({ cosmosPort: port("COSMOS_PORT", 8081), blobPort: port("AZURITE_PORT", 10000) });
+  Object.assign(process.env, emulators.env, { AUTH_LOCAL_ISSUER: process.env.AUTH_LOCAL_ISSUER ?? "true" });
+
+  // Imported only now: configuration is read from the environment on first use.
+  const { registeredRoutes } = await import("../shared/http/routes.js");
+  await import("../functions/index.js");
+  const { provisionDatabase } = await import("../shared/data/cosmos.js");
+  const { provisionStorage } = await import("../shared/storage/blob.js");
+  const { config } = await import("../shared/config/index.js");
+  const { createLocalHost } = await import("./host.js");
+  config(); // fail now, with the list of what is wrong, rather than on the first request
+  await provisionDatabase();
+  await provisionStorage();
+
+  let demoSubs: string[] = [];
+  if (args.has("--demo")) demoSubs = await (await import("./demo.js")).seedDemo();
+
+  const verbose = args.has("--verbose");
+  const host = createLocalHost(registeredRoutes, verbose ? console.log : () => {});
+  await new Promise<void>((resolve, reject) => {
+    host.once("error", (err: NodeJS.ErrnoException) =>
+      reject(err.code === "EADDRINUSE" ? new PortInUseError("The API", apiPort, "API_PORT") : err),
+    );
+    host.listen(apiPort, "127.0.0.1", resolve);
+  });
+  const api = `http://localhost:${(host.address() as AddressInfo).port}/api`;
+  console.log(`
+HalloWerk API is running (${registeredRoutes.length} HTTP functions)
+  API          ${api}   (OpenAPI: ${api}/openapi.json)
+  Cosmos DB    ${emulators.env.COSMOS_ENDPOINT}   (emulator, in memory)
+  Blob storage ${emulators.env.STORAGE_CONNECTION_STRING!.match(/BlobEndpoint=([^;]+)/)![1]}   (Azurite, in memory)
+
+Get a token:  npm run --silent token -- --role coach --municipality utrecht
+Try:          curl -H "Authorization: Bearer $(npm run --silent token -- --role coach --municipality utrecht)" ${api}/candidates
+${demoSubs.length ? `Demo candidates (signed in): ${demoSubs.map((s) => `--role candidate --sub ${s}`).join("  |  ")}\n` : "Add --demo (npm start -- --demo) for a few example candidates.\n"}Stop:         Ctrl-C
+`);
+  const stop = async () => {
+    host.closeAllConnections();
+    host.close();
+    await emulators?.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch(async (err) => {
+  await emulators?.stop().catch(() => {});
+  console.error(err instanceof PortInUseError || err?.name === "ConfigError" ? err.message : err);
+  process.exit(1);
+});

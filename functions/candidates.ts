@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { AdminPatchBody, CandidateListQuery, CandidateView, CreateCandidateBody } from "../shared/domain/candidate.js";
+import { PageQuery } from "../shared/http/request.js";
+import { route } from "../shared/http/routes.js";
+import { IdParams, pageOf } from "../shared/http/schemas.js";
+import { httpEtag } from "../shared/services/concurrency.js";
+import { createCandidate, getCandidate, listCandidates, updateCandidateAdmin } from "../shared/services/candidates.js";
+
+const ListItem = z.object({
+  id: z.string(),
+  status: z.string(),
+  admin: z.object({ clientNumber: z.string(), firstName: z.string(), lastName: z.string() }),
+  sharing: z.object({ withEmployers: z.boolean() }),
+  updatedAt: z.string(),
+});
+
+route({
+  name: "candidates-create",
+  method: "POST",
+  path: "candidates",
+  action: "candidates.create",
+  summary: "Invite a candidate",
+  body: CreateCandidateBody,
+  writes: "admin",
+  responses: {
+    201: {
+      description: "the candidate, with the one-time invitation code to hand over",
+      schema: CandidateView.extend({ invitationCode: z.string(), invitationExpiresAt: z.string() }),
+    },
+    409: { description: "the client number is already in use in the municipality" },
+  },
+  handler: async ({ principal, body }) => {
+    const created = await createCandidate(principal, body.admin);
+    return {
+      status: 201,
+      etag: httpEtag(created.etag),
+      headers: { Location: `/api/candidates/${created.view.id}` },
+      body: { ...created.view, invitationCode: created.invitationCode, invitationExpiresAt: created.invitationExpiresAt },
+    };
+  },
+});
+
+route({
+  name: "candidates-list",
+  method: "GET",
+  path: "candidates",
+  action: "candidates.list",
+  summary: "List the candidates of your municipality",
+  query: CandidateListQuery.extend(PageQuery).strict(),
+  responses: { 200: { description: "a page of candidates, by last name", schema: pageOf(ListItem) } },
+  handler: async ({ principal, query }) => ({ body: await listCandidates(principal, query) }),
+});
+
+route({
+  name: "candidates-get",
+  method: "GET",
+  path: "candidates/{id}",
+  action: "candidates.read",
+  summary: "Read a candidate",
+  params: IdParams,
+  responses: { 200: { description: "the candidate", schema: CandidateView } },
+  handler: async ({ principal, params }) => {
+    const { view, etag } = await getCandidate(principal, params.id);
+    return { body: view, etag: httpEtag(etag) };
+  },
+});
+
+route({
+  name: "candidates-update",
+  method: "PATCH",
+  path: "candidates/{id}",
+  action: "candidates.updateAdmin",
+  summary: "Change a candidate's administrative data",
+  params: IdParams,
+  body: AdminPatchBody,
+  writes: "admin",
+  responses: {
+    200: { description: "the changed candidate", schema: CandidateView },
+    409: { description: "the new client number is already in use" },
+  },
+  handler: async ({ principal, params, body, ifMatch }) => {
+    const { view, etag } = await updateCandidateAdmin(principal, params.id, body.admin, ifMatch);
+    return { body: view, etag: httpEtag(etag) };
+  },
+});

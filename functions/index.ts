@@ -1,0 +1,5 @@
+// The app's entry point (package.json "main"): importing a module registers its functions.
+import "./public.js";
+import "./candidates.js";
+import "./invitations.js";
+import "./me.js";

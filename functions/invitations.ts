@@ -1,0 +1,23 @@
+import { CandidateView, RedeemBody } from "../shared/domain/candidate.js";
+import { route } from "../shared/http/routes.js";
+import { httpEtag } from "../shared/services/concurrency.js";
+import { redeemInvitation } from "../shared/services/invitations.js";
+
+route({
+  name: "invitations-redeem",
+  method: "POST",
+  path: "invitations/redeem",
+  action: "invitations.redeem",
+  summary: "Redeem an invitation code",
+  body: RedeemBody,
+  responses: {
+    200: { description: "your account is linked; your record", schema: CandidateView },
+    404: { description: "the code is not known" },
+    409: { description: "the code was used already, or this account is linked already" },
+    410: { description: "the code has expired" },
+  },
+  handler: async ({ principal, body }) => {
+    const { view, etag } = await redeemInvitation(principal, body.code);
+    return { body: view, etag: httpEtag(etag) };
+  },
+});

@@ -1,0 +1,54 @@
+import { AcceptTermsBody, CandidateView, ProfilePatchBody } from "../shared/domain/candidate.js";
+import { route, type Reply } from "../shared/http/routes.js";
+import { httpEtag } from "../shared/services/concurrency.js";
+import type { Versioned } from "../shared/services/candidates.js";
+import { acceptTerms, eraseMyProfile, getMyProfile, updateMyProfile } from "../shared/services/me.js";
+
+const record = ({ view, etag }: Versioned): Reply => ({ body: view, etag: httpEtag(etag) });
+const RECORD = { description: "your record, including the target groups staff recorded", schema: CandidateView };
+
+route({
+  name: "me-profile-get",
+  method: "GET",
+  path: "me/profile",
+  action: "me.profile.read",
+  summary: "Read your own record",
+  responses: { 200: RECORD, 404: { description: "no record is linked to this account yet" } },
+  handler: async ({ principal }) => record(await getMyProfile(principal)),
+});
+
+route({
+  name: "me-profile-update",
+  method: "PATCH",
+  path: "me/profile",
+  action: "me.profile.update",
+  summary: "Change your own profile",
+  body: ProfilePatchBody,
+  writes: "profile",
+  responses: { 200: RECORD },
+  handler: async ({ principal, body, ifMatch }) => record(await updateMyProfile(principal, body.profile, ifMatch)),
+});
+
+route({
+  name: "me-profile-erase",
+  method: "DELETE",
+  path: "me/profile",
+  action: "me.profile.erase",
+  summary: "Erase everything you entered",
+  responses: { 204: { description: "your profile fields and files are erased" } },
+  handler: async ({ principal }) => {
+    await eraseMyProfile(principal);
+    return { status: 204 };
+  },
+});
+
+route({
+  name: "me-terms-accept",
+  method: "POST",
+  path: "me/terms",
+  action: "me.terms.accept",
+  summary: "Accept the terms of use",
+  body: AcceptTermsBody,
+  responses: { 200: RECORD, 409: { description: "that is not the current version of the terms" } },
+  handler: async ({ principal, body }) => record(await acceptTerms(principal, body.version)),
+});

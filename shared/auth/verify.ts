@@ -1,0 +1,115 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from "jose";
+import { config, LOCAL_AUDIENCE, LOCAL_ISSUER, type Config } from "../config/index.js";
+import { AppError, unauthorized } from "../domain/errors.js";
+import { isStaff, ROLES, type Principal, type Role } from "../domain/roles.js";
+import { localPublicJwk } from "./local-issuer.js";
+
+const ALGORITHMS = ["RS256", "ES256"];
+
+interface Verifier {
+  keys: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+}
+
+// One key set per process; jose's remote set caches keys and refetches on an unknown kid.
+let verifier: Promise<Verifier> | undefined;
+
+function getVerifier(c: Config): Promise<Verifier> {
+  verifier ??= buildVerifier(c).catch((err) => {
+    verifier = undefined; // a failed discovery must not stick
+    throw err;
+  });
+  return verifier;
+}
+
+async function buildVerifier(c: Config): Promise<Verifier> {
+  if (c.AUTH_LOCAL_ISSUER) {
+    const jwk = await localPublicJwk(c.LOCAL_ISSUER_KEY_FILE);
+    return { keys: createLocalJWKSet({ keys: [jwk] }), issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE };
+  }
+  let jwksUrl = c.AUTH_JWKS_URL;
+  if (!jwksUrl && c.AUTH_OIDC_DISCOVERY_URL) {
+    const res = await fetch(c.AUTH_OIDC_DISCOVERY_URL, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new AppError(503, "Service Unavailable", "the identity provider could not be reached");
+    jwksUrl = ((await res.json()) as { jwks_uri: string }).jwks_uri;
+  }
+  return {
+    keys: createRemoteJWKSet(new URL(jwksUrl!), { timeoutDuration: 5000, cooldownDuration: 30_000 }),
+    issuer: c.AUTH_ISSUER!,
+    audience: c.AUTH_AUDIENCE!,
+  };
+}
+
+/** Forget the cached key set (tests switch issuers). */
+export function resetVerifier(): void {
+  verifier = undefined;
+}
+
+function explain(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof joseErrors.JWTExpired) return unauthorized("the token has expired; sign in again");
+  if (err instanceof joseErrors.JWTClaimValidationFailed) return unauthorized(`the token's ${err.claim} claim is not accepted`);
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return unauthorized("the token's signing algorithm is not accepted (RS256 or ES256)");
+  if (err instanceof joseErrors.JWKSTimeout) return new AppError(503, "Service Unavailable", "the identity provider's keys could not be fetched");
+  return unauthorized("the token could not be verified");
+}
+
+function claimRoles(payload: JWTPayload, claim: string): Role[] {
+  const raw = payload[claim];
+  const values = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
+  return values.filter((v): v is Role => ROLES.includes(v as Role));
+}
+
+function hasMfa(payload: JWTPayload, c: Config): boolean {
+  const amr = payload[c.AUTH_AMR_CLAIM];
+  if (Array.isArray(amr) && amr.includes("mfa")) return true;
+  const acrs = payload.acrs;
+  return Array.isArray(acrs) && acrs.some((v) => c.AUTH_MFA_ACRS.includes(String(v)));
+}
+
+const MUNICIPALITY_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
+
+/** Verifies `Authorization: Bearer …` strictly and reduces it to a Principal, or throws 401. */
+export async function authenticate(authorization: string | null, ip?: string): Promise<Principal> {
+  const c = config();
+  const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization ?? "");
+  if (!match) throw unauthorized("send an access token as 'Authorization: Bearer <token>'", "invalid_request");
+
+  let payload: JWTPayload;
+  try {
+    const v = await getVerifier(c);
+    ({ payload } = await jwtVerify(match[1]!, v.keys, {
+      algorithms: ALGORITHMS,
+      issuer: v.issuer,
+      audience: v.audience,
+      clockTolerance: c.AUTH_CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ["exp", "sub"],
+    }));
+  } catch (err) {
+    throw explain(err);
+  }
+
+  const sub = payload.sub!;
+  if (sub.length > 256) throw unauthorized("the token's sub claim is not accepted");
+  const roles = claimRoles(payload, c.AUTH_ROLES_CLAIM);
+  if (roles.length !== 1) throw new AppError(403, "Forbidden", "the token must carry exactly one platform role");
+  const role = roles[0]!;
+  if (!isStaff(role)) return { sub, role };
+
+  const municipality = payload[c.AUTH_MUNICIPALITY_CLAIM];
+  if (typeof municipality !== "string" || !MUNICIPALITY_ID.test(municipality)) {
+    throw new AppError(403, "Forbidden", "staff tokens must name the user's municipality");
+  }
+  if (!hasMfa(payload, c)) {
+    throw unauthorized("staff must sign in with two-factor authentication", "insufficient_user_authentication");
+  }
+  return { sub, role, municipalityId: municipality, ip };
+}

@@ -1,0 +1,103 @@
+import { z } from "zod";
+
+/** Issuer and audience of the local development issuer; production config may never name them. */
+export const LOCAL_ISSUER = "urn:hallowerk:local-issuer";
+export const LOCAL_AUDIENCE = "api://hallowerk-local";
+
+const csv = z
+  .string()
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .transform((v) => v === "true" || v === "1");
+
+const schema = z
+  .object({
+    COSMOS_ENDPOINT: z.url(),
+    /** Account key, for the local emulator only; in Azure the managed identity is used. */
+    COSMOS_KEY: z.string().min(1).optional(),
+    COSMOS_DATABASE: z.string().min(1).default("hallowerk"),
+    /** Connection string, for Azurite only; in Azure STORAGE_ACCOUNT_URL and the managed identity. */
+    STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+    STORAGE_ACCOUNT_URL: z.url().optional(),
+
+    AUTH_LOCAL_ISSUER: flag.default(false),
+    LOCAL_ISSUER_KEY_FILE: z.string().min(1).default(".local/issuer-key.json"),
+    AUTH_ISSUER: z.string().min(1).optional(),
+    AUTH_AUDIENCE: z.string().min(1).optional(),
+    AUTH_JWKS_URL: z.url().optional(),
+    AUTH_OIDC_DISCOVERY_URL: z.url().optional(),
+    AUTH_ROLES_CLAIM: z.string().min(1).default("roles"),
+    AUTH_MUNICIPALITY_CLAIM: z.string().min(1).default("municipality"),
+    AUTH_AMR_CLAIM: z.string().min(1).default("amr"),
+    /** Values of the `acrs` claim that count as MFA evidence (Entra conditional access auth contexts). */
+    AUTH_MFA_ACRS: csv.default([]),
+    AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+
+    TERMS_VERSION: z.string().min(1).default("2026-11"),
+    TERMS_URL: z.url().default("https://hallowerk.example/voorwaarden/2026-11"),
+    INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  })
+  .superRefine((c, ctx) => {
+    if (c.AUTH_LOCAL_ISSUER && runningInAzure()) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_LOCAL_ISSUER"],
+        message: "the local issuer is for local development only and refuses to run in Azure",
+      });
+    }
+    if (!c.AUTH_LOCAL_ISSUER) {
+      if (!c.AUTH_ISSUER) ctx.addIssue({ code: "custom", path: ["AUTH_ISSUER"], message: "required" });
+      if (!c.AUTH_AUDIENCE) ctx.addIssue({ code: "custom", path: ["AUTH_AUDIENCE"], message: "required" });
+      if (!c.AUTH_JWKS_URL && !c.AUTH_OIDC_DISCOVERY_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["AUTH_JWKS_URL"],
+          message: "set AUTH_JWKS_URL or AUTH_OIDC_DISCOVERY_URL",
+        });
+      }
+      if (c.AUTH_ISSUER === LOCAL_ISSUER || c.AUTH_AUDIENCE === LOCAL_AUDIENCE) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["AUTH_ISSUER"],
+          message: "production configuration may not trust the local issuer",
+        });
+      }
+    }
+    if (!c.STORAGE_CONNECTION_STRING && !c.STORAGE_ACCOUNT_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STORAGE_ACCOUNT_URL"],
+        message: "set STORAGE_ACCOUNT_URL (Azure) or STORAGE_CONNECTION_STRING (Azurite)",
+      });
+    }
+  });
+
+export type Config = z.infer<typeof schema>;
+
+/** Azure Functions / App Service (WEBSITE_*) and Container Apps set these; the local host and the tests never do. */
+export function runningInAzure(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.WEBSITE_INSTANCE_ID || env.WEBSITE_SITE_NAME || env.CONTAINER_APP_NAME);
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+let cached: Config | undefined;
+
+/** Reads and validates the environment once per process. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

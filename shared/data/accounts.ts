@@ -1,0 +1,49 @@
+import { conflict } from "../domain/errors.js";
+import { container, isStatus, withoutSystemFields } from "./cosmos.js";
+
+/** The link from a signed-in user (`sub`) to the record they redeemed an invitation for. */
+export interface AccountDoc {
+  id: string;
+  kind: "candidate";
+  municipalityId: string;
+  recordId: string;
+  linkedAt: string;
+}
+
+const accounts = () => container("accounts");
+
+// Links never change once made, so a small per-process cache saves a round trip on every /me call.
+const cache = new Map<string, AccountDoc>();
+const CACHE_LIMIT = 10_000;
+
+export async function insertAccount(doc: AccountDoc): Promise<void> {
+  try {
+    await accounts().items.create(doc);
+  } catch (err) {
+    if (isStatus(err, 409)) throw conflict("this account is already linked to a profile");
+    throw err;
+  }
+}
+
+export async function deleteAccount(sub: string): Promise<void> {
+  cache.delete(sub);
+  await accounts().item(sub, sub).delete().catch((err) => {
+    if (!isStatus(err, 404)) throw err;
+  });
+}
+
+export async function findAccount(sub: string): Promise<AccountDoc | undefined> {
+  const hit = cache.get(sub);
+  if (hit) return hit;
+  const { resource } = await accounts().item(sub, sub).read<AccountDoc>();
+  if (!resource) return undefined;
+  const doc = withoutSystemFields(resource);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(sub, doc);
+  return doc;
+}
+
+/** Forget a link that turned out stale (its record is gone). */
+export function forgetAccount(sub: string): void {
+  cache.delete(sub);
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from "node:crypto";
+import type { Principal } from "../domain/roles.js";
+import { container } from "./cosmos.js";
+
+export type AuditAction = "create" | "read" | "update" | "erase" | "redeem" | "acceptTerms";
+
+/** One usage-log line (DPIA §2): who, what, when; the IP address for staff only. No field values. */
+export interface AuditEvent {
+  id: string;
+  subjectId: string;
+  subjectType: "candidate";
+  municipalityId: string;
+  action: AuditAction;
+  /** Which fields changed, by name only. */
+  fields?: string[];
+  actor: { sub: string; role: Principal["role"]; municipalityId?: string; ip?: string };
+  at: string;
+}
+
+export type AuditInput = Omit<AuditEvent, "id" | "actor" | "at" | "subjectType">;
+
+export async function appendAudit(principal: Principal, at: string, input: AuditInput): Promise<void> {
+  const actor: AuditEvent["actor"] = { sub: principal.sub, role: principal.role };
+  if (principal.municipalityId) actor.municipalityId = principal.municipalityId;
+  if (principal.ip) actor.ip = principal.ip;
+  const event: AuditEvent = { id: randomUUID(), subjectType: "candidate", ...input, actor, at };
+  await container("audit").items.create(event);
+}
+
+/** A subject's trail, newest first (one partition). */
+export async function auditTrail(subjectId: string): Promise<AuditEvent[]> {
+  const { resources } = await container("audit")
+    .items.query<AuditEvent>(
+      {
+        query: "SELECT c.id, c.subjectId, c.subjectType, c.municipalityId, c.action, c.fields, c.actor, c.at FROM c WHERE c.subjectId = @s ORDER BY c.at DESC",
+        parameters: [{ name: "@s", value: subjectId }],
+      },
+      { partitionKey: subjectId },
+    )
+    .fetchAll();
+  return resources;
+}

@@ -1,0 +1,56 @@
+import type { ContainerDefinition, Database } from "@azure/cosmos";
+
+/**
+ * Every container, its partition key and its indexing policy, declared once.
+ * `ensureContainers` (local emulator, tests) and infra/ (Azure) create them from this.
+ */
+export const CONTAINERS = {
+  /** Candidates live in their municipality's partition: staff queries never cross it. */
+  candidates: {
+    id: "candidates",
+    partitionKey: { paths: ["/municipalityId"] },
+    indexingPolicy: {
+      indexingMode: "consistent",
+      automatic: true,
+      // Index only what queries filter or sort on; free text is never scanned.
+      includedPaths: [
+        { path: "/type/?" },
+        { path: "/status/?" },
+        { path: "/lookup/[]/?" },
+        { path: "/sortKey/?" },
+        { path: "/admin/clientNumber/?" },
+        { path: "/createdAt/?" },
+      ],
+      excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
+      compositeIndexes: [
+        [
+          { path: "/sortKey", order: "ascending" },
+          { path: "/id", order: "ascending" },
+        ],
+      ],
+    },
+  },
+  /** One-time invitation codes, by the hash of the code: redeeming is a point read. */
+  invitations: { id: "invitations", partitionKey: { paths: ["/id"] } },
+  /** Links a signed-in user's `sub` to the record they redeemed. */
+  accounts: { id: "accounts", partitionKey: { paths: ["/id"] } },
+  /** Usage log: who read or changed what, by subject (candidate), so a subject's trail is one partition. */
+  audit: {
+    id: "audit",
+    partitionKey: { paths: ["/subjectId"] },
+    indexingPolicy: {
+      indexingMode: "consistent",
+      automatic: true,
+      includedPaths: [{ path: "/subjectId/?" }, { path: "/at/?" }],
+      excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
+    },
+  },
+} as const satisfies Record<string, ContainerDefinition>;
+
+export type ContainerName = keyof typeof CONTAINERS;
+
+export async function ensureContainers(database: Database): Promise<void> {
+  for (const definition of Object.values(CONTAINERS)) {
+    await database.containers.createIfNotExists(structuredClone(definition) as ContainerDefinition);
+  }
+}

@@ -1,0 +1,49 @@
+import { CosmosClient, type Container, type Database } from "@azure/cosmos";
+import { DefaultAzureCredential } from "@azure/identity";
+import { config } from "../config/index.js";
+import { CONTAINERS, ensureContainers, type ContainerName } from "./containers.js";
+
+let client: CosmosClient | undefined;
+
+/** The one CosmosClient of the process, made on first use. */
+export function cosmos(): CosmosClient {
+  if (!client) {
+    const c = config();
+    client = new CosmosClient({
+      endpoint: c.COSMOS_ENDPOINT,
+      ...(c.COSMOS_KEY ? { key: c.COSMOS_KEY } : { aadCredentials: new DefaultAzureCredential() }),
+      // The plain-HTTP emulator has no regional endpoints to discover; Azure does not need it either for one region.
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+  }
+  return client;
+}
+
+export function database(): Database {
+  return cosmos().database(config().COSMOS_DATABASE);
+}
+
+export function container(name: ContainerName): Container {
+  return database().container(CONTAINERS[name].id);
+}
+
+/** Creates the database and containers (local emulator and tests; Azure gets them from infra/). */
+export async function provisionDatabase(): Promise<void> {
+  const { database: db } = await cosmos().databases.createIfNotExists({ id: config().COSMOS_DATABASE });
+  await ensureContainers(db);
+}
+
+/** Drop the cached client (tests that change the endpoint). */
+export function resetCosmos(): void {
+  client?.dispose();
+  client = undefined;
+}
+
+/** Strips Cosmos system properties so they never reach a client. */
+export function withoutSystemFields<T extends object>(doc: T): T {
+  const { _rid, _self, _etag, _attachments, _ts, ...rest } = doc as Record<string, unknown>;
+  return rest as T;
+}
+
+export const isStatus = (err: unknown, code: number): boolean =>
+  typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;

@@ -1,0 +1,52 @@
+import type { z } from "zod";
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** The one error type services throw; the HTTP layer turns it into problem+json. */
+export class AppError extends Error {
+  override name = "AppError";
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail);
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new AppError(400, "Bad Request", detail, errors);
+export const unauthorized = (detail: string, error = "invalid_token") =>
+  new AppError(401, "Unauthorized", detail, undefined, {
+    "WWW-Authenticate": `Bearer error="${error}", error_description="${detail.replace(/"/g, "'")}"`,
+  });
+export const forbidden = (detail: string, errors?: FieldError[]) =>
+  new AppError(403, "Forbidden", detail, errors);
+export const notFound = (detail: string) => new AppError(404, "Not Found", detail);
+export const conflict = (detail: string) => new AppError(409, "Conflict", detail);
+export const preconditionFailed = (detail: string) => new AppError(412, "Precondition Failed", detail);
+
+/** Turns zod issues into `{ path, message }` entries, paths as clients write them ("admin.postcode"). */
+export function fieldErrors(error: z.ZodError, prefix: string[] = []): FieldError[] {
+  return error.issues.map((issue) => {
+    const path = [...prefix, ...issue.path.map(String)];
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        path: [...path, key].join("."),
+        message: "unknown field; remove it",
+      }));
+    }
+    return [{ path: path.join(".") || "(body)", message: issue.message }];
+  }).flat();
+}
+
+export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, what: string, prefix: string[] = []): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(`${what} is not valid; see errors`, fieldErrors(result.error, prefix));
+  return result.data;
+}

@@ -1,0 +1,15 @@
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** RFC 7396 JSON merge patch: objects merge, `null` removes, anything else replaces. */
+export function mergePatch<T>(target: T, patch: unknown): T {
+  if (!isObject(patch)) return patch as T;
+  const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key] as Json, value);
+  }
+  return result as T;
+}

@@ -1,0 +1,40 @@
+import type { Role } from "./roles.js";
+
+/**
+ * The one table of who may do what. A route names its action; an action missing here,
+ * or a role missing from its row, is denied. Municipality scope is not a row here: every
+ * staff action runs inside the caller's own municipality partition, so another
+ * municipality's records are simply not found (404).
+ */
+export const POLICY = {
+  "health.read": "public",
+  "openapi.read": "public",
+  "terms.read": "public",
+  "candidates.create": ["coach"],
+  "candidates.list": ["coach"],
+  "candidates.read": ["coach"],
+  "candidates.updateAdmin": ["coach"],
+  "invitations.redeem": ["candidate"],
+  "me.profile.read": ["candidate"],
+  "me.profile.update": ["candidate"],
+  "me.profile.erase": ["candidate"],
+  "me.terms.accept": ["candidate"],
+} as const satisfies Record<string, "public" | readonly Role[]>;
+
+export type Action = keyof typeof POLICY;
+
+export function isPublic(action: Action): boolean {
+  return POLICY[action] === "public";
+}
+
+export function allows(action: Action, role: Role): boolean {
+  const rule = POLICY[action] as "public" | readonly Role[];
+  return rule === "public" || rule.includes(role);
+}
+
+/**
+ * Field ownership (DPIA §13): staff write `admin`, the candidate writes `profile`,
+ * and neither may touch the other's side.
+ */
+export const FIELD_OWNER = { admin: "staff", profile: "candidate" } as const;
+export type FieldSide = keyof typeof FIELD_OWNER;

@@ -1,0 +1,56 @@
+import type { HttpRequest } from "@azure/functions";
+import { z } from "zod";
+import { AppError, badRequest, parseOr400 } from "../domain/errors.js";
+
+const MAX_JSON_BYTES = 256 * 1024;
+
+/** Reads and parses a JSON body, with clear 4xx errors for anything but a small JSON document. */
+export async function readJson(request: HttpRequest): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new AppError(415, "Unsupported Media Type", "send the body as JSON with 'Content-Type: application/json'");
+  }
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_JSON_BYTES) throw tooLarge();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw tooLarge();
+  if (!text.trim()) throw badRequest("the request needs a JSON body");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest("the body is not valid JSON");
+  }
+}
+
+const tooLarge = () => new AppError(413, "Content Too Large", `JSON bodies are limited to ${MAX_JSON_BYTES / 1024} KB`);
+
+/** Query parameters as an object; a repeated key becomes an array. */
+export function queryObject(request: HttpRequest): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(request.query.keys())) {
+    const all = request.query.getAll(key);
+    out[key] = all.length > 1 ? all : all[0]!;
+  }
+  return out;
+}
+
+export const parseQuery = <T extends z.ZodType>(schema: T, request: HttpRequest): z.infer<T> =>
+  parseOr400(schema, queryObject(request), "the query string", []);
+
+/**
+ * The caller's address as the platform's front end reports it: the last X-Forwarded-For hop
+ * (the one Azure's front end appended), without the port.
+ */
+export function clientIp(request: HttpRequest): string | undefined {
+  const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const last = hops.at(-1);
+  if (!last) return undefined;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(last);
+  if (bracketed) return bracketed[1];
+  return /^[\d.]+:\d+$/.test(last) ? last.slice(0, last.lastIndexOf(":")) : last;
+}
+
+export const PageQuery = {
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  continuation: z.string().min(1).max(4000).optional(),
+};

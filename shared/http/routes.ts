@@ -1,0 +1,136 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import type { z } from "zod";
+import { authenticate } from "../auth/verify.js";
+import { forbidden, parseOr400 } from "../domain/errors.js";
+import { allows, FIELD_OWNER, isPublic, type Action, type FieldSide } from "../domain/policy.js";
+import type { Principal } from "../domain/roles.js";
+import { errorResponse } from "./problem.js";
+import { clientIp, parseQuery, readJson } from "./request.js";
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface Input<B, Q, P> {
+  /** Present on every route that is not public; public routes get `undefined`. */
+  principal: Principal;
+  body: B;
+  query: Q;
+  params: P;
+  ifMatch: string | undefined;
+  request: HttpRequest;
+}
+
+/** What a handler returns; the helper turns it into JSON with the right headers. */
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  etag?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface RouteSpec<
+  B extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+> {
+  /** The Azure function name; unique. */
+  name: string;
+  method: Method;
+  /** Route template below /api, Azure Functions syntax: `candidates/{id}`. */
+  path: string;
+  /** The row of the policy table that decides who may call this. */
+  action: Action;
+  summary: string;
+  body?: B;
+  /** The side of the record the body writes; a body that names the other side is refused (403). */
+  writes?: FieldSide;
+  query?: Q;
+  params?: P;
+  responses: Record<number, ResponseSpec>;
+  handler: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<Reply> | Reply;
+}
+
+export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+export interface RegisteredRoute {
+  spec: RouteSpec;
+  handler: HttpHandler;
+}
+
+/** Every HTTP function, in registration order: the local host and the OpenAPI document read this. */
+export const registeredRoutes: RegisteredRoute[] = [];
+
+/** The Functions host sets this; without it `app.http` only prints test-mode warnings. */
+const inFunctionsHost = () => Boolean(process.env.FUNCTIONS_WORKER_RUNTIME);
+
+/** Registers an HTTP function once, for Azure (`app.http`) and for the local host and tests. */
+export function route<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
+  spec: RouteSpec<B, Q, P>,
+): HttpHandler {
+  if (registeredRoutes.some((r) => r.spec.name === spec.name)) throw new Error(`route ${spec.name} registered twice`);
+  const handler = wrap(spec);
+  registeredRoutes.push({ spec: spec as unknown as RouteSpec, handler });
+  if (inFunctionsHost()) {
+    app.http(spec.name, { methods: [spec.method], route: spec.path, authLevel: "anonymous", handler });
+  }
+  return handler;
+}
+
+function refuseOtherSide(body: unknown, writes: FieldSide): void {
+  if (typeof body !== "object" || body === null) return;
+  for (const side of Object.keys(FIELD_OWNER) as FieldSide[]) {
+    if (side !== writes && side in body) {
+      const owner = FIELD_OWNER[side] === "staff" ? "municipal staff" : "the candidate";
+      throw forbidden(`'${side}' fields are written by ${owner} only; nothing was changed`, [
+        { path: side, message: `you may not change ${side} fields` },
+      ]);
+    }
+  }
+}
+
+function wrap<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): HttpHandler {
+  return async (request, context) => {
+    try {
+      let principal: Principal | undefined;
+      if (!isPublic(spec.action)) {
+        principal = await authenticate(request.headers.get("authorization"), clientIp(request));
+        if (!allows(spec.action, principal.role)) {
+          throw forbidden(`the role '${principal.role}' may not ${spec.summary.toLowerCase()}`);
+        }
+      }
+      const params = spec.params ? parseOr400(spec.params, request.params, "the path") : {};
+      const query = spec.query ? parseQuery(spec.query, request) : {};
+      let body: unknown;
+      if (spec.body) {
+        const raw = await readJson(request);
+        if (spec.writes) refuseOtherSide(raw, spec.writes);
+        body = parseOr400(spec.body, raw, "the request body");
+      }
+      const reply = await spec.handler({
+        principal: principal as Principal,
+        body,
+        query,
+        params,
+        ifMatch: request.headers.get("if-match") ?? undefined,
+        request,
+      } as Input<z.infer<B>, z.infer<Q>, z.infer<P>>);
+      return toResponse(reply, principal !== undefined);
+    } catch (err) {
+      return errorResponse(err, context);
+    }
+  };
+}
+
+function toResponse(reply: Reply, personal: boolean): HttpResponseInit {
+  const headers: Record<string, string> = { ...reply.headers };
+  // Anything behind a token may carry personal data: never cache it (API.md conventions).
+  headers["Cache-Control"] = personal ? "no-store" : (headers["Cache-Control"] ?? "no-cache");
+  if (reply.etag) headers.ETag = reply.etag;
+  if (reply.body === undefined) return { status: reply.status ?? 204, headers };
+  headers["Content-Type"] = "application/json; charset=utf-8";
+  return { status: reply.status ?? 200, headers, body: JSON.stringify(reply.body) };
+}

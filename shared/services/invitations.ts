@@ -1,0 +1,56 @@
+import { createHash, randomBytes } from "node:crypto";
+import { config } from "../config/index.js";
+import { insertAccount, deleteAccount } from "../data/accounts.js";
+import { insertInvitation, markRedeemed, readInvitation } from "../data/invitations.js";
+import { clock, nowIso } from "../domain/clock.js";
+import { AppError, notFound } from "../domain/errors.js";
+import type { Principal } from "../domain/roles.js";
+import { audit } from "./audit.js";
+import { modifyCandidate } from "./concurrency.js";
+import { toView, type CandidateView } from "../domain/candidate.js";
+
+const hashCode = (code: string) => createHash("sha256").update(code, "utf8").digest("hex");
+
+/** Makes a single-use code (256 random bits) for a record; only its hash is stored. */
+export async function issueInvitation(municipalityId: string, recordId: string): Promise<{ code: string; expiresAt: string }> {
+  const code = randomBytes(32).toString("base64url");
+  const now = clock().now();
+  const expiresAt = new Date(now.getTime() + config().INVITATION_TTL_DAYS * 86_400_000).toISOString();
+  await insertInvitation({
+    id: hashCode(code),
+    kind: "candidate",
+    municipalityId,
+    recordId,
+    createdAt: now.toISOString(),
+    expiresAt,
+  });
+  return { code, expiresAt };
+}
+
+/** Links the caller's account to the invited candidate and makes the candidate active. */
+export async function redeemInvitation(principal: Principal, code: string): Promise<{ view: CandidateView; etag: string }> {
+  const invitation = await readInvitation(hashCode(code));
+  if (!invitation) throw notFound("this invitation code is not known; check it or ask your coach for a new one");
+  const { doc } = invitation;
+  if (doc.redeemedAt) throw new AppError(409, "Conflict", "this invitation code has already been used");
+  const at = nowIso();
+  if (doc.expiresAt <= at) throw new AppError(410, "Gone", "this invitation code has expired; ask your coach for a new one");
+
+  // The account link is created first (409 if this sub is linked already); if the code turns
+  // out to be taken by a concurrent redemption, the link is undone.
+  await insertAccount({ id: principal.sub, kind: doc.kind, municipalityId: doc.municipalityId, recordId: doc.recordId, linkedAt: at });
+  try {
+    await markRedeemed(invitation, at);
+  } catch (err) {
+    await deleteAccount(principal.sub);
+    throw err;
+  }
+  const updated = await modifyCandidate(doc.municipalityId, doc.recordId, undefined, (c) => ({
+    ...c,
+    status: c.status === "invited" ? "active" : c.status,
+    accountSub: principal.sub,
+    updatedAt: at,
+  }));
+  await audit(principal, "redeem", updated.doc);
+  return { view: toView(updated.doc), etag: updated.etag };
+}
