@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createHttpServer } from "@vercel/cosmosdb-server";
+import { fileURLToPath } from "node:url";
 
 /** The well-known development keys of both emulators (public, documented by Microsoft). */
 export const COSMOS_EMULATOR_KEY =
@@ -20,8 +18,8 @@ export class PortInUseError extends Error {
 export interface Emulators {
   /** Environment for the app: endpoints and keys of the running emulators. */
   env: Record<string, string>;
-  /** HTTP requests the Cosmos emulator has served so far (round trips, for benchmarks). */
-  cosmosRequests(): number;
+  /** HTTP requests the Cosmos emulator has served so far, by container (round trips, for benchmarks). */
+  cosmosRequests(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -32,22 +30,38 @@ export interface EmulatorPorts {
 
 const HOST = "127.0.0.1";
 
-function listen(server: Server, port: number, what: string, variable: string): Promise<number> {
+type CosmosChild = { child: ChildProcess; port: number };
+
+/** Starts dev/cosmos-emulator.ts as a child process and waits for its port. */
+function startCosmos(port: number): Promise<CosmosChild> {
+  const script = fileURLToPath(new URL("./cosmos-emulator.ts", import.meta.url));
+  const child = fork(script, [String(port), HOST], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise((resolve, reject) => {
-    server.once("error", (err: NodeJS.ErrnoException) =>
-      reject(err.code === "EADDRINUSE" ? new PortInUseError(what, port, variable) : err),
-    );
-    server.listen(port, HOST, () => resolve((server.address() as AddressInfo).port));
+    child.once("message", (m: { port?: number; error?: string }) => {
+      if (m.port) resolve({ child, port: m.port });
+      else reject(m.error === "EADDRINUSE" ? new PortInUseError("The Cosmos DB emulator", port, "COSMOS_PORT") : new Error(`Cosmos emulator: ${m.error}`));
+    });
+    child.once("exit", (code) => reject(new Error(`the Cosmos DB emulator exited (${code}) before it listened`)));
   });
 }
 
-async function startCosmos(port: number): Promise<{ server: Server; port: number; requests: () => number }> {
-  // keepAlive: reuse connections as the SDK does against Azure, instead of one TCP handshake per request.
-  const server = createHttpServer({ keepAlive: true });
-  let requests = 0;
-  server.on("request", () => requests++);
-  const actual = await listen(server, port, "The Cosmos DB emulator", "COSMOS_PORT");
-  return { server, port: actual, requests: () => requests };
+function cosmosStats(cosmos: CosmosChild): Promise<Record<string, number>> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { stats?: Record<string, number> }) => {
+      if (!m.stats) return;
+      cosmos.child.off("message", onMessage);
+      resolve(m.stats);
+    };
+    cosmos.child.on("message", onMessage);
+    cosmos.child.send("stats");
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
 }
 
 function startAzurite(port: number): Promise<{ child: ChildProcess; port: number }> {
@@ -77,14 +91,14 @@ function startAzurite(port: number): Promise<{ child: ChildProcess; port: number
   });
 }
 
-/** Starts the Cosmos DB emulator (in this process) and Azurite (a child process) on loopback. */
+/** Starts the Cosmos DB emulator and Azurite, each a child process, on loopback. */
 export async function startEmulators(ports: EmulatorPorts = {}): Promise<Emulators> {
   const cosmos = await startCosmos(ports.cosmosPort ?? 0);
   let azurite: Awaited<ReturnType<typeof startAzurite>>;
   try {
     azurite = await startAzurite(ports.blobPort ?? 0);
   } catch (err) {
-    cosmos.server.close();
+    await stopChild(cosmos.child);
     throw err;
   }
   const blobEndpoint = `http://${HOST}:${azurite.port}/${AZURITE_ACCOUNT}`;
@@ -94,15 +108,9 @@ export async function startEmulators(ports: EmulatorPorts = {}): Promise<Emulato
       COSMOS_KEY: COSMOS_EMULATOR_KEY,
       STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`,
     },
-    cosmosRequests: cosmos.requests,
+    cosmosRequests: () => cosmosStats(cosmos),
     async stop() {
-      cosmos.server.closeAllConnections();
-      await new Promise((r) => cosmos.server.close(r));
-      if (azurite.child.exitCode === null) {
-        const exited = new Promise((r) => azurite.child.once("exit", r));
-        azurite.child.kill("SIGTERM");
-        await exited;
-      }
+      await Promise.all([stopChild(cosmos.child), stopChild(azurite.child)]);
     },
   };
 }

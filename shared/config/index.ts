@@ -40,13 +40,6 @@ const schema = z
     INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   })
   .superRefine((c, ctx) => {
-    if (c.AUTH_LOCAL_ISSUER && runningInAzure()) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["AUTH_LOCAL_ISSUER"],
-        message: "the local issuer is for local development only and refuses to run in Azure",
-      });
-    }
     if (!c.AUTH_LOCAL_ISSUER) {
       if (!c.AUTH_ISSUER) ctx.addIssue({ code: "custom", path: ["AUTH_ISSUER"], message: "required" });
       if (!c.AUTH_AUDIENCE) ctx.addIssue({ code: "custom", path: ["AUTH_AUDIENCE"], message: "required" });
@@ -95,9 +88,15 @@ export function config(): Config {
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (result.data?.AUTH_LOCAL_ISSUER && runningInAzure(env)) {
+    problems.push("AUTH_LOCAL_ISSUER: the local issuer is for local development only and refuses to run in Azure");
   }
-  return result.data;
+  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  return result.data!;
+}
+
+/** Tests only: read the environment again on next use. */
+export function resetConfig(): void {
+  cached = undefined;
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Principal } from "../domain/roles.js";
 import { container } from "./cosmos.js";
 
@@ -19,12 +18,13 @@ export interface AuditEvent {
 
 export type AuditInput = Omit<AuditEvent, "id" | "actor" | "at" | "subjectType">;
 
-export async function appendAudit(principal: Principal, at: string, input: AuditInput): Promise<void> {
+/** Upserts, so a retried write that logs with the same id leaves one event. */
+export async function appendAudit(principal: Principal, at: string, id: string, input: AuditInput): Promise<void> {
   const actor: AuditEvent["actor"] = { sub: principal.sub, role: principal.role };
   if (principal.municipalityId) actor.municipalityId = principal.municipalityId;
   if (principal.ip) actor.ip = principal.ip;
-  const event: AuditEvent = { id: randomUUID(), subjectType: "candidate", ...input, actor, at };
-  await container("audit").items.create(event);
+  const event: AuditEvent = { id, subjectType: "candidate", ...input, actor, at };
+  await container("audit").items.upsert(event);
 }
 
 /** A subject's trail, newest first (one partition). */

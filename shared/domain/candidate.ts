@@ -195,13 +195,17 @@ export interface CandidateDoc extends CandidateView {
 
 // ---- request bodies --------------------------------------------------------
 
-/** Each field may be left out (unchanged) or null (removed); nested objects merge (RFC 7396). */
+/**
+ * Each field may be left out (unchanged); optional fields may be null (removed); nested
+ * objects merge (RFC 7396). Required fields cannot be removed.
+ */
 function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
   const shape: Record<string, z.ZodType> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
-    const inner = field instanceof z.ZodOptional ? field.unwrap() : field;
+    const optional = field instanceof z.ZodOptional;
+    const inner = optional ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
     const value = inner instanceof z.ZodObject ? patchOf(inner) : inner;
-    shape[key] = (value as z.ZodType).nullable().optional();
+    shape[key] = optional ? value.nullable().optional() : value.optional();
   }
   return z.strictObject(shape);
 }

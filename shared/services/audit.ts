@@ -1,20 +1,31 @@
+import { randomUUID } from "node:crypto";
 import { appendAudit, type AuditAction } from "../data/audit.js";
 import { nowIso } from "../domain/clock.js";
 import type { Principal } from "../domain/roles.js";
 
-/** Records that `principal` did `action` on a candidate; returns when it is stored. */
+/**
+ * Records that `principal` did `action` on a candidate; resolves when it is stored.
+ * Pass the same `eventId` to record one event however often a write is retried.
+ */
 export function audit(
   principal: Principal,
   action: AuditAction,
   candidate: { id: string; municipalityId: string },
   fields?: string[],
+  eventId: string = randomUUID(),
 ): Promise<void> {
-  return appendAudit(principal, nowIso(), {
+  return appendAudit(principal, nowIso(), eventId, {
     subjectId: candidate.id,
     municipalityId: candidate.municipalityId,
     action,
     ...(fields ? { fields } : {}),
   });
+}
+
+/** The `alongside` step of a candidate write: one audit event, however often the write is retried. */
+export function auditChange(principal: Principal, action: AuditAction, fields?: string[]) {
+  const eventId = randomUUID();
+  return (doc: { id: string; municipalityId: string }) => audit(principal, action, doc, fields, eventId);
 }
 
 /** Field names a merge patch touches, as dotted paths one level deep ("admin.postcode"). */

@@ -21,7 +21,7 @@ import { nowIso } from "../domain/clock.js";
 import { conflict, forbidden, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
-import { audit, touchedFields } from "./audit.js";
+import { audit, auditChange, touchedFields } from "./audit.js";
 import { modifyCandidate } from "./concurrency.js";
 import { issueInvitation } from "./invitations.js";
 
@@ -109,10 +109,15 @@ export async function updateCandidateAdmin(
 ): Promise<Versioned> {
   const municipalityId = municipalityOf(principal);
   if (typeof patch.clientNumber === "string") await refuseTakenClientNumber(municipalityId, patch.clientNumber, id);
-  const updated = await modifyCandidate(municipalityId, id, ifMatch, (doc) => {
-    const admin = parseOr400(AdminFields, mergePatch(doc.admin, patch), "the changed administrative data", ["admin"]);
-    return { ...doc, admin, ...derivedFields(admin), updatedAt: nowIso() };
-  });
-  await audit(principal, "update", updated.doc, touchedFields("admin", patch));
+  const updated = await modifyCandidate(
+    municipalityId,
+    id,
+    ifMatch,
+    (doc) => {
+      const admin = parseOr400(AdminFields, mergePatch(doc.admin, patch), "the changed administrative data", ["admin"]);
+      return { ...doc, admin, ...derivedFields(admin), updatedAt: nowIso() };
+    },
+    auditChange(principal, "update", touchedFields("admin", patch)),
+  );
   return { view: toView(updated.doc), etag: updated.etag };
 }

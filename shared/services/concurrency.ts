@@ -1,8 +1,6 @@
-import { conflict, preconditionFailed } from "../domain/errors.js";
-import type { CandidateDoc } from "../domain/candidate.js";
 import { readCandidate, replaceCandidate, type Versioned } from "../data/candidates.js";
-import { notFound } from "../domain/errors.js";
-import { AppError } from "../domain/errors.js";
+import type { CandidateDoc } from "../domain/candidate.js";
+import { AppError, conflict, notFound, preconditionFailed } from "../domain/errors.js";
 
 /** The HTTP entity tag of a stored version (Cosmos' own may or may not carry quotes). */
 export const httpEtag = (etag: string): string => (etag.startsWith('"') ? etag : `"${etag}"`);
@@ -22,13 +20,16 @@ const MAX_ATTEMPTS = 5;
 /**
  * Read, change, write back only if nobody wrote in between. With `If-Match` the client's
  * version must be current (412 otherwise); without it, a lost race is retried on fresh data,
- * so concurrent writers never overwrite each other's changes.
+ * so concurrent writers never overwrite each other's changes. `alongside` (the audit line)
+ * runs concurrently with the write, once the change has passed validation; it must be
+ * idempotent, as a retried write runs it again.
  */
 export async function modifyCandidate(
   municipalityId: string,
   id: string,
   ifMatch: string | undefined,
   change: (doc: CandidateDoc) => CandidateDoc,
+  alongside: (next: CandidateDoc) => Promise<void> = async () => {},
 ): Promise<Versioned<CandidateDoc>> {
   for (let attempt = 1; ; attempt++) {
     const current = await readCandidate(municipalityId, id);
@@ -36,8 +37,10 @@ export async function modifyCandidate(
     if (!etagMatches(ifMatch, current.etag)) {
       throw preconditionFailed("the candidate was changed since you read it; read it again and reapply your change");
     }
+    const next = change(current.doc);
     try {
-      return await replaceCandidate(change(current.doc), current.etag);
+      const [written] = await Promise.all([replaceCandidate(next, current.etag), alongside(next)]);
+      return written;
     } catch (err) {
       const lostRace = err instanceof AppError && err.status === 412;
       if (!lostRace || ifMatch !== undefined) throw err;

@@ -5,7 +5,7 @@ import { insertInvitation, markRedeemed, readInvitation } from "../data/invitati
 import { clock, nowIso } from "../domain/clock.js";
 import { AppError, notFound } from "../domain/errors.js";
 import type { Principal } from "../domain/roles.js";
-import { audit } from "./audit.js";
+import { auditChange } from "./audit.js";
 import { modifyCandidate } from "./concurrency.js";
 import { toView, type CandidateView } from "../domain/candidate.js";
 
@@ -45,12 +45,12 @@ export async function redeemInvitation(principal: Principal, code: string): Prom
     await deleteAccount(principal.sub);
     throw err;
   }
-  const updated = await modifyCandidate(doc.municipalityId, doc.recordId, undefined, (c) => ({
-    ...c,
-    status: c.status === "invited" ? "active" : c.status,
-    accountSub: principal.sub,
-    updatedAt: at,
-  }));
-  await audit(principal, "redeem", updated.doc);
+  const updated = await modifyCandidate(
+    doc.municipalityId,
+    doc.recordId,
+    undefined,
+    (c) => ({ ...c, status: c.status === "invited" ? "active" : c.status, accountSub: principal.sub, updatedAt: at }),
+    auditChange(principal, "redeem"),
+  );
   return { view: toView(updated.doc), etag: updated.etag };
 }

@@ -7,7 +7,7 @@ import { conflict, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { deleteCandidateFiles } from "../storage/blob.js";
-import { audit, touchedFields } from "./audit.js";
+import { audit, auditChange, touchedFields } from "./audit.js";
 import type { Versioned } from "./candidates.js";
 import { modifyCandidate } from "./concurrency.js";
 
@@ -28,11 +28,12 @@ async function changeOwn(
   change: (doc: CandidateDoc) => CandidateDoc,
 ): Promise<Versioned> {
   const account = await accountOf(principal);
-  const updated = await modifyCandidate(account.municipalityId, account.recordId, ifMatch, change).catch((err) => {
-    if (err?.status === 404) forgetAccount(principal.sub);
-    throw err;
-  });
-  await audit(principal, action, updated.doc, fields);
+  const updated = await modifyCandidate(account.municipalityId, account.recordId, ifMatch, change, auditChange(principal, action, fields)).catch(
+    (err) => {
+      if (err?.status === 404) forgetAccount(principal.sub);
+      throw err;
+    },
+  );
   return { view: toView(updated.doc), etag: updated.etag };
 }
 

@@ -1,0 +1,244 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { auditTrail } from "../shared/data/audit.js";
+import { container } from "../shared/data/cosmos.js";
+import { buildAdmin, inviteCandidate, newMunicipality, tokenFor } from "./support/factories.js";
+import { call } from "./support/http.js";
+
+describe("POST /candidates", () => {
+  it("when a coach invites a candidate, then it is stored invited in the coach's municipality with a one-time code", async () => {
+    const m = newMunicipality();
+    const coach = await tokenFor("coach", m);
+    const admin = buildAdmin({ postcode: "3511ab" });
+
+    const res = await call("POST", "/api/candidates", { token: coach, body: { admin } });
+
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/api/candidates/${res.body.id}`);
+    expect(res.headers.etag).toMatch(/^".+"$/);
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.body).toMatchObject({ municipalityId: m, status: "invited", admin: { ...admin, postcode: "3511 AB" } });
+    // 256 random bits, base64url
+    expect(res.body.invitationCode).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const { resource: stored } = await container("candidates").item(res.body.id, m).read();
+    expect(stored).toMatchObject({ type: "candidate", admin: { clientNumber: admin.clientNumber } });
+    // only the hash of the code is stored
+    const hash = createHash("sha256").update(res.body.invitationCode).digest("hex");
+    const { resource: invitation } = await container("invitations").item(hash, hash).read();
+    expect(invitation).toMatchObject({ recordId: res.body.id, municipalityId: m });
+    expect(JSON.stringify(invitation)).not.toContain(res.body.invitationCode);
+  });
+
+  it("when fields are missing, malformed or unknown, then 400 names each one and nothing is stored", async () => {
+    const m = newMunicipality();
+    const coach = await tokenFor("coach", m);
+
+    const res = await call("POST", "/api/candidates", {
+      token: coach,
+      body: { admin: { firstName: "", email: "not-an-email", postcode: "1234 SA", gender: "x", phone: "12", shoeSize: 44 } },
+    });
+
+    expect(res.status).toBe(400);
+    expect(res.headers["content-type"]).toBe("application/problem+json");
+    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(["admin.clientNumber", "admin.firstName", "admin.lastName", "admin.email", "admin.postcode", "admin.gender", "admin.phone", "admin.shoeSize"]),
+    );
+    const list = await call("GET", "/api/candidates", { token: coach });
+    expect(list.body.items).toEqual([]);
+  });
+
+  it("when the body is not JSON, then 400 or 415 with a message, never 500", async () => {
+    const coach = await tokenFor("coach", newMunicipality());
+    const bad = await call("POST", "/api/candidates", { token: coach, rawBody: "{nope", headers: { "content-type": "application/json" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toMatch(/not valid JSON/);
+    const text = await call("POST", "/api/candidates", { token: coach, rawBody: "a=b", headers: { "content-type": "text/plain" } });
+    expect(text.status).toBe(415);
+  });
+
+  it("when the client number is already used in the municipality, then 409", async () => {
+    const m = newMunicipality();
+    const first = await inviteCandidate(m, { clientNumber: "KL-DUP-1" });
+
+    const res = await call("POST", "/api/candidates", { token: first.coach, body: { admin: buildAdmin({ clientNumber: "KL-DUP-1" }) } });
+
+    expect(res.status).toBe(409);
+    // another municipality may use the same number
+    const other = await inviteCandidate(newMunicipality(), { clientNumber: "KL-DUP-1" });
+    expect(other.id).toBeTruthy();
+  });
+
+  it("when a coach sends profile fields, then 403 and nothing is stored", async () => {
+    const m = newMunicipality();
+    const coach = await tokenFor("coach", m);
+    const res = await call("POST", "/api/candidates", { token: coach, body: { admin: buildAdmin(), profile: { description: "x" } } });
+    expect(res.status).toBe(403);
+    expect(res.body.errors).toEqual([{ path: "profile", message: "you may not change profile fields" }]);
+    expect((await call("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
+  });
+});
+
+describe("GET /candidates", () => {
+  it("when a coach lists, then pages of their own municipality come sorted by name, each candidate once", async () => {
+    const m = newMunicipality();
+    const names = ["Visser", "Bakker", "de Jong", "Smit", "Mulder"];
+    for (const lastName of names) await inviteCandidate(m, { lastName });
+    await inviteCandidate(newMunicipality(), { lastName: "Elders" });
+    const coach = await tokenFor("coach", m);
+
+    const seen: string[] = [];
+    let continuation: string | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/api/candidates?pageSize=2${continuation ? `&continuation=${encodeURIComponent(continuation)}` : ""}`;
+      const res = await call("GET", url, { token: coach });
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items.map((c: { admin: { lastName: string } }) => c.admin.lastName));
+      continuation = res.body.continuation;
+      pages++;
+    } while (continuation && pages < 10);
+
+    expect(seen).toEqual(["Bakker", "de Jong", "Mulder", "Smit", "Visser"]);
+    expect(pages).toBe(3);
+  });
+
+  it("when filtered by status or a name word, then only matching candidates come back, accents folded", async () => {
+    const m = newMunicipality();
+    await inviteCandidate(m, { firstName: "Zoë", lastName: "Çelik" });
+    await inviteCandidate(m, { firstName: "Piet", lastName: "Hein", clientNumber: "KL-77" });
+    const coach = await tokenFor("coach", m);
+
+    const byName = await call("GET", "/api/candidates?q=celik", { token: coach });
+    const byClient = await call("GET", "/api/candidates?q=kl-77", { token: coach });
+    const active = await call("GET", "/api/candidates?status=active", { token: coach });
+
+    expect(byName.body.items.map((c: any) => c.admin.firstName)).toEqual(["Zoë"]);
+    expect(byClient.body.items.map((c: any) => c.admin.firstName)).toEqual(["Piet"]);
+    expect(active.body.items).toEqual([]);
+  });
+
+  it("when the query string is wrong or a continuation belongs to another query, then 400", async () => {
+    const m = newMunicipality();
+    for (let i = 0; i < 3; i++) await inviteCandidate(m);
+    const coach = await tokenFor("coach", m);
+    const first = await call("GET", "/api/candidates?pageSize=1", { token: coach });
+
+    const otherQuery = await call("GET", `/api/candidates?pageSize=1&status=invited&continuation=${first.body.continuation}`, { token: coach });
+    const tampered = await call("GET", "/api/candidates?continuation=eyJ4IjoxfQ", { token: coach });
+    const tooBig = await call("GET", "/api/candidates?pageSize=500", { token: coach });
+    const unknown = await call("GET", "/api/candidates?stauts=active", { token: coach });
+
+    expect([otherQuery.status, tampered.status, tooBig.status, unknown.status]).toEqual([400, 400, 400, 400]);
+    expect(tooBig.body.errors[0].path).toBe("pageSize");
+    expect(unknown.body.errors[0].path).toBe("stauts");
+  });
+});
+
+describe("GET /candidates/{id}", () => {
+  it("when a coach reads a candidate, then the whole record comes with an ETag and the read is audited with the IP", async () => {
+    const m = newMunicipality();
+    const { id, coach } = await inviteCandidate(m);
+
+    const res = await call("GET", `/api/candidates/${id}`, { token: coach });
+
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toMatch(/^".+"$/);
+    expect(Object.keys(res.body).sort()).toEqual(
+      ["admin", "createdAt", "employerVisibility", "files", "id", "municipalityId", "profile", "sharing", "status", "updatedAt"],
+    );
+    const trail = await auditTrail(id);
+    expect(trail.map((e) => e.action).sort()).toEqual(["create", "read"]);
+    const read = trail.find((e) => e.action === "read")!;
+    expect(read.actor).toMatchObject({ role: "coach", municipalityId: m, ip: "203.0.113.7" });
+    expect(JSON.stringify(trail)).not.toContain("Fatima");
+  });
+
+  it("when the candidate is of another municipality, then 404 as if it did not exist", async () => {
+    const { id } = await inviteCandidate(newMunicipality());
+    const otherCoach = await tokenFor("coach", newMunicipality());
+    const res = await call("GET", `/api/candidates/${id}`, { token: otherCoach });
+    expect(res.status).toBe(404);
+    expect(res.body).not.toHaveProperty("admin");
+  });
+});
+
+describe("PATCH /candidates/{id}", () => {
+  it("when a coach changes administrative data, then it merges, validates and is audited by field name", async () => {
+    const m = newMunicipality();
+    const { id, coach, etag } = await inviteCandidate(m);
+
+    const res = await call("PATCH", `/api/candidates/${id}`, {
+      token: coach,
+      headers: { "if-match": etag },
+      body: { admin: { postcode: "1012ab", caseManager: null, targetGroups: { bbl: true } } },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.body.admin.postcode).toBe("1012 AB");
+    expect(res.body.admin).not.toHaveProperty("caseManager");
+    expect(res.body.admin.targetGroups).toEqual({ jobAgreement: true, practiceRoute: false, bbl: true, tozo: false });
+    expect(res.headers.etag).not.toBe(etag);
+    const update = (await auditTrail(id)).find((e) => e.action === "update")!;
+    expect(update.fields?.sort()).toEqual(["admin.caseManager", "admin.postcode", "admin.targetGroups"]);
+  });
+
+  it("when a required field is removed or a value is bad, then 400 and nothing changes", async () => {
+    const m = newMunicipality();
+    const { id, coach, body } = await inviteCandidate(m);
+
+    const res = await call("PATCH", `/api/candidates/${id}`, { token: coach, body: { admin: { firstName: null, birthDate: "2999-01-01" } } });
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: any) => e.path).sort()).toEqual(["admin.birthDate", "admin.firstName"]);
+    const after = await call("GET", `/api/candidates/${id}`, { token: coach });
+    expect(after.body.admin).toEqual(body.admin);
+  });
+
+  it("when a coach touches profile fields, then 403 and nothing changes", async () => {
+    const { id, coach, body } = await inviteCandidate(newMunicipality());
+    const res = await call("PATCH", `/api/candidates/${id}`, { token: coach, body: { admin: { firstName: "X" }, profile: { description: "y" } } });
+    expect(res.status).toBe(403);
+    const after = await call("GET", `/api/candidates/${id}`, { token: coach });
+    expect(after.body.admin.firstName).toBe(body.admin.firstName);
+    expect(after.body.profile).toEqual({});
+  });
+
+  it("when If-Match is stale, then 412 and the newer change stays", async () => {
+    const { id, coach, etag } = await inviteCandidate(newMunicipality());
+    await call("PATCH", `/api/candidates/${id}`, { token: coach, headers: { "if-match": etag }, body: { admin: { caseManager: "A" } } });
+
+    const stale = await call("PATCH", `/api/candidates/${id}`, { token: coach, headers: { "if-match": etag }, body: { admin: { caseManager: "B" } } });
+
+    expect(stale.status).toBe(412);
+    expect((await call("GET", `/api/candidates/${id}`, { token: coach })).body.admin.caseManager).toBe("A");
+  });
+
+  it("when many coaches change different fields at once without If-Match, then no change is lost", async () => {
+    const { id, coach } = await inviteCandidate(newMunicipality());
+    const changes = [
+      { caseManager: "C1" },
+      { phone: "06 87654321" },
+      { postcode: "9711 AA" },
+      { directlyReachable: false },
+      { serviceType: "forYou" },
+      { targetGroups: { tozo: true } },
+    ];
+
+    const results = await Promise.all(changes.map((admin) => call("PATCH", `/api/candidates/${id}`, { token: coach, body: { admin } })));
+
+    expect(results.map((r) => r.status)).toEqual(changes.map(() => 200));
+    const after = (await call("GET", `/api/candidates/${id}`, { token: coach })).body.admin;
+    expect(after).toMatchObject({ caseManager: "C1", phone: "06 87654321", postcode: "9711 AA", directlyReachable: false, serviceType: "forYou" });
+    expect(after.targetGroups.tozo).toBe(true);
+  });
+
+  it("when the new client number is taken, then 409", async () => {
+    const m = newMunicipality();
+    await inviteCandidate(m, { clientNumber: "KL-TAKEN" });
+    const { id, coach } = await inviteCandidate(m);
+    const res = await call("PATCH", `/api/candidates/${id}`, { token: coach, body: { admin: { clientNumber: "KL-TAKEN" } } });
+    expect(res.status).toBe(409);
+  });
+});

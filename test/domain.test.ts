@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { containsBsn, isBsn } from "../shared/domain/bsn.js";
+import { derivedFields } from "../shared/domain/candidate.js";
+import { mergePatch } from "../shared/domain/merge-patch.js";
+import { buildAdmin } from "./support/factories.js";
+
+describe("BSN detection", () => {
+  it.each([
+    ["111222333", true],
+    ["123456782", true],
+    ["123456789", false],
+    ["000000000", false],
+    ["12345678", false],
+  ])("isBsn(%s) is %s", (digits, expected) => expect(isBsn(digits)).toBe(expected));
+
+  it.each([
+    ["mijn bsn: 1112.22.333", true],
+    ["bsn 111 222 333.", true],
+    ["nummer 123-456-782", true],
+    ["telefoon 0612345678", false],
+    ["iban NL91ABNA0417164300", false],
+    ["10111222333 is een langer getal", false],
+  ])("containsBsn(%j) is %s", (text, expected) => expect(containsBsn(text)).toBe(expected));
+});
+
+describe("merge patch (RFC 7396)", () => {
+  it("merges objects, removes nulls, replaces arrays and scalars", () => {
+    const target = { a: 1, b: { c: 2, d: 3 }, e: [1, 2] };
+    expect(mergePatch(target, { a: null, b: { c: null, f: 4 }, e: [3] })).toEqual({ b: { d: 3, f: 4 }, e: [3] });
+    expect(target).toEqual({ a: 1, b: { c: 2, d: 3 }, e: [1, 2] });
+  });
+});
+
+describe("derived fields", () => {
+  it("folds accents and case into the lookup words and sort key", () => {
+    const d = derivedFields(buildAdmin({ firstName: "Zoë", lastName: "Çelik-de Wit", clientNumber: "KL-9" }));
+    expect(d.lookup).toEqual(["zoe", "celik", "de", "wit", "kl-9"]);
+    expect(d.sortKey).toBe("celik-de wit zoe");
+  });
+});

@@ -1,0 +1,52 @@
+import azureFunctions from "@azure/functions";
+import { matchRoute } from "../../dev/host.js";
+import "../../functions/index.js";
+import { registeredRoutes } from "../../shared/http/routes.js";
+
+const { HttpRequest, InvocationContext } = azureFunctions;
+
+export interface Response<T = any> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Raw body text, sent as is (for malformed-JSON cases). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Calls the registered handler for `METHOD /api/path` in-process, with real HttpRequest
+ * and InvocationContext objects, exactly as the Functions host and the local host do.
+ */
+export async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<Response<T>> {
+  const url = new URL(path, "http://localhost");
+  const match = matchRoute(registeredRoutes, method, url.pathname);
+  if (!match || match === "method") throw new Error(`no route for ${method} ${url.pathname}`);
+  const headers: Record<string, string> = { "x-forwarded-for": "203.0.113.7:50123", ...o.headers };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  let body: string | undefined = o.rawBody;
+  if (o.body !== undefined) {
+    body = JSON.stringify(o.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const request = new HttpRequest({
+    method,
+    url: url.toString(),
+    headers,
+    params: match.params,
+    ...(body !== undefined ? { body: { string: body } } : {}),
+  });
+  const context = new InvocationContext({ functionName: match.route.spec.name, invocationId: "test" });
+  const response = await match.route.handler(request, context);
+  const text = typeof response.body === "string" ? response.body : "";
+  return {
+    status: response.status ?? 200,
+    headers: Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+    body: text ? JSON.parse(text) : undefined,
+  };
+}
