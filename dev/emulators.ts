@@ -1,6 +1,7 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { FAKE_KVK_API_KEY, startFakeKvk } from "./fake-kvk.js";
 
 /** The well-known development keys of both emulators (public, documented by Microsoft). */
 export const COSMOS_EMULATOR_KEY =
@@ -91,7 +92,10 @@ function startAzurite(port: number): Promise<{ child: ChildProcess; port: number
   });
 }
 
-/** Starts the Cosmos DB emulator and Azurite, each a child process, on loopback. */
+/**
+ * Starts the Cosmos DB emulator and Azurite, each a child process, and the fake KvK API
+ * (in this process), all on loopback.
+ */
 export async function startEmulators(ports: EmulatorPorts = {}): Promise<Emulators> {
   const cosmos = await startCosmos(ports.cosmosPort ?? 0);
   let azurite: Awaited<ReturnType<typeof startAzurite>>;
@@ -101,15 +105,20 @@ export async function startEmulators(ports: EmulatorPorts = {}): Promise<Emulato
     await stopChild(cosmos.child);
     throw err;
   }
+  const kvk = await startFakeKvk();
   const blobEndpoint = `http://${HOST}:${azurite.port}/${AZURITE_ACCOUNT}`;
   return {
     env: {
       COSMOS_ENDPOINT: `http://${HOST}:${cosmos.port}`,
       COSMOS_KEY: COSMOS_EMULATOR_KEY,
       STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`,
+      KVK_BASE_URL: kvk.url,
+      KVK_API_KEY: FAKE_KVK_API_KEY,
     },
     cosmosRequests: () => cosmosStats(cosmos),
     async stop() {
+      kvk.server.closeAllConnections();
+      kvk.server.close();
       await Promise.all([stopChild(cosmos.child), stopChild(azurite.child)]);
     },
   };

@@ -21,7 +21,9 @@ let emulators: Emulators | undefined;
 
 async function main() {
   emulators = await startEmulators({ cosmosPort: port("COSMOS_PORT", 8081), blobPort: port("AZURITE_PORT", 10000) });
-  Object.assign(process.env, emulators.env, { AUTH_LOCAL_ISSUER: process.env.AUTH_LOCAL_ISSUER ?? "true" });
+  // A KvK API configured by hand (KVK_BASE_URL, KVK_API_KEY) wins over the local fake.
+  const kvk = process.env.KVK_BASE_URL ? { KVK_BASE_URL: process.env.KVK_BASE_URL, KVK_API_KEY: process.env.KVK_API_KEY ?? "" } : {};
+  Object.assign(process.env, emulators.env, kvk, { AUTH_LOCAL_ISSUER: process.env.AUTH_LOCAL_ISSUER ?? "true" });
 
   // Imported only now: configuration is read from the environment on first use.
   const { registeredRoutes } = await import("../shared/http/routes.js");
@@ -51,6 +53,7 @@ HalloWerk API is running (${registeredRoutes.length} HTTP functions)
   API          ${api}   (OpenAPI: ${api}/openapi.json)
   Cosmos DB    ${emulators.env.COSMOS_ENDPOINT}   (emulator, in memory)
   Blob storage ${emulators.env.STORAGE_CONNECTION_STRING!.match(/BlobEndpoint=([^;]+)/)![1]}   (Azurite, in memory)
+  KvK API      ${process.env.KVK_BASE_URL}   ${kvk.KVK_BASE_URL ? "(configured)" : "(local fake: try 69599084)"}
 
 Get a token:  npm run --silent token -- --role coach --municipality utrecht
 Try:          curl -H "Authorization: Bearer $(npm run --silent token -- --role coach --municipality utrecht)" ${api}/candidates

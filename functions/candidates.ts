@@ -4,7 +4,14 @@ import { PageQuery } from "../shared/http/request.js";
 import { route } from "../shared/http/routes.js";
 import { IdParams, pageOf } from "../shared/http/schemas.js";
 import { httpEtag } from "../shared/services/concurrency.js";
-import { createCandidate, getCandidate, listCandidates, updateCandidateAdmin } from "../shared/services/candidates.js";
+import {
+  createCandidate,
+  getCandidate,
+  listCandidates,
+  setEmployerVisibility,
+  setStatus,
+  updateCandidateAdmin,
+} from "../shared/services/candidates.js";
 
 const ListItem = z.object({
   id: z.string(),
@@ -58,7 +65,12 @@ route({
   action: "candidates.read",
   summary: "Read a candidate",
   params: IdParams,
-  responses: { 200: { description: "the candidate", schema: CandidateView } },
+  responses: {
+    200: {
+      description: "the candidate, projected for the caller: staff of the candidate's municipality get the whole record; employers and account managers of other municipalities the employer projection",
+      schema: CandidateView.partial(),
+    },
+  },
   handler: async ({ principal, params }) => {
     const { view, etag } = await getCandidate(principal, params.id);
     return { body: view, etag: httpEtag(etag) };
@@ -80,6 +92,41 @@ route({
   },
   handler: async ({ principal, params, body, ifMatch }) => {
     const { view, etag } = await updateCandidateAdmin(principal, params.id, body.admin, ifMatch);
+    return { body: view, etag: httpEtag(etag) };
+  },
+});
+
+route({
+  name: "candidates-employer-visibility",
+  method: "PUT",
+  path: "candidates/{id}/employer-visibility",
+  action: "candidates.setEmployerVisibility",
+  summary: "Hide a profile from employers, or show it again",
+  params: IdParams,
+  body: z
+    .strictObject({ hidden: z.boolean(), reason: z.string().trim().min(1).max(500).optional() })
+    .refine((b) => !b.hidden || b.reason, { message: "say why the profile is hidden", path: ["reason"] }),
+  responses: { 200: { description: "the candidate", schema: CandidateView } },
+  handler: async ({ principal, params, body, ifMatch }) => {
+    const { view, etag } = await setEmployerVisibility(principal, params.id, body, ifMatch);
+    return { body: view, etag: httpEtag(etag) };
+  },
+});
+
+route({
+  name: "candidates-status",
+  method: "PUT",
+  path: "candidates/{id}/status",
+  action: "candidates.setStatus",
+  summary: "Set a candidate active or inactive",
+  params: IdParams,
+  body: z.strictObject({ status: z.enum(["active", "inactive"]) }),
+  responses: {
+    200: { description: "the candidate", schema: CandidateView },
+    409: { description: "the candidate has not redeemed the invitation yet" },
+  },
+  handler: async ({ principal, params, body, ifMatch }) => {
+    const { view, etag } = await setStatus(principal, params.id, body.status, ifMatch);
     return { body: view, etag: httpEtag(etag) };
   },
 });

@@ -3,3 +3,7 @@ import "./public.js";
 import "./candidates.js";
 import "./invitations.js";
 import "./me.js";
+import "./search.js";
+import "./employers.js";
+import "./vacancies.js";
+import "./municipality.js";

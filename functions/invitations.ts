@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { EmployerView } from "../shared/domain/employer.js";
 import { CandidateView, RedeemBody } from "../shared/domain/candidate.js";
 import { route } from "../shared/http/routes.js";
 import { httpEtag } from "../shared/services/concurrency.js";
@@ -11,13 +13,14 @@ route({
   summary: "Redeem an invitation code",
   body: RedeemBody,
   responses: {
-    200: { description: "your account is linked; your record", schema: CandidateView },
+    200: { description: "your account is linked; your record (candidate) or your company (employer)", schema: z.union([CandidateView, EmployerView]) },
     404: { description: "the code is not known" },
     409: { description: "the code was used already, or this account is linked already" },
     410: { description: "the code has expired" },
   },
   handler: async ({ principal, body }) => {
     const { view, etag } = await redeemInvitation(principal, body.code);
+    // The same route serves both kinds of invitation; the record shows which one it was.
     return { body: view, etag: httpEtag(etag) };
   },
 });

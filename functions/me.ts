@@ -1,8 +1,9 @@
+import { z } from "zod";
 import { AcceptTermsBody, CandidateView, ProfilePatchBody } from "../shared/domain/candidate.js";
 import { route, type Reply } from "../shared/http/routes.js";
 import { httpEtag } from "../shared/services/concurrency.js";
 import type { Versioned } from "../shared/services/candidates.js";
-import { acceptTerms, eraseMyProfile, getMyProfile, updateMyProfile } from "../shared/services/me.js";
+import { acceptTerms, eraseMyProfile, getMyProfile, setSharing, updateMyProfile } from "../shared/services/me.js";
 
 const record = ({ view, etag }: Versioned): Reply => ({ body: view, etag: httpEtag(etag) });
 const RECORD = { description: "your record, including the target groups staff recorded", schema: CandidateView };
@@ -51,4 +52,15 @@ route({
   body: AcceptTermsBody,
   responses: { 200: RECORD, 409: { description: "that is not the current version of the terms" } },
   handler: async ({ principal, body }) => record(await acceptTerms(principal, body.version)),
+});
+
+route({
+  name: "me-sharing",
+  method: "PUT",
+  path: "me/sharing",
+  action: "me.sharing.update",
+  summary: "Share your profile with employers, or stop sharing",
+  body: z.strictObject({ withEmployers: z.boolean() }),
+  responses: { 200: RECORD, 409: { description: "accept the current terms of use first" } },
+  handler: async ({ principal, body, ifMatch }) => record(await setSharing(principal, body.withEmployers, ifMatch)),
 });

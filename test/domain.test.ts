@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { containsBsn, isBsn } from "../shared/domain/bsn.js";
-import { derivedFields } from "../shared/domain/candidate.js";
+import { withDerivedFields } from "../shared/domain/candidate.js";
 import { mergePatch } from "../shared/domain/merge-patch.js";
 import { buildAdmin } from "./support/factories.js";
 
@@ -32,9 +32,50 @@ describe("merge patch (RFC 7396)", () => {
 });
 
 describe("derived fields", () => {
-  it("folds accents and case into the lookup words and sort key", () => {
-    const d = derivedFields(buildAdmin({ firstName: "Zoë", lastName: "Çelik-de Wit", clientNumber: "KL-9" }));
+  const record = (overrides: object = {}) => ({
+    id: "x",
+    municipalityId: "utrecht",
+    status: "active" as const,
+    admin: buildAdmin({ firstName: "Zoë", lastName: "Çelik-de Wit", clientNumber: "KL-9", targetGroups: { bbl: true, tozo: false } }),
+    profile: {
+      skills: ["Heftruck rijden", "EHBO"],
+      preferredOccupations: ["Magazijnmedewerker"],
+      description: "Ik werk graag buiten, ook 's nachts!",
+      languages: [{ language: "Nederlands", level: "B2" as const }],
+      availability: { availableFrom: "2026-12-01" },
+    },
+    files: {},
+    sharing: { withEmployers: true },
+    employerVisibility: { hidden: false },
+    createdAt: "",
+    updatedAt: "",
+    ...overrides,
+  });
+
+  it("folds accents and case into the coach's lookup words and sort key", () => {
+    const d = withDerivedFields(record());
     expect(d.lookup).toEqual(["zoe", "celik", "de", "wit", "kl-9"]);
     expect(d.sortKey).toBe("celik-de wit zoe");
+  });
+
+  it("stores normalised search terms from the profile and the target groups", () => {
+    const { search } = withDerivedFields(record());
+    expect(search).toEqual({
+      words: ["magazijnmedewerker", "heftruck", "rijden", "ehbo", "ik", "werk", "graag", "buiten", "ook", "nachts"],
+      occupations: ["magazijnmedewerker"],
+      sectors: [],
+      skills: ["heftruck rijden", "ehbo"],
+      languages: ["nederlands"],
+      drivingLicences: [],
+      targetGroups: ["bbl"],
+      availableFrom: "2026-12-01",
+    });
+  });
+
+  it("is visible to employers only when active, shared and not hidden", () => {
+    expect(withDerivedFields(record()).visibleToEmployers).toBe(true);
+    expect(withDerivedFields(record({ status: "inactive" })).visibleToEmployers).toBe(false);
+    expect(withDerivedFields(record({ sharing: { withEmployers: false } })).visibleToEmployers).toBe(false);
+    expect(withDerivedFields(record({ employerVisibility: { hidden: true, reason: "r" } })).visibleToEmployers).toBe(false);
   });
 });

@@ -38,6 +38,18 @@ const schema = z
     TERMS_VERSION: z.string().min(1).default("2026-11"),
     TERMS_URL: z.url().default("https://hallowerk.example/voorwaarden/2026-11"),
     INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** How long a municipality's employerReach may be served from memory before it is read again. */
+    SETTINGS_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+    /** The general Werkgeversservicepunt contact, for municipalities that name none of their own. */
+    WSP_CONTACT_NAME: z.string().min(1).default("Werkgeversservicepunt"),
+    WSP_CONTACT_EMAIL: z.email().default("wsp@hallowerk.example"),
+    WSP_CONTACT_PHONE: z.string().min(1).optional(),
+    /** Key that signs continuation tokens; set the same value on every instance in Azure. */
+    CONTINUATION_KEY: z.string().min(32).optional(),
+
+    KVK_BASE_URL: z.url().optional(),
+    KVK_API_KEY: z.string().min(1).optional(),
+    KVK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
   })
   .superRefine((c, ctx) => {
     if (!c.AUTH_LOCAL_ISSUER) {
@@ -91,6 +103,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   if (result.data?.AUTH_LOCAL_ISSUER && runningInAzure(env)) {
     problems.push("AUTH_LOCAL_ISSUER: the local issuer is for local development only and refuses to run in Azure");
+  }
+  if (result.success && !result.data.CONTINUATION_KEY && runningInAzure(env)) {
+    problems.push("CONTINUATION_KEY: required in Azure, the same on every instance (at least 32 characters)");
   }
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   return result.data!;

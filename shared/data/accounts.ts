@@ -1,10 +1,13 @@
 import { conflict } from "../domain/errors.js";
 import { container, isStatus, withoutSystemFields } from "./cosmos.js";
 
+/** Candidates and employer users sign in with accounts of their own, linked by an invitation. */
+export type AccountKind = "candidate" | "employer";
+
 /** The link from a signed-in user (`sub`) to the record they redeemed an invitation for. */
 export interface AccountDoc {
   id: string;
-  kind: "candidate";
+  kind: AccountKind;
   municipalityId: string;
   recordId: string;
   linkedAt: string;

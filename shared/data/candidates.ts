@@ -1,39 +1,34 @@
-import type { CandidateDoc, CandidateStatus } from "../domain/candidate.js";
-import { preconditionFailed } from "../domain/errors.js";
-import { container, isStatus, withoutSystemFields } from "./cosmos.js";
-import { decodeContinuation, encodeContinuation, type Page } from "./paging.js";
+import type { SqlParameter } from "@azure/cosmos";
+import {
+  withDerivedFields,
+  type CandidateDoc,
+  type CandidateRecord,
+  type CandidateStatus,
+  type CandidateView,
+} from "../domain/candidate.js";
+import type { TargetGroup } from "../domain/search-terms.js";
+import { documents, type Versioned } from "./documents.js";
 
-export interface Versioned<T> {
-  doc: T;
-  /** The Cosmos `_etag`, used for optimistic concurrency. */
-  etag: string;
+export type { Versioned };
+
+const store = documents<CandidateDoc, CandidateRecord>("candidates", "candidate", withDerivedFields);
+
+export const insertCandidate = store.insert;
+export const readCandidate = store.read;
+export const replaceCandidate = store.replace;
+
+/** A projection: top-level fields, and the `admin` fields kept (all of `admin` when absent). */
+export interface Projection {
+  top: readonly string[];
+  admin?: readonly string[];
 }
 
-const candidates = () => container("candidates");
-
-export async function insertCandidate(doc: CandidateDoc): Promise<Versioned<CandidateDoc>> {
-  const { resource, etag } = await candidates().items.create(doc);
-  return { doc: withoutSystemFields(resource as CandidateDoc), etag };
-}
-
-/** Point read inside the municipality's partition: one round trip; another municipality's id is simply absent. */
-export async function readCandidate(municipalityId: string, id: string): Promise<Versioned<CandidateDoc> | undefined> {
-  const { resource, etag } = await candidates().item(id, municipalityId).read<CandidateDoc>();
-  if (!resource || resource.type !== "candidate") return undefined;
-  return { doc: withoutSystemFields(resource), etag };
-}
-
-/** Replaces only if nobody wrote since `etag` was read; otherwise 412. */
-export async function replaceCandidate(doc: CandidateDoc, etag: string): Promise<Versioned<CandidateDoc>> {
-  try {
-    const { resource, etag: next } = await candidates()
-      .item(doc.id, doc.municipalityId)
-      .replace(doc, { accessCondition: { type: "IfMatch", condition: etag } });
-    return { doc: withoutSystemFields(resource as CandidateDoc), etag: next };
-  } catch (err) {
-    if (isStatus(err, 412)) throw preconditionFailed("the candidate was changed by someone else; read it again");
-    throw err;
-  }
+/** The SELECT list of a projection, so fields outside it never leave the database. */
+export function selectList(p: Projection): string {
+  const fields = p.top.map((f) => `c.${f}`);
+  if (p.admin) fields.push(`{${p.admin.map((f) => `"${f}": c.admin.${f}`).join(", ")}} AS admin`);
+  else fields.push("c.admin");
+  return fields.join(", ");
 }
 
 export interface CandidateListItem {
@@ -50,15 +45,20 @@ export interface CandidateFilter {
   term?: string;
 }
 
+interface Page<T> {
+  items: T[];
+  continuation: string | undefined;
+}
+
 /** The coach's list: one partition, projected to what a list shows, ordered by name. */
-export async function listCandidates(
+export function listCandidates(
   municipalityId: string,
   filter: CandidateFilter,
   pageSize: number,
-  continuation?: string,
+  continuation: string | undefined,
 ): Promise<Page<CandidateListItem>> {
   const where = ["c.municipalityId = @m", "c.type = 'candidate'"];
-  const parameters = [{ name: "@m", value: municipalityId }];
+  const parameters: SqlParameter[] = [{ name: "@m", value: municipalityId }];
   if (filter.status) {
     where.push("c.status = @status");
     parameters.push({ name: "@status", value: filter.status });
@@ -70,34 +70,124 @@ export async function listCandidates(
   const query = `SELECT c.id, c.status,
       {"clientNumber": c.admin.clientNumber, "firstName": c.admin.firstName, "lastName": c.admin.lastName} AS admin,
       {"withEmployers": c.sharing.withEmployers} AS sharing, c.updatedAt
-    FROM c WHERE ${where.join(" AND ")} ORDER BY c.sortKey, c.id`;
-  const scope = JSON.stringify({ municipalityId, ...filter });
-  const { resources, continuationToken } = await candidates()
-    .items.query<CandidateListItem>(
-      { query, parameters },
-      {
-        partitionKey: municipalityId,
-        maxItemCount: pageSize,
-        continuationToken: decodeContinuation(continuation, scope),
-      },
-    )
-    .fetchNext();
-  return { items: resources, continuation: encodeContinuation(continuationToken, scope) };
+    FROM c WHERE ${where.join(" AND ")} ORDER BY c.sortKey ASC, c.id ASC`;
+  return store.page(query, parameters, municipalityId, pageSize, continuation);
 }
 
 /** Whether another candidate of the municipality already has this client number. */
 export async function clientNumberInUse(municipalityId: string, clientNumber: string, exceptId?: string): Promise<boolean> {
-  const { resources } = await candidates()
-    .items.query<string>(
-      {
-        query: "SELECT VALUE c.id FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND c.admin.clientNumber = @n",
-        parameters: [
-          { name: "@m", value: municipalityId },
-          { name: "@n", value: clientNumber },
-        ],
-      },
-      { partitionKey: municipalityId },
-    )
-    .fetchAll();
-  return resources.some((id) => id !== exceptId);
+  const ids = await store.ids(
+    "SELECT VALUE c.id FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND c.admin.clientNumber = @n",
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@n", value: clientNumber },
+    ],
+    municipalityId,
+  );
+  return ids.some((id) => id !== exceptId);
+}
+
+/** One candidate as employers may see it: only when visible to employers, only the projection's fields. */
+export function readVisibleCandidate(municipalityId: string, id: string, projection: Projection): Promise<Partial<CandidateView> | undefined> {
+  return store.first(
+    `SELECT ${selectList(projection)} FROM c
+     WHERE c.municipalityId = @m AND c.id = @id AND c.type = 'candidate' AND c.visibleToEmployers = true`,
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@id", value: id },
+    ],
+    municipalityId,
+  );
+}
+
+/** Search filters, already normalised like the stored search terms. */
+export interface SearchFilter {
+  words?: string[];
+  occupation?: string;
+  sector?: string;
+  skills?: string[];
+  language?: string;
+  drivingLicence?: string;
+  municipality?: string;
+  /** Candidates available on or before this date (or who gave no date). */
+  availableFrom?: string;
+  targetGroup?: TargetGroup;
+}
+
+function filterClauses(f: SearchFilter, parameters: SqlParameter[]): string[] {
+  const where: string[] = [];
+  const add = (clause: string, value: unknown) => {
+    const name = `@f${parameters.length}`;
+    parameters.push({ name, value: value as SqlParameter["value"] });
+    where.push(clause.replace("?", name));
+  };
+  for (const w of f.words ?? []) add("ARRAY_CONTAINS(c.search.words, ?)", w);
+  for (const s of f.skills ?? []) add("ARRAY_CONTAINS(c.search.skills, ?)", s);
+  if (f.occupation) add("ARRAY_CONTAINS(c.search.occupations, ?)", f.occupation);
+  if (f.sector) add("ARRAY_CONTAINS(c.search.sectors, ?)", f.sector);
+  if (f.language) add("ARRAY_CONTAINS(c.search.languages, ?)", f.language);
+  if (f.drivingLicence) add("ARRAY_CONTAINS(c.search.drivingLicences, ?)", f.drivingLicence);
+  if (f.targetGroup) add("ARRAY_CONTAINS(c.search.targetGroups, ?)", f.targetGroup);
+  if (f.availableFrom) add("c.search.availableFrom <= ?", f.availableFrom);
+  if (f.municipality) add("c.municipalityId = ?", f.municipality);
+  return where;
+}
+
+const SEARCH_ORDER = "ORDER BY c.updatedAt DESC, c.id ASC";
+
+/** Search inside one municipality's partition, every candidate (account managers at home). */
+export function searchMunicipality(
+  municipalityId: string,
+  filter: SearchFilter,
+  projection: Projection,
+  pageSize: number,
+  continuation: string | undefined,
+): Promise<Page<Partial<CandidateView>>> {
+  const parameters: SqlParameter[] = [{ name: "@m", value: municipalityId }];
+  const where = ["c.municipalityId = @m", "c.type = 'candidate'", ...filterClauses(filter, parameters)];
+  return store.page(`SELECT ${selectList(projection)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`, parameters, municipalityId, pageSize, continuation);
+}
+
+export interface VisibleScope {
+  /** The viewer's municipality: its own candidates are in reach whatever its policy. */
+  viewerMunicipality: string;
+  /** Municipalities whose candidates only their own employers may see. */
+  restricted: string[];
+  /** Leave this municipality out (account managers search their own separately). */
+  exclude?: string;
+}
+
+/**
+ * The employer-wide search: candidates visible to employers, in every municipality whose
+ * policy reaches the viewer. The only query that crosses partitions (unless a municipality
+ * filter pins it to one).
+ */
+export function searchVisible(
+  scope: VisibleScope,
+  filter: SearchFilter,
+  projection: Projection,
+  pageSize: number,
+  continuation: string | undefined,
+): Promise<Page<Partial<CandidateView>>> {
+  const parameters: SqlParameter[] = [
+    { name: "@viewer", value: scope.viewerMunicipality },
+    { name: "@restricted", value: scope.restricted },
+  ];
+  const where = [
+    "c.type = 'candidate'",
+    "c.visibleToEmployers = true",
+    "(c.municipalityId = @viewer OR NOT ARRAY_CONTAINS(@restricted, c.municipalityId))",
+    ...filterClauses(filter, parameters),
+  ];
+  if (scope.exclude) {
+    parameters.push({ name: "@exclude", value: scope.exclude });
+    where.push("c.municipalityId != @exclude");
+  }
+  return store.page(
+    `SELECT ${selectList(projection)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`,
+    parameters,
+    filter.municipality,
+    pageSize,
+    continuation,
+  );
 }

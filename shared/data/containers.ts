@@ -15,12 +15,37 @@ export const CONTAINERS = {
       // Index only what queries filter or sort on; free text is never scanned.
       includedPaths: [
         { path: "/type/?" },
+        { path: "/municipalityId/?" },
         { path: "/status/?" },
         { path: "/lookup/[]/?" },
         { path: "/sortKey/?" },
         { path: "/admin/clientNumber/?" },
-        { path: "/createdAt/?" },
+        { path: "/visibleToEmployers/?" },
+        { path: "/updatedAt/?" },
+        { path: "/search/*" },
       ],
+      excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
+      // Every multi-field ORDER BY needs its composite index; test/indexes.test.ts checks each query.
+      compositeIndexes: [
+        [
+          { path: "/sortKey", order: "ascending" },
+          { path: "/id", order: "ascending" },
+        ],
+        [
+          { path: "/updatedAt", order: "descending" },
+          { path: "/id", order: "ascending" },
+        ],
+      ],
+    },
+  },
+  /** Employers, in the partition of the municipality that invited them. */
+  employers: {
+    id: "employers",
+    partitionKey: { paths: ["/municipalityId"] },
+    indexingPolicy: {
+      indexingMode: "consistent",
+      automatic: true,
+      includedPaths: [{ path: "/type/?" }, { path: "/kvkNumber/?" }, { path: "/sortKey/?" }, { path: "/status/?" }],
       excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
       compositeIndexes: [
         [
@@ -30,6 +55,25 @@ export const CONTAINERS = {
       ],
     },
   },
+  /** Vacancies, in the partition of the municipality whose account manager created them. */
+  vacancies: {
+    id: "vacancies",
+    partitionKey: { paths: ["/municipalityId"] },
+    indexingPolicy: {
+      indexingMode: "consistent",
+      automatic: true,
+      includedPaths: [{ path: "/type/?" }, { path: "/status/?" }, { path: "/employerId/?" }, { path: "/createdAt/?" }],
+      excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
+      compositeIndexes: [
+        [
+          { path: "/createdAt", order: "descending" },
+          { path: "/id", order: "ascending" },
+        ],
+      ],
+    },
+  },
+  /** Each municipality's settings, all in one small logical partition. */
+  municipalities: { id: "municipalities", partitionKey: { paths: ["/partition"] } },
   /** One-time invitation codes, by the hash of the code: redeeming is a point read. */
   invitations: { id: "invitations", partitionKey: { paths: ["/id"] } },
   /** Links a signed-in user's `sub` to the record they redeemed. */

@@ -1,11 +1,12 @@
 import { conflict } from "../domain/errors.js";
 import { container, isStatus, withoutSystemFields } from "./cosmos.js";
-import type { Versioned } from "./candidates.js";
+import type { AccountKind } from "./accounts.js";
+import type { Versioned } from "./documents.js";
 
 export interface InvitationDoc {
   /** SHA-256 of the code; the code itself is never stored. */
   id: string;
-  kind: "candidate";
+  kind: AccountKind;
   municipalityId: string;
   recordId: string;
   createdAt: string;

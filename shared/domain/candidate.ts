@@ -1,38 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { containsBsn } from "./bsn.js";
+import { normalise, searchTerms, type SearchTerms } from "./search-terms.js";
 
-// ---- building blocks -------------------------------------------------------
+export { normalise };
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-/** Free text a candidate types: refused when it holds a BSN (DPIA: sensitive data in free text). */
-const freeText = (max: number) =>
-  text(max).refine((s) => !containsBsn(s), {
-    message:
-      "this text contains what looks like a citizen service number (BSN); please remove it, the platform may not store it",
-  });
-
-const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max);
-const isoDate = z.iso.date();
-const yearOf = (d: string) => Number(d.slice(0, 4));
-
-const postcode = z
-  .string()
-  .trim()
-  .regex(/^[1-9][0-9]{3} ?[A-Za-z]{2}$/, "a Dutch postcode such as 3511 AB")
-  .refine((s) => !/(SA|SD|SS)$/i.test(s), "the letters SA, SD and SS are not used in Dutch postcodes")
-  .transform((s) => `${s.slice(0, 4)} ${s.slice(-2).toUpperCase()}`);
-
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9][0-9 ()-]{7,19}$/, "a phone number such as 06 12345678 or +31 6 12345678")
-  .refine((s) => {
-    const digits = s.replace(/\D/g, "").length;
-    return digits >= 9 && digits <= 15;
-  }, "a phone number has 9 to 15 digits");
-
-const httpsUrl = z.url({ protocol: /^https$/ }).max(500);
+import { freeText, httpsUrl, isoDate, list, patchOf, phone, postcode, text, yearOf } from "./fields.js";
 
 // ---- administrative data: entered by staff ---------------------------------
 
@@ -183,32 +155,28 @@ export const CandidateView = z.object({
 export type CandidateView = z.infer<typeof CandidateView>;
 
 /** What is stored: the view plus internal fields that never leave the service layer. */
-export interface CandidateDoc extends CandidateView {
+export interface CandidateDoc extends CandidateView, DerivedFields {
   type: "candidate";
-  /** Normalised words for the coach's `q` filter (names, client number), so lookups hit the index. */
-  lookup: string[];
-  /** Normalised "last first", for the list's ORDER BY (composite index with id). */
-  sortKey: string;
   /** The `sub` of the account that redeemed the invitation. */
   accountSub?: string;
 }
 
-// ---- request bodies --------------------------------------------------------
+/** A candidate as services build it; the data layer adds the derived fields on write. */
+export type CandidateRecord = Omit<CandidateDoc, keyof DerivedFields>;
 
-/**
- * Each field may be left out (unchanged); optional fields may be null (removed); nested
- * objects merge (RFC 7396). Required fields cannot be removed.
- */
-function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
-  const shape: Record<string, z.ZodType> = {};
-  for (const [key, field] of Object.entries(schema.shape)) {
-    const optional = field instanceof z.ZodOptional;
-    const inner = optional ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
-    const value = inner instanceof z.ZodObject ? patchOf(inner) : inner;
-    shape[key] = optional ? value.nullable().optional() : value.optional();
-  }
-  return z.strictObject(shape);
+/** Fields computed from the record on every write, so queries filter and sort on the index. */
+export interface DerivedFields {
+  /** Normalised words for the coach's `q` filter (names, client number). */
+  lookup: string[];
+  /** Normalised "last first", for the coach's list order. */
+  sortKey: string;
+  /** Normalised search terms for employer search. */
+  search: SearchTerms;
+  /** Active, shared and not hidden by a coach: the only candidates employers may ever get. */
+  visibleToEmployers: boolean;
 }
+
+// ---- request bodies --------------------------------------------------------
 
 export const CreateCandidateBody = z.strictObject({ admin: AdminFields });
 export const AdminPatchBody = z.strictObject({ admin: patchOf(AdminFields) });
@@ -223,21 +191,30 @@ export const CandidateListQuery = z.object({
 
 // ---- pure rules ------------------------------------------------------------
 
-/** Lower-case, accents folded, so "Özil" and "ozil" find the same candidate. */
-export function normalise(s: string): string {
-  return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim();
+/** A candidate's id carries its municipality (the partition), so any reader can point-read it. */
+export function newCandidateId(municipalityId: string): string {
+  return `${municipalityId}.${randomUUID()}`;
 }
 
-/** Fields derived from the administrative data at write time, so lists filter and sort on the index. */
-export function derivedFields(admin: AdminFields): Pick<CandidateDoc, "lookup" | "sortKey"> {
+/** The municipality part of a candidate id, or undefined when the id is not one of ours. */
+export function municipalityOfCandidate(id: string): string | undefined {
+  return /^([a-z0-9][a-z0-9-]{1,63})\.[0-9a-f-]{36}$/.exec(id)?.[1];
+}
+
+/** Recomputes the derived fields; the data layer applies it on every write. */
+export function withDerivedFields<T extends CandidateView>(doc: T): T & DerivedFields {
+  const { admin } = doc;
   const words = `${admin.firstName} ${admin.lastName}`.split(/[\s-]+/).map(normalise);
   return {
+    ...doc,
     lookup: [...new Set([...words, normalise(admin.clientNumber)].filter(Boolean))],
     sortKey: normalise(`${admin.lastName} ${admin.firstName}`),
+    search: searchTerms(doc),
+    visibleToEmployers: doc.status === "active" && doc.sharing.withEmployers && !doc.employerVisibility.hidden,
   };
 }
 
-export function toView(doc: CandidateDoc): CandidateView {
-  const { type: _type, lookup: _lookup, sortKey: _sortKey, accountSub: _sub, ...view } = doc;
+export function toView(doc: CandidateView & Partial<DerivedFields> & { type?: string; accountSub?: string }): CandidateView {
+  const { type: _t, lookup: _l, sortKey: _s, search: _q, visibleToEmployers: _v, accountSub: _a, ...view } = doc;
   return view;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Shapes shared by several routes' OpenAPI entries. */
-export const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "an id") });
+export const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9.-]{1,110}$/, "an id") });
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), continuation: z.string().nullable() });

@@ -15,6 +15,7 @@ export function audit(
   eventId: string = randomUUID(),
 ): Promise<void> {
   return appendAudit(principal, nowIso(), eventId, {
+    subjectType: "candidate",
     subjectId: candidate.id,
     municipalityId: candidate.municipalityId,
     action,
@@ -26,6 +27,19 @@ export function audit(
 export function auditChange(principal: Principal, action: AuditAction, fields?: string[]) {
   const eventId = randomUUID();
   return (doc: { id: string; municipalityId: string }) => audit(principal, action, doc, fields, eventId);
+}
+
+/** Records a search: who, in which municipality's name, with which filters, how many results. */
+export function auditSearch(principal: Principal, municipalityId: string, filters: Record<string, unknown>, resultCount: number): Promise<void> {
+  const at = nowIso();
+  return appendAudit(principal, at, randomUUID(), {
+    subjectType: "search",
+    subjectId: `search:${municipalityId}:${at.slice(0, 7)}`,
+    municipalityId,
+    action: "search",
+    filters,
+    resultCount,
+  });
 }
 
 /** Field names a merge patch touches, as dotted paths one level deep ("admin.postcode"). */

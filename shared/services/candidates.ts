@@ -1,40 +1,40 @@
-import { randomUUID } from "node:crypto";
 import {
   clientNumberInUse,
   insertCandidate,
   listCandidates as queryCandidates,
   readCandidate,
+  readVisibleCandidate,
   type CandidateFilter,
   type CandidateListItem,
 } from "../data/candidates.js";
-import type { Page } from "../data/paging.js";
+import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import {
   AdminFields,
-  derivedFields,
+  municipalityOfCandidate,
+  newCandidateId,
   normalise,
   toView,
-  type CandidateDoc,
+  type CandidateRecord,
   type CandidateStatus,
   type CandidateView,
 } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
-import { conflict, forbidden, notFound, parseOr400 } from "../domain/errors.js";
+import { conflict, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
+import { EMPLOYER_PROJECTION, sightOf } from "../domain/visibility.js";
 import { audit, auditChange, touchedFields } from "./audit.js";
 import { modifyCandidate } from "./concurrency.js";
 import { issueInvitation } from "./invitations.js";
+import { municipalityOf, reachesCandidate } from "./municipalities.js";
+import { viewerOf } from "./viewer.js";
 
-export interface Versioned {
-  view: CandidateView;
+export interface Versioned<V = CandidateView> {
+  view: V;
   etag: string;
 }
 
-/** Staff act in their own municipality only; the token guarantees they have one. */
-function municipalityOf(principal: Principal): string {
-  if (!principal.municipalityId) throw forbidden("staff tokens must name the user's municipality");
-  return principal.municipalityId;
-}
+const NOT_FOUND = "no such candidate, or not one you may see";
 
 async function refuseTakenClientNumber(municipalityId: string, clientNumber: string, exceptId?: string) {
   if (await clientNumberInUse(municipalityId, clientNumber, exceptId)) {
@@ -50,8 +50,8 @@ export async function createCandidate(
   const municipalityId = municipalityOf(principal);
   await refuseTakenClientNumber(municipalityId, admin.clientNumber);
   const now = nowIso();
-  const doc: CandidateDoc = {
-    id: randomUUID(),
+  const doc: CandidateRecord = {
+    id: newCandidateId(municipalityId),
     type: "candidate",
     municipalityId,
     status: "invited",
@@ -62,11 +62,10 @@ export async function createCandidate(
     employerVisibility: { hidden: false },
     createdAt: now,
     updatedAt: now,
-    ...derivedFields(admin),
   };
   const stored = await insertCandidate(doc);
   const [invitation] = await Promise.all([
-    issueInvitation(municipalityId, doc.id),
+    issueInvitation("candidate", municipalityId, doc.id),
     audit(principal, "create", doc),
   ]);
   return {
@@ -85,19 +84,40 @@ export interface ListQuery {
 }
 
 export async function listCandidates(principal: Principal, query: ListQuery): Promise<Page<CandidateListItem>> {
+  const municipalityId = municipalityOf(principal);
   const filter: CandidateFilter = {};
   if (query.status) filter.status = query.status;
   if (query.q) filter.term = normalise(query.q);
-  return queryCandidates(municipalityOf(principal), filter, query.pageSize, query.continuation);
+  const scope = JSON.stringify(["candidates", municipalityId, filter]);
+  const page = await queryCandidates(municipalityId, filter, query.pageSize, decodeContinuation(query.continuation, scope));
+  return { items: page.items, continuation: encodeContinuation(page.continuation, scope) };
 }
 
-/** The staff view of one candidate; outside the caller's municipality it does not exist (404). */
-export async function getCandidate(principal: Principal, id: string): Promise<Versioned> {
-  const municipalityId = municipalityOf(principal);
-  // The audit line is written alongside the read, not after it: one round trip of latency.
-  const [found] = await Promise.all([readCandidate(municipalityId, id), audit(principal, "read", { id, municipalityId })]);
-  if (!found) throw notFound("no such candidate in your municipality");
-  return { view: toView(found.doc), etag: found.etag };
+/**
+ * One candidate, projected for the caller (visibility.ts). Outside the caller's sight it does
+ * not exist: 404, and no field of it is read.
+ */
+export async function getCandidate(principal: Principal, id: string): Promise<Versioned<Partial<CandidateView>>> {
+  const candidateMunicipality = municipalityOfCandidate(id);
+  if (!candidateMunicipality) throw notFound(NOT_FOUND);
+  const viewer = await viewerOf(principal);
+  const sight = sightOf(principal.role, viewer.municipalityId, candidateMunicipality);
+  if (sight === "none") throw notFound(NOT_FOUND);
+  const subject = { id, municipalityId: candidateMunicipality };
+
+  if (sight === "staff") {
+    // The audit line is written alongside the read: one round trip of latency.
+    const [found] = await Promise.all([readCandidate(candidateMunicipality, id), audit(principal, "read", subject)]);
+    if (!found) throw notFound(NOT_FOUND);
+    return { view: toView(found.doc), etag: found.etag };
+  }
+  if (!(await reachesCandidate(candidateMunicipality, viewer.municipalityId))) throw notFound(NOT_FOUND);
+  const found = await readVisibleCandidate(candidateMunicipality, id, { ...EMPLOYER_PROJECTION, top: [...EMPLOYER_PROJECTION.top, "_etag"] });
+  if (!found) throw notFound(NOT_FOUND);
+  // Logged once something was shown, so the candidate's access log holds no views that did not happen.
+  await audit(principal, "read", subject);
+  const { _etag, ...view } = found as Partial<CandidateView> & { _etag: string };
+  return { view, etag: _etag };
 }
 
 /** Staff change administrative data only; the patch has already been checked for shape. */
@@ -115,9 +135,51 @@ export async function updateCandidateAdmin(
     ifMatch,
     (doc) => {
       const admin = parseOr400(AdminFields, mergePatch(doc.admin, patch), "the changed administrative data", ["admin"]);
-      return { ...doc, admin, ...derivedFields(admin), updatedAt: nowIso() };
+      return { ...doc, admin, updatedAt: nowIso() };
     },
     auditChange(principal, "update", touchedFields("admin", patch)),
+  );
+  return { view: toView(updated.doc), etag: updated.etag };
+}
+
+/** A coach hides a profile from employers (incorrect or harmful to the candidate), or shows it again. */
+export async function setEmployerVisibility(
+  principal: Principal,
+  id: string,
+  visibility: { hidden: boolean; reason?: string | undefined },
+  ifMatch: string | undefined,
+): Promise<Versioned> {
+  const employerVisibility = visibility.hidden
+    ? { hidden: true, reason: visibility.reason! }
+    : { hidden: false, ...(visibility.reason ? { reason: visibility.reason } : {}) };
+  const updated = await modifyCandidate(
+    municipalityOf(principal),
+    id,
+    ifMatch,
+    (doc) => ({ ...doc, employerVisibility, updatedAt: nowIso() }),
+    auditChange(principal, "update", ["employerVisibility"]),
+  );
+  return { view: toView(updated.doc), etag: updated.etag };
+}
+
+/** Only staff set a candidate active or inactive; a candidate who never redeemed stays invited until they do. */
+export async function setStatus(
+  principal: Principal,
+  id: string,
+  status: "active" | "inactive",
+  ifMatch: string | undefined,
+): Promise<Versioned> {
+  const updated = await modifyCandidate(
+    municipalityOf(principal),
+    id,
+    ifMatch,
+    (doc) => {
+      if (status === "active" && doc.status === "invited") {
+        throw conflict("the candidate has not redeemed the invitation yet; they become active when they do");
+      }
+      return { ...doc, status, updatedAt: nowIso() };
+    },
+    auditChange(principal, "update", ["status"]),
   );
   return { view: toView(updated.doc), etag: updated.etag };
 }

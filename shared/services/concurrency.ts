@@ -1,5 +1,6 @@
-import { readCandidate, replaceCandidate, type Versioned } from "../data/candidates.js";
-import type { CandidateDoc } from "../domain/candidate.js";
+import { readCandidate, replaceCandidate } from "../data/candidates.js";
+import type { Versioned } from "../data/documents.js";
+import type { CandidateDoc, CandidateRecord } from "../domain/candidate.js";
 import { AppError, conflict, notFound, preconditionFailed } from "../domain/errors.js";
 
 /** The HTTP entity tag of a stored version (Cosmos' own may or may not carry quotes). */
@@ -17,6 +18,11 @@ export function etagMatches(ifMatch: string | undefined, etag: string): boolean 
 
 const MAX_ATTEMPTS = 5;
 
+interface Store<T, W> {
+  read(municipalityId: string, id: string): Promise<Versioned<T> | undefined>;
+  replace(doc: W, etag: string): Promise<Versioned<T>>;
+}
+
 /**
  * Read, change, write back only if nobody wrote in between. With `If-Match` the client's
  * version must be current (412 otherwise); without it, a lost race is retried on fresh data,
@@ -24,27 +30,39 @@ const MAX_ATTEMPTS = 5;
  * runs concurrently with the write, once the change has passed validation; it must be
  * idempotent, as a retried write runs it again.
  */
-export async function modifyCandidate(
+export async function modify<T extends W, W>(
+  store: Store<T, W>,
+  what: string,
   municipalityId: string,
   id: string,
   ifMatch: string | undefined,
-  change: (doc: CandidateDoc) => CandidateDoc,
-  alongside: (next: CandidateDoc) => Promise<void> = async () => {},
-): Promise<Versioned<CandidateDoc>> {
+  change: (doc: T) => W,
+  alongside: (next: W) => Promise<void> = async () => {},
+): Promise<Versioned<T>> {
   for (let attempt = 1; ; attempt++) {
-    const current = await readCandidate(municipalityId, id);
-    if (!current) throw notFound("no such candidate");
+    const current = await store.read(municipalityId, id);
+    if (!current) throw notFound(`no such ${what}, or not one you may see`);
     if (!etagMatches(ifMatch, current.etag)) {
-      throw preconditionFailed("the candidate was changed since you read it; read it again and reapply your change");
+      throw preconditionFailed(`the ${what} was changed since you read it; read it again and reapply your change`);
     }
     const next = change(current.doc);
     try {
-      const [written] = await Promise.all([replaceCandidate(next, current.etag), alongside(next)]);
+      const [written] = await Promise.all([store.replace(next, current.etag), alongside(next)]);
       return written;
     } catch (err) {
       const lostRace = err instanceof AppError && err.status === 412;
       if (!lostRace || ifMatch !== undefined) throw err;
-      if (attempt >= MAX_ATTEMPTS) throw conflict("the candidate is being changed by others right now; try again");
+      if (attempt >= MAX_ATTEMPTS) throw conflict(`the ${what} is being changed by others right now; try again`);
     }
   }
 }
+
+const candidateStore = { read: readCandidate, replace: replaceCandidate };
+
+export const modifyCandidate = (
+  municipalityId: string,
+  id: string,
+  ifMatch: string | undefined,
+  change: (doc: CandidateDoc) => CandidateRecord,
+  alongside?: (next: CandidateRecord) => Promise<void>,
+) => modify(candidateStore, "candidate", municipalityId, id, ifMatch, change, alongside);

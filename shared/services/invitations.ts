@@ -1,40 +1,44 @@
 import { createHash, randomBytes } from "node:crypto";
 import { config } from "../config/index.js";
-import { insertAccount, deleteAccount } from "../data/accounts.js";
+import { deleteAccount, insertAccount, type AccountKind } from "../data/accounts.js";
+import { readEmployer, replaceEmployer } from "../data/employers.js";
 import { insertInvitation, markRedeemed, readInvitation } from "../data/invitations.js";
+import { toView, type CandidateView } from "../domain/candidate.js";
 import { clock, nowIso } from "../domain/clock.js";
-import { AppError, notFound } from "../domain/errors.js";
+import { toEmployerView, type EmployerView } from "../domain/employer.js";
+import { AppError, forbidden, notFound } from "../domain/errors.js";
 import type { Principal } from "../domain/roles.js";
 import { auditChange } from "./audit.js";
-import { modifyCandidate } from "./concurrency.js";
-import { toView, type CandidateView } from "../domain/candidate.js";
+import { modify, modifyCandidate } from "./concurrency.js";
 
 const hashCode = (code: string) => createHash("sha256").update(code, "utf8").digest("hex");
 
 /** Makes a single-use code (256 random bits) for a record; only its hash is stored. */
-export async function issueInvitation(municipalityId: string, recordId: string): Promise<{ code: string; expiresAt: string }> {
+export async function issueInvitation(
+  kind: AccountKind,
+  municipalityId: string,
+  recordId: string,
+): Promise<{ code: string; expiresAt: string }> {
   const code = randomBytes(32).toString("base64url");
   const now = clock().now();
   const expiresAt = new Date(now.getTime() + config().INVITATION_TTL_DAYS * 86_400_000).toISOString();
-  await insertInvitation({
-    id: hashCode(code),
-    kind: "candidate",
-    municipalityId,
-    recordId,
-    createdAt: now.toISOString(),
-    expiresAt,
-  });
+  await insertInvitation({ id: hashCode(code), kind, municipalityId, recordId, createdAt: now.toISOString(), expiresAt });
   return { code, expiresAt };
 }
 
-/** Links the caller's account to the invited candidate and makes the candidate active. */
-export async function redeemInvitation(principal: Principal, code: string): Promise<{ view: CandidateView; etag: string }> {
+export type Redeemed =
+  | { kind: "candidate"; view: CandidateView; etag: string }
+  | { kind: "employer"; view: EmployerView; etag: string };
+
+/** Links the caller's account to the invited record (candidate or employer) and makes it active. */
+export async function redeemInvitation(principal: Principal, code: string): Promise<Redeemed> {
   const invitation = await readInvitation(hashCode(code));
-  if (!invitation) throw notFound("this invitation code is not known; check it or ask your coach for a new one");
+  if (!invitation) throw notFound("this invitation code is not known; check it or ask for a new one");
   const { doc } = invitation;
+  if (doc.kind !== principal.role) throw forbidden(`this invitation is for a ${doc.kind} account; sign in as one`);
   if (doc.redeemedAt) throw new AppError(409, "Conflict", "this invitation code has already been used");
   const at = nowIso();
-  if (doc.expiresAt <= at) throw new AppError(410, "Gone", "this invitation code has expired; ask your coach for a new one");
+  if (doc.expiresAt <= at) throw new AppError(410, "Gone", "this invitation code has expired; ask for a new one");
 
   // The account link is created first (409 if this sub is linked already); if the code turns
   // out to be taken by a concurrent redemption, the link is undone.
@@ -45,12 +49,29 @@ export async function redeemInvitation(principal: Principal, code: string): Prom
     await deleteAccount(principal.sub);
     throw err;
   }
-  const updated = await modifyCandidate(
+  const logged = auditChange(principal, "redeem");
+  if (doc.kind === "candidate") {
+    const updated = await modifyCandidate(
+      doc.municipalityId,
+      doc.recordId,
+      undefined,
+      (c) => ({ ...c, status: c.status === "invited" ? "active" : c.status, accountSub: principal.sub, updatedAt: at }),
+      logged,
+    );
+    return { kind: "candidate", view: toView(updated.doc), etag: updated.etag };
+  }
+  const updated = await modify(
+    { read: readEmployer, replace: replaceEmployer },
+    "employer",
     doc.municipalityId,
     doc.recordId,
     undefined,
-    (c) => ({ ...c, status: c.status === "invited" ? "active" : c.status, accountSub: principal.sub, updatedAt: at }),
-    auditChange(principal, "redeem"),
+    (e) => ({
+      ...e,
+      status: e.status === "invited" ? "active" : e.status,
+      accountSubs: [...(e.accountSubs ?? []), principal.sub],
+      updatedAt: at,
+    }),
   );
-  return { view: toView(updated.doc), etag: updated.etag };
+  return { kind: "employer", view: toEmployerView(updated.doc), etag: updated.etag };
 }

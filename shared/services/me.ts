@@ -1,5 +1,5 @@
 import { config } from "../config/index.js";
-import { findAccount, forgetAccount, type AccountDoc } from "../data/accounts.js";
+import { forgetAccount } from "../data/accounts.js";
 import { readCandidate } from "../data/candidates.js";
 import { ProfileFields, toView, type CandidateDoc } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
@@ -10,20 +10,15 @@ import { deleteCandidateFiles } from "../storage/blob.js";
 import { audit, auditChange, touchedFields } from "./audit.js";
 import type { Versioned } from "./candidates.js";
 import { modifyCandidate } from "./concurrency.js";
+import { linkedAccount } from "./viewer.js";
 
-const NOT_LINKED = "no profile is linked to this account; redeem the invitation code from your coach first";
-
-async function accountOf(principal: Principal): Promise<AccountDoc> {
-  const account = await findAccount(principal.sub);
-  if (!account) throw notFound(NOT_LINKED);
-  return account;
-}
+const accountOf = (principal: Principal) => linkedAccount(principal, "candidate");
 
 /** Runs a change on the caller's own record, then logs it. */
 async function changeOwn(
   principal: Principal,
   ifMatch: string | undefined,
-  action: "update" | "erase" | "acceptTerms",
+  action: "update" | "erase" | "acceptTerms" | "sharing",
   fields: string[] | undefined,
   change: (doc: CandidateDoc) => CandidateDoc,
 ): Promise<Versioned> {
@@ -45,7 +40,7 @@ export async function getMyProfile(principal: Principal): Promise<Versioned> {
   ]);
   if (!found) {
     forgetAccount(principal.sub);
-    throw notFound(NOT_LINKED);
+    throw notFound("your profile no longer exists");
   }
   return { view: toView(found.doc), etag: found.etag };
 }
@@ -95,4 +90,19 @@ export function acceptTerms(principal: Principal, version: string): Promise<Vers
     terms: { version, acceptedAt: nowIso() },
     updatedAt: nowIso(),
   }));
+}
+
+/**
+ * The candidate decides whether employers may find the profile (needs the current terms
+ * accepted). Withdrawing takes effect on the next request: searches read the stored flag.
+ */
+export function setSharing(principal: Principal, withEmployers: boolean, ifMatch: string | undefined): Promise<Versioned> {
+  const current = getTerms().version;
+  return changeOwn(principal, ifMatch, "sharing", ["sharing"], (doc) => {
+    if (withEmployers && doc.terms?.version !== current) {
+      throw conflict(`accept the current terms of use (version ${current}, POST /api/me/terms) before sharing your profile`);
+    }
+    const since = doc.sharing.withEmployers && doc.sharing.since ? doc.sharing.since : nowIso();
+    return { ...doc, sharing: withEmployers ? { withEmployers, since } : { withEmployers }, updatedAt: nowIso() };
+  });
 }

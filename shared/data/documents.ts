@@ -1,0 +1,82 @@
+import type { SqlParameter } from "@azure/cosmos";
+import { preconditionFailed } from "../domain/errors.js";
+import type { ContainerName } from "./containers.js";
+import { container, withoutSystemFields } from "./cosmos.js";
+
+export interface Versioned<T> {
+  doc: T;
+  /** The Cosmos `_etag`, used for optimistic concurrency. */
+  etag: string;
+}
+
+/**
+ * Reads and writes of one document type in a container partitioned by municipality.
+ * `prepare` runs on every write (derived fields); reads check the type, so one container
+ * could hold more than one kind without mix-ups.
+ */
+export function documents<T extends { id: string; municipalityId: string; type: string }, W = T>(
+  name: ContainerName,
+  type: T["type"],
+  prepare: (doc: W) => T = (doc) => doc as unknown as T,
+) {
+  const c = () => container(name);
+  return {
+    async insert(doc: W): Promise<Versioned<T>> {
+      const { resource, etag } = await c().items.create(prepare(doc));
+      return { doc: withoutSystemFields(resource as T), etag };
+    },
+
+    /** Point read inside the partition: one round trip; another partition's id is simply absent. */
+    async read(municipalityId: string, id: string): Promise<Versioned<T> | undefined> {
+      const { resource, etag } = await c().item(id, municipalityId).read<T>();
+      if (!resource || resource.type !== type) return undefined;
+      return { doc: withoutSystemFields(resource), etag };
+    },
+
+    /** Replaces only if nobody wrote since `etag` was read; otherwise 412. */
+    async replace(doc: W, etag: string): Promise<Versioned<T>> {
+      const prepared = prepare(doc);
+      try {
+        const { resource, etag: next } = await c()
+          .item(prepared.id, prepared.municipalityId)
+          .replace(prepared, { accessCondition: { type: "IfMatch", condition: etag } });
+        return { doc: withoutSystemFields(resource as T), etag: next };
+      } catch (err) {
+        if ((err as { code?: number }).code === 412) throw preconditionFailed(`the ${type} was changed by someone else; read it again`);
+        throw err;
+      }
+    },
+
+    /**
+     * One page of a query. `partition` names the single partition it runs in; only the
+     * employer-wide search passes none. Continuations are the SDK's own: services wrap them.
+     */
+    async page<R>(
+      query: string,
+      parameters: SqlParameter[],
+      partition: string | undefined,
+      pageSize: number,
+      continuation: string | undefined,
+    ): Promise<{ items: R[]; continuation: string | undefined }> {
+      const { resources, continuationToken } = await c()
+        .items.query<R>(
+          { query, parameters },
+          { ...(partition !== undefined ? { partitionKey: partition } : {}), maxItemCount: pageSize, continuationToken: continuation },
+        )
+        .fetchNext();
+      return { items: resources.map((r) => withoutSystemFields(r as object) as R), continuation: continuationToken };
+    },
+
+    /** The first result of a query inside one partition, or undefined. */
+    async first<R>(query: string, parameters: SqlParameter[], partition: string): Promise<R | undefined> {
+      const { resources } = await c().items.query<R>({ query, parameters }, { partitionKey: partition }).fetchNext();
+      return resources[0];
+    },
+
+    /** All ids a query returns, inside one partition (small result sets: uniqueness checks). */
+    async ids(query: string, parameters: SqlParameter[], partition: string): Promise<string[]> {
+      const { resources } = await c().items.query<string>({ query, parameters }, { partitionKey: partition }).fetchAll();
+      return resources;
+    },
+  };
+}

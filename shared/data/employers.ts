@@ -1,0 +1,37 @@
+import { withEmployerSortKey, type EmployerDoc, type EmployerRecord } from "../domain/employer.js";
+import { documents } from "./documents.js";
+
+const store = documents<EmployerDoc, EmployerRecord>("employers", "employer", withEmployerSortKey);
+
+export const insertEmployer = store.insert;
+export const readEmployer = store.read;
+export const replaceEmployer = store.replace;
+
+export async function kvkNumberInUse(municipalityId: string, kvkNumber: string, exceptId?: string): Promise<boolean> {
+  const ids = await store.ids(
+    "SELECT VALUE c.id FROM c WHERE c.municipalityId = @m AND c.type = 'employer' AND c.kvkNumber = @k",
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@k", value: kvkNumber },
+    ],
+    municipalityId,
+  );
+  return ids.some((id) => id !== exceptId);
+}
+
+/** The employers a municipality invited, by company name; `prefix` narrows on the normalised name. */
+export function listEmployers(municipalityId: string, prefix: string | undefined, pageSize: number, continuation: string | undefined) {
+  const parameters = [{ name: "@m", value: municipalityId }];
+  let where = "c.municipalityId = @m AND c.type = 'employer'";
+  if (prefix) {
+    where += " AND STARTSWITH(c.sortKey, @p)";
+    parameters.push({ name: "@p", value: prefix });
+  }
+  return store.page<EmployerDoc>(
+    `SELECT * FROM c WHERE ${where} ORDER BY c.sortKey ASC, c.id ASC`,
+    parameters,
+    municipalityId,
+    pageSize,
+    continuation,
+  );
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { patchOf, phone, postcode, text } from "./fields.js";
+import { normalise } from "./search-terms.js";
+import { Contact } from "./municipality.js";
+
+export const KvkNumber = z.string().regex(/^\d{8}$/, "a KvK number has 8 digits");
+
+/** Entered by an account manager, prefilled from KvK (employers enter no data themselves). */
+export const EmployerFields = z.strictObject({
+  companyName: text(200),
+  kvkNumber: KvkNumber,
+  address: z.strictObject({ street: text(200), postcode, city: text(100) }),
+  contact: z.strictObject({
+    firstName: text(100),
+    lastName: text(100),
+    email: z.email().max(254),
+    phone: phone.optional(),
+  }),
+});
+export type EmployerFields = z.infer<typeof EmployerFields>;
+
+export const EMPLOYER_STATUSES = ["invited", "active", "ended"] as const;
+
+export const EmployerView = EmployerFields.extend({
+  id: z.string(),
+  municipalityId: z.string(),
+  status: z.enum(EMPLOYER_STATUSES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type EmployerView = z.infer<typeof EmployerView>;
+
+/** What an employer user reads about their own company: plus the municipality's contact person. */
+export const OwnEmployerView = EmployerView.extend({ municipalityContact: Contact });
+
+export interface EmployerDoc extends EmployerView {
+  type: "employer";
+  sortKey: string;
+  accountSubs?: string[];
+}
+
+export type EmployerRecord = Omit<EmployerDoc, "sortKey">;
+
+export function withEmployerSortKey(doc: EmployerRecord): EmployerDoc {
+  return { ...doc, sortKey: normalise(doc.companyName) };
+}
+
+export function toEmployerView(doc: EmployerDoc): EmployerView {
+  const { type: _t, sortKey: _s, accountSubs: _a, ...view } = doc;
+  return view;
+}
+
+export const EmployerListQuery = z.object({ q: z.string().trim().min(1).max(100).optional() });
+
+export const EmployerPatchBody = patchOf(EmployerFields);

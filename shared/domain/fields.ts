@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { containsBsn } from "./bsn.js";
+
+/** Field types shared by the records' schemas, with the limits clients are told about. */
+
+export const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** Free text a candidate types: refused when it holds a BSN (DPIA: sensitive data in free text). */
+export const freeText = (max: number) =>
+  text(max).refine((s) => !containsBsn(s), {
+    message:
+      "this text contains what looks like a citizen service number (BSN); please remove it, the platform may not store it",
+  });
+
+export const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max);
+export const isoDate = z.iso.date();
+export const yearOf = (d: string) => Number(d.slice(0, 4));
+
+export const postcode = z
+  .string()
+  .trim()
+  .regex(/^[1-9][0-9]{3} ?[A-Za-z]{2}$/, "a Dutch postcode such as 3511 AB")
+  .refine((s) => !/(SA|SD|SS)$/i.test(s), "the letters SA, SD and SS are not used in Dutch postcodes")
+  .transform((s) => `${s.slice(0, 4)} ${s.slice(-2).toUpperCase()}`);
+
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 ()-]{7,19}$/, "a phone number such as 06 12345678 or +31 6 12345678")
+  .refine((s) => {
+    const digits = s.replace(/\D/g, "").length;
+    return digits >= 9 && digits <= 15;
+  }, "a phone number has 9 to 15 digits");
+
+export const httpsUrl = z.url({ protocol: /^https$/ }).max(500);
+
+
+/**
+ * Each field may be left out (unchanged); optional fields may be null (removed); nested
+ * objects merge (RFC 7396). Required fields cannot be removed.
+ */
+export function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const optional = field instanceof z.ZodOptional;
+    const inner = optional ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    const value = inner instanceof z.ZodObject ? patchOf(inner) : inner;
+    shape[key] = optional ? value.nullable().optional() : value.optional();
+  }
+  return z.strictObject(shape);
+}
+

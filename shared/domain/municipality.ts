@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { phone, text } from "./fields.js";
+import { EMPLOYER_REACH } from "./visibility.js";
+
+export const Contact = z.strictObject({
+  name: text(100),
+  email: z.email().max(254),
+  phone: phone.optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+/** A municipality's own choices, set by its functional administrator. */
+export const MunicipalitySettings = z.strictObject({
+  /**
+   * `all`: employers of every participating municipality see its shared candidates (the DPIA's
+   * default); `ownMunicipality`: only employers (and account managers) of this municipality do.
+   */
+  employerReach: z.enum(EMPLOYER_REACH),
+  /** The contact person employers of this municipality see; without it the general WSP contact. */
+  contact: Contact.optional(),
+});
+export type MunicipalitySettings = z.infer<typeof MunicipalitySettings>;
+
+export const DEFAULT_SETTINGS: MunicipalitySettings = { employerReach: "all" };

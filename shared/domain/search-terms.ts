@@ -1,0 +1,56 @@
+import type { CandidateView } from "./candidate.js";
+
+/** Lower-case, accents folded, so "Özil" and "ozil" find the same candidate. */
+export function normalise(s: string): string {
+  return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim();
+}
+
+/** The words of a text as search terms: normalised, at least two characters, no punctuation. */
+export function words(text: string): string[] {
+  return normalise(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length >= 2);
+}
+
+export const TARGET_GROUPS = ["jobAgreement", "practiceRoute", "bbl", "tozo"] as const;
+export type TargetGroup = (typeof TARGET_GROUPS)[number];
+
+/**
+ * Terms stored with each candidate at write time, so every search filter is an index lookup
+ * (ARRAY_CONTAINS or a comparison) instead of a scan of free text.
+ */
+export interface SearchTerms {
+  /** Words of occupations, skills, competencies, desired work and the description: the `q` filter. */
+  words: string[];
+  occupations: string[];
+  sectors: string[];
+  skills: string[];
+  languages: string[];
+  drivingLicences: string[];
+  targetGroups: TargetGroup[];
+  /** ISO date, or "" when the candidate gave none (available now). */
+  availableFrom: string;
+}
+
+const MAX_WORDS = 400;
+
+export function searchTerms({ admin, profile }: Pick<CandidateView, "admin" | "profile">): SearchTerms {
+  const phrases = (list: string[] | undefined) => [...new Set((list ?? []).map(normalise))];
+  const text = [
+    ...(profile.preferredOccupations ?? []),
+    ...(profile.skills ?? []),
+    ...(profile.competencies ?? []),
+    profile.desiredWork ?? "",
+    profile.description ?? "",
+  ].join(" ");
+  return {
+    words: [...new Set(words(text))].slice(0, MAX_WORDS),
+    occupations: phrases(profile.preferredOccupations),
+    sectors: phrases(profile.sectors),
+    skills: phrases(profile.skills),
+    languages: phrases(profile.languages?.map((l) => l.language)),
+    drivingLicences: [...(profile.drivingLicences ?? [])],
+    targetGroups: TARGET_GROUPS.filter((g) => admin.targetGroups?.[g]),
+    availableFrom: profile.availability?.availableFrom ?? "",
+  };
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { insertEmployer, kvkNumberInUse, listEmployers as queryEmployers, readEmployer, replaceEmployer } from "../data/employers.js";
+import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { nowIso } from "../domain/clock.js";
+import { EmployerFields, toEmployerView, type EmployerRecord, type EmployerView } from "../domain/employer.js";
+import { conflict, notFound, parseOr400 } from "../domain/errors.js";
+import { mergePatch } from "../domain/merge-patch.js";
+import type { Principal } from "../domain/roles.js";
+import { normalise } from "../domain/search-terms.js";
+import type { Versioned } from "./candidates.js";
+import { modify } from "./concurrency.js";
+import { issueInvitation } from "./invitations.js";
+import { employerContact, municipalityOf } from "./municipalities.js";
+import { viewerOf } from "./viewer.js";
+
+const employerStore = { read: readEmployer, replace: replaceEmployer };
+
+async function refuseTakenKvk(municipalityId: string, kvkNumber: string, exceptId?: string) {
+  if (await kvkNumberInUse(municipalityId, kvkNumber, exceptId)) {
+    throw conflict("an employer with this KvK number is already registered in your municipality");
+  }
+}
+
+/** An account manager registers an employer for their municipality, with a one-time code for its user. */
+export async function createEmployer(
+  principal: Principal,
+  fields: EmployerFields,
+): Promise<Versioned<EmployerView> & { invitationCode: string; invitationExpiresAt: string }> {
+  const municipalityId = municipalityOf(principal);
+  await refuseTakenKvk(municipalityId, fields.kvkNumber);
+  const now = nowIso();
+  const doc: EmployerRecord = { id: randomUUID(), type: "employer", municipalityId, status: "invited", ...fields, createdAt: now, updatedAt: now };
+  const stored = await insertEmployer(doc);
+  const invitation = await issueInvitation("employer", municipalityId, doc.id);
+  return { view: toEmployerView(stored.doc), etag: stored.etag, invitationCode: invitation.code, invitationExpiresAt: invitation.expiresAt };
+}
+
+export async function listEmployers(
+  principal: Principal,
+  query: { q?: string | undefined; pageSize: number; continuation?: string | undefined },
+): Promise<Page<EmployerView>> {
+  const municipalityId = municipalityOf(principal);
+  const prefix = query.q ? normalise(query.q) : undefined;
+  const scope = JSON.stringify(["employers", municipalityId, prefix]);
+  const page = await queryEmployers(municipalityId, prefix, query.pageSize, decodeContinuation(query.continuation, scope));
+  return { items: page.items.map(toEmployerView), continuation: encodeContinuation(page.continuation, scope) };
+}
+
+/** Account managers read employers of their municipality; an employer user reads only their own, with its contact person. */
+export async function getEmployer(principal: Principal, id: string): Promise<Versioned<EmployerView & { municipalityContact?: object }>> {
+  const viewer = await viewerOf(principal);
+  if (principal.role === "employer" && viewer.recordId !== id) throw notFound("no such employer, or not one you may see");
+  const found = await readEmployer(viewer.municipalityId, id);
+  if (!found) throw notFound("no such employer, or not one you may see");
+  const view = toEmployerView(found.doc);
+  if (principal.role !== "employer") return { view, etag: found.etag };
+  return { view: { ...view, municipalityContact: await employerContact(viewer.municipalityId) }, etag: found.etag };
+}
+
+export async function updateEmployer(
+  principal: Principal,
+  id: string,
+  patch: Record<string, unknown>,
+  ifMatch: string | undefined,
+): Promise<Versioned<EmployerView>> {
+  const municipalityId = municipalityOf(principal);
+  if (typeof patch.kvkNumber === "string") await refuseTakenKvk(municipalityId, patch.kvkNumber, id);
+  const updated = await modify(employerStore, "employer", municipalityId, id, ifMatch, (doc) => {
+    const { id: employerId, type, municipalityId: m, status, createdAt, updatedAt: _u, sortKey: _k, accountSubs, ...fields } = doc;
+    const next = parseOr400(EmployerFields, mergePatch(fields, patch), "the changed employer");
+    const identity = { id: employerId, type, municipalityId: m, status, createdAt, ...(accountSubs ? { accountSubs } : {}) };
+    return { ...identity, ...next, updatedAt: nowIso() };
+  });
+  return { view: toEmployerView(updated.doc), etag: updated.etag };
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { searchMunicipality, searchVisible, type SearchFilter } from "../data/candidates.js";
+import { restrictedMunicipalities } from "../data/municipalities.js";
+import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { DRIVING_LICENCES, type CandidateView } from "../domain/candidate.js";
+import { isoDate } from "../domain/fields.js";
+import type { Principal } from "../domain/roles.js";
+import { normalise, TARGET_GROUPS, words } from "../domain/search-terms.js";
+import { SEARCH_PROJECTION } from "../domain/visibility.js";
+import { auditSearch } from "./audit.js";
+import { viewerOf } from "./viewer.js";
+
+const term = z.string().trim().min(1).max(100);
+
+export const SearchQuery = z.object({
+  q: z.string().trim().min(1).max(200).optional(),
+  occupation: term.optional(),
+  sector: term.optional(),
+  skill: z.union([term, z.array(term).max(10)]).optional(),
+  language: term.optional(),
+  drivingLicence: z.enum(DRIVING_LICENCES).optional(),
+  municipality: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, "a municipality id such as den-haag").optional(),
+  availableFrom: isoDate.optional(),
+  targetGroup: z.enum(TARGET_GROUPS).optional(),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+/** Account managers at home see the staff projection of their own candidates (without files). */
+const HOME_PROJECTION = { top: ["id", "municipalityId", "status", "profile", "sharing", "employerVisibility", "updatedAt"] } as const;
+
+/** Where a search stands: in the account manager's own municipality, or among the others. */
+interface Position {
+  phase: "home" | "others";
+  token?: string;
+}
+
+function toFilter(q: SearchQuery): SearchFilter {
+  const f: SearchFilter = {};
+  if (q.q) f.words = [...new Set(words(q.q))];
+  if (q.occupation) f.occupation = normalise(q.occupation);
+  if (q.sector) f.sector = normalise(q.sector);
+  if (q.skill) f.skills = [...new Set([q.skill].flat().map(normalise))];
+  if (q.language) f.language = normalise(q.language);
+  if (q.drivingLicence) f.drivingLicence = q.drivingLicence;
+  if (q.municipality) f.municipality = q.municipality;
+  if (q.availableFrom) f.availableFrom = q.availableFrom;
+  if (q.targetGroup) f.targetGroup = q.targetGroup;
+  return f;
+}
+
+/**
+ * Employers: candidates visible to employers in every municipality whose policy reaches the
+ * employer's (one cross-partition query). Account managers: first every candidate of their own
+ * municipality (one partition), then the others as an employer of their region would see them.
+ */
+export async function searchCandidates(
+  principal: Principal,
+  query: SearchQuery & { pageSize: number; continuation?: string | undefined },
+): Promise<Page<Partial<CandidateView>>> {
+  const viewer = await viewerOf(principal);
+  const home = viewer.municipalityId;
+  const filter = toFilter(query);
+  const scope = JSON.stringify(["search", principal.role, principal.sub, home, filter]);
+  const atHome = principal.role === "accountManager";
+  const position = decodeContinuation<Position>(query.continuation, scope) ?? {
+    phase: atHome && (!filter.municipality || filter.municipality === home) ? "home" : "others",
+  };
+
+  let items: Partial<CandidateView>[];
+  let next: Position | undefined;
+  if (position.phase === "home") {
+    const page = await searchMunicipality(home, filter, HOME_PROJECTION, query.pageSize, position.token);
+    items = page.items;
+    const homeOnly = filter.municipality === home;
+    next = page.continuation ? { phase: "home", token: page.continuation } : homeOnly ? undefined : { phase: "others" };
+  } else {
+    const restricted = [...(await restrictedMunicipalities())];
+    const scopeOfOthers = { viewerMunicipality: home, restricted, ...(atHome ? { exclude: home } : {}) };
+    const page = await searchVisible(scopeOfOthers, filter, SEARCH_PROJECTION, query.pageSize, position.token);
+    items = page.items;
+    next = page.continuation ? { phase: "others", token: page.continuation } : undefined;
+  }
+  const { pageSize: _p, continuation: _c, ...filters } = query;
+  await auditSearch(principal, home, { ...filters, page: position.phase }, items.length);
+  return { items, continuation: encodeContinuation(next, scope) };
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from "node:crypto";
+import { readEmployer } from "../data/employers.js";
+import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { insertVacancy, listVacancies as queryVacancies, readOpenVacancy, readVacancy, replaceVacancy, type VacancyFilter } from "../data/vacancies.js";
+import { nowIso } from "../domain/clock.js";
+import { AppError, notFound, parseOr400 } from "../domain/errors.js";
+import { mergePatch } from "../domain/merge-patch.js";
+import type { Principal } from "../domain/roles.js";
+import { CANDIDATE_VACANCY_FIELDS, VacancyFields, toVacancyView, type VacancyDoc, type VacancyView } from "../domain/vacancy.js";
+import type { Versioned } from "./candidates.js";
+import { modify } from "./concurrency.js";
+import { municipalityOf } from "./municipalities.js";
+import { viewerOf } from "./viewer.js";
+
+const NOT_FOUND = "no such vacancy, or not one you may see";
+const vacancyStore = { read: readVacancy, replace: replaceVacancy };
+
+/** An account manager creates a vacancy for an employer their municipality registered. */
+export async function createVacancy(
+  principal: Principal,
+  body: VacancyFields & { employerId: string },
+): Promise<Versioned<VacancyView>> {
+  const municipalityId = municipalityOf(principal);
+  const { employerId, ...fields } = body;
+  const employer = await readEmployer(municipalityId, employerId);
+  if (!employer) {
+    throw new AppError(422, "Unprocessable Content", "no employer with this id is registered in your municipality", [
+      { path: "employerId", message: "not an employer of your municipality" },
+    ]);
+  }
+  const now = nowIso();
+  const doc: VacancyDoc = { id: randomUUID(), type: "vacancy", municipalityId, employerId, status: "open", ...fields, createdAt: now, updatedAt: now };
+  const stored = await insertVacancy(doc);
+  return { view: toVacancyView(stored.doc), etag: stored.etag };
+}
+
+/**
+ * Candidates: open vacancies of their municipality, without the employer; account managers:
+ * their municipality's; employers: their own.
+ */
+export async function listVacancies(
+  principal: Principal,
+  query: { status?: "open" | "closed" | undefined; pageSize: number; continuation?: string | undefined },
+): Promise<Page<VacancyView>> {
+  const viewer = await viewerOf(principal);
+  const filter: VacancyFilter = {};
+  if (query.status) filter.status = query.status;
+  if (principal.role === "candidate") filter.status = "open";
+  if (principal.role === "employer") filter.employerId = viewer.recordId!;
+  const fields = principal.role === "candidate" ? CANDIDATE_VACANCY_FIELDS : undefined;
+  const scope = JSON.stringify(["vacancies", principal.role, viewer.municipalityId, filter]);
+  const page = await queryVacancies(viewer.municipalityId, filter, fields, query.pageSize, decodeContinuation(query.continuation, scope));
+  return { items: page.items.map((v) => (fields ? v : toVacancyView(v))), continuation: encodeContinuation(page.continuation, scope) };
+}
+
+export async function getVacancy(principal: Principal, id: string): Promise<Versioned<VacancyView> | { view: Partial<VacancyView> }> {
+  const viewer = await viewerOf(principal);
+  if (principal.role === "candidate") {
+    const open = await readOpenVacancy(viewer.municipalityId, id, CANDIDATE_VACANCY_FIELDS);
+    if (!open) throw notFound(NOT_FOUND);
+    return { view: open };
+  }
+  const found = await readVacancy(viewer.municipalityId, id);
+  if (!found || (principal.role === "employer" && found.doc.employerId !== viewer.recordId)) throw notFound(NOT_FOUND);
+  return { view: toVacancyView(found.doc), etag: found.etag };
+}
+
+/** Change or close (`status: closed`) a vacancy of the account manager's municipality. */
+export async function updateVacancy(
+  principal: Principal,
+  id: string,
+  patch: Record<string, unknown>,
+  ifMatch: string | undefined,
+): Promise<Versioned<VacancyView>> {
+  const updated = await modify(vacancyStore, "vacancy", municipalityOf(principal), id, ifMatch, (doc) => {
+    const { id: vacancyId, type, municipalityId, employerId, status, createdAt, updatedAt: _u, ...fields } = doc;
+    const { status: nextStatus, ...changes } = patch;
+    const next = parseOr400(VacancyFields, mergePatch(fields, changes), "the changed vacancy");
+    const identity = { id: vacancyId, type, municipalityId, employerId, createdAt };
+    return { ...identity, ...next, status: (nextStatus as VacancyDoc["status"] | undefined) ?? status, updatedAt: nowIso() };
+  });
+  return { view: toVacancyView(updated.doc), etag: updated.etag };
+}
