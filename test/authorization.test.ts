@@ -1,84 +1,174 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { registeredRoutes } from "../shared/http/routes.js";
-import { ROLES, STAFF_ROLES, type Role } from "../shared/domain/roles.js";
-import { buildAdmin, inviteCandidate, newMunicipality, signedUpCandidate, tokenFor } from "./support/factories.js";
+import { ROLES, STAFF_ROLES } from "../shared/domain/roles.js";
+import {
+  buildAdmin,
+  buildEmployer,
+  employerUser,
+  inviteCandidate,
+  newMunicipality,
+  setReach,
+  sharedCandidate,
+  signedUpCandidate,
+  tokenFor,
+} from "./support/factories.js";
 import { call, type CallOptions } from "./support/http.js";
 import { badTokens } from "./support/tokens.js";
 
 /**
- * The authorisation table: every route × every caller. Callers are each role in the
- * candidate's own municipality, each staff role of another municipality, no token, and
- * each kind of bad token. A cell is the expected status.
+ * Part 1, every route × every caller: each role of the fixture's home municipality, each
+ * role of another municipality (`@other`), no token and each kind of bad token. A cell is the
+ * expected status; a caller missing from a row gets 401 (no valid token) or 403.
  */
-type Caller = Role | `${Role}@other` | "anonymous" | keyof Awaited<ReturnType<typeof badTokens>>;
+const BAD = ["anonymous", "malformed", "expired", "notYetValid", "wrongAudience", "wrongIssuer", "noExpiry", "otherKey", "algNone", "staffWithoutMfa"] as const;
+const CALLERS = [...BAD, ...ROLES, ...ROLES.map((r) => `${r}@other`)] as const;
+type Caller = (typeof CALLERS)[number];
 
 interface Fixture {
-  municipality: string;
+  home: string;
+  other: string;
   candidateId: string;
+  employerId: string;
+  vacancyId: string;
 }
 
 interface Row {
   route: string;
-  /** Builds a fresh request (some cells consume an invitation code). */
-  request: (f: Fixture) => Promise<CallOptions & { path: string }>;
+  request: (f: Fixture, caller: Caller) => Promise<CallOptions & { path: string }>;
   allowed: Partial<Record<Caller, number>>;
 }
 
-const id = (f: Fixture) => f.candidateId;
+/** The same status for a role at home and elsewhere. */
+const both = (role: string, status: number, other = status): Partial<Record<Caller, number>> =>
+  ({ [role]: status, [`${role}@other`]: other }) as Partial<Record<Caller, number>>;
+
+const everyone = (status: number) => Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
+
+/** Redeeming needs a fresh code (and a fresh account) for each successful cell. */
+async function redeemRequest(f: Fixture, caller: Caller) {
+  const at = caller.endsWith("@other") ? f.other : f.home;
+  if (caller.startsWith("employer")) {
+    const am = await tokenFor("accountManager", at);
+    const created = await call("POST", "/api/employers", { token: am, body: buildEmployer() });
+    return { path: "/api/invitations/redeem", body: { code: created.body.invitationCode } };
+  }
+  return { path: "/api/invitations/redeem", body: { code: (await inviteCandidate(at)).code } };
+}
+
 const ROWS: Row[] = [
   { route: "GET /health", request: async () => ({ path: "/api/health" }), allowed: everyone(200) },
   { route: "GET /terms", request: async () => ({ path: "/api/terms" }), allowed: everyone(200) },
   { route: "GET /openapi.json", request: async () => ({ path: "/api/openapi.json" }), allowed: everyone(200) },
+  { route: "POST /candidates", request: async () => ({ path: "/api/candidates", body: { admin: buildAdmin() } }), allowed: both("coach", 201) },
+  { route: "GET /candidates", request: async () => ({ path: "/api/candidates" }), allowed: both("coach", 200) },
   {
-    route: "POST /candidates",
-    request: async () => ({ path: "/api/candidates", body: { admin: buildAdmin() } }),
-    allowed: { coach: 201, "coach@other": 201 },
+    route: "GET /candidates/{id}",
+    request: async (f) => ({ path: `/api/candidates/${f.candidateId}` }),
+    // The fixture candidate shares its profile; part 2 covers every visibility state.
+    allowed: { ...both("coach", 200, 404), ...both("accountManager", 200), ...both("employer", 200) },
   },
-  { route: "GET /candidates", request: async () => ({ path: "/api/candidates" }), allowed: { coach: 200, "coach@other": 200 } },
-  { route: "GET /candidates/{id}", request: async (f) => ({ path: `/api/candidates/${id(f)}` }), allowed: { coach: 200, "coach@other": 404 } },
   {
     route: "PATCH /candidates/{id}",
-    request: async (f) => ({ path: `/api/candidates/${id(f)}`, body: { admin: { caseManager: "T. Able" } } }),
-    allowed: { coach: 200, "coach@other": 404 },
+    request: async (f) => ({ path: `/api/candidates/${f.candidateId}`, body: { admin: { caseManager: "T. Able" } } }),
+    allowed: both("coach", 200, 404),
   },
   {
-    route: "POST /invitations/redeem",
-    request: async (f) => ({ path: "/api/invitations/redeem", body: { code: (await inviteCandidate(f.municipality)).code } }),
-    allowed: { candidate: 200 },
+    route: "PUT /candidates/{id}/employer-visibility",
+    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/employer-visibility`, body: { hidden: false } }),
+    allowed: both("coach", 200, 404),
   },
-  { route: "GET /me/profile", request: async () => ({ path: "/api/me/profile" }), allowed: { candidate: 200 } },
-  { route: "PATCH /me/profile", request: async () => ({ path: "/api/me/profile", body: { profile: { residence: "Ede" } } }), allowed: { candidate: 200 } },
-  { route: "DELETE /me/profile", request: async () => ({ path: "/api/me/profile" }), allowed: { candidate: 204 } },
-  { route: "POST /me/terms", request: async () => ({ path: "/api/me/terms", body: { version: "2026-11" } }), allowed: { candidate: 200 } },
+  {
+    route: "PUT /candidates/{id}/status",
+    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/status`, body: { status: "active" } }),
+    allowed: { ...both("coach", 200, 404), ...both("admin", 200, 404) },
+  },
+  { route: "POST /invitations/redeem", request: redeemRequest, allowed: { ...both("candidate", 200), ...both("employer", 200) } },
+  { route: "GET /me/profile", request: async () => ({ path: "/api/me/profile" }), allowed: both("candidate", 200) },
+  { route: "PATCH /me/profile", request: async () => ({ path: "/api/me/profile", body: { profile: { residence: "Ede" } } }), allowed: both("candidate", 200) },
+  { route: "DELETE /me/profile", request: async () => ({ path: "/api/me/profile" }), allowed: both("candidate", 204) },
+  { route: "POST /me/terms", request: async () => ({ path: "/api/me/terms", body: { version: "2026-11" } }), allowed: both("candidate", 200) },
+  { route: "PUT /me/sharing", request: async () => ({ path: "/api/me/sharing", body: { withEmployers: true } }), allowed: both("candidate", 200) },
+  {
+    route: "GET /search/candidates",
+    request: async () => ({ path: "/api/search/candidates?skill=lassen" }),
+    allowed: { ...both("accountManager", 200), ...both("employer", 200) },
+  },
+  { route: "POST /employers", request: async () => ({ path: "/api/employers", body: buildEmployer() }), allowed: both("accountManager", 201) },
+  { route: "GET /employers", request: async () => ({ path: "/api/employers" }), allowed: both("accountManager", 200) },
+  {
+    route: "GET /employers/{id}",
+    request: async (f) => ({ path: `/api/employers/${f.employerId}` }),
+    allowed: { ...both("accountManager", 200, 404), ...both("employer", 200, 404) },
+  },
+  {
+    route: "PATCH /employers/{id}",
+    request: async (f) => ({ path: `/api/employers/${f.employerId}`, body: { contact: { phone: "030 7654321" } } }),
+    allowed: both("accountManager", 200, 404),
+  },
+  { route: "GET /kvk/{kvkNumber}", request: async () => ({ path: "/api/kvk/69599084" }), allowed: both("accountManager", 200) },
+  {
+    route: "POST /vacancies",
+    request: async (f) => ({
+      path: "/api/vacancies",
+      body: { employerId: f.employerId, title: "Lasser", description: "Lassen in de werkplaats", occupation: "lasser", sector: "metaal" },
+    }),
+    // Elsewhere the employer is not one of the manager's municipality.
+    allowed: both("accountManager", 201, 422),
+  },
+  {
+    route: "GET /vacancies",
+    request: async () => ({ path: "/api/vacancies" }),
+    allowed: { ...both("candidate", 200), ...both("accountManager", 200), ...both("employer", 200) },
+  },
+  {
+    route: "GET /vacancies/{id}",
+    request: async (f) => ({ path: `/api/vacancies/${f.vacancyId}` }),
+    allowed: { ...both("candidate", 200, 404), ...both("accountManager", 200, 404), ...both("employer", 200, 404) },
+  },
+  {
+    route: "PATCH /vacancies/{id}",
+    request: async (f) => ({ path: `/api/vacancies/${f.vacancyId}`, body: { location: "Utrecht" } }),
+    allowed: both("accountManager", 200, 404),
+  },
+  { route: "GET /municipality/settings", request: async () => ({ path: "/api/municipality/settings" }), allowed: both("admin", 200) },
+  {
+    route: "PUT /municipality/settings",
+    request: async () => ({ path: "/api/municipality/settings", body: { employerReach: "all" } }),
+    allowed: both("admin", 200),
+  },
 ];
 
-function everyone(status: number): Row["allowed"] {
-  return new Proxy({}, { get: () => status });
-}
-
-const BAD = ["anonymous", "malformed", "expired", "notYetValid", "wrongAudience", "wrongIssuer", "noExpiry", "otherKey", "algNone", "staffWithoutMfa"] as const;
-const CALLERS: Caller[] = [...BAD, ...ROLES, ...STAFF_ROLES.map((r) => `${r}@other` as const)];
-
-/** What a caller not named in a row gets: 401 without a valid token, else 403. */
 const denied = (caller: Caller) => ((BAD as readonly string[]).includes(caller) ? 401 : 403);
 
 let fixture: Fixture;
-let tokens: Record<string, string | undefined>;
+const tokens: Partial<Record<Caller, string>> = {};
 
 beforeAll(async () => {
-  const municipality = newMunicipality();
-  const other = newMunicipality();
-  const candidate = await signedUpCandidate(municipality);
-  fixture = { municipality, candidateId: candidate.id };
-  tokens = { anonymous: undefined, ...(await badTokens(municipality)), candidate: candidate.token };
-  for (const role of ROLES.filter((r) => r !== "candidate")) {
-    tokens[role] = await tokenFor(role, municipality);
-    if (STAFF_ROLES.includes(role)) tokens[`${role}@other`] = await tokenFor(role, other);
+  const home = newMunicipality("home");
+  const other = newMunicipality("other");
+  const candidate = await sharedCandidate(home);
+  const employer = await employerUser(home);
+  const am = await tokenFor("accountManager", home);
+  const vacancy = await call("POST", "/api/vacancies", {
+    token: am,
+    body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal" },
+  });
+  fixture = { home, other, candidateId: candidate.id, employerId: employer.id, vacancyId: vacancy.body.id };
+  Object.assign(tokens, await badTokens(home), {
+    candidate: candidate.token,
+    employer: employer.token,
+    "candidate@other": (await signedUpCandidate(other)).token,
+    "employer@other": (await employerUser(other)).token,
+  });
+  for (const role of STAFF_ROLES) {
+    tokens[role] = await tokenFor(role, home);
+    tokens[`${role}@other`] = await tokenFor(role, other);
   }
 });
 
-describe("authorisation table", () => {
-  it("lists every registered route", () => {
+describe("authorisation table: route × caller", () => {
+  it("covers every registered route", () => {
     expect(ROWS.map((r) => r.route).sort()).toEqual(registeredRoutes.map((r) => `${r.spec.method} /${r.spec.path}`).sort());
   });
 
@@ -87,19 +177,98 @@ describe("authorisation table", () => {
       for (const caller of CALLERS) {
         const expected = row.allowed[caller] ?? denied(caller);
         it(`${caller} → ${expected}`, async () => {
-          // A fresh unlinked candidate account redeems; the linked one uses /me routes.
-          const token = row.route === "POST /invitations/redeem" && caller === "candidate" ? await tokenFor("candidate") : tokens[caller];
-          const { path, ...options } = await row.request(fixture);
-          const res = await call(row.route.split(" ")[0]!, path, { ...options, ...(token ? { token } : {}) });
-          expect(res.status).toBe(expected);
+          const method = row.route.split(" ")[0]!;
+          // Redeeming links an account: a fresh, unlinked one for each cell.
+          const fresh = method === "POST" && row.route.includes("redeem") && (caller.startsWith("candidate") || caller.startsWith("employer"));
+          const token = fresh ? await tokenFor(caller.startsWith("employer") ? "employer" : "candidate", undefined, { sub: randomUUID() }) : tokens[caller];
+          const { path, ...options } = await row.request(fixture, caller);
+          const res = await call(method, path, { ...options, ...(token ? { token } : {}) });
+          expect(res.status, JSON.stringify(res.body)).toBe(expected);
           if (expected >= 400) expect(res.body).toMatchObject({ status: expected, title: expect.any(String), detail: expect.any(String) });
         });
       }
     });
   }
+});
 
-  it("when a coach of another municipality lists candidates, then the candidate is not among them", async () => {
-    const res = await call("GET", "/api/candidates", { token: tokens["coach@other"]! });
-    expect(res.body.items.map((c: { id: string }) => c.id)).not.toContain(fixture.candidateId);
+/**
+ * Part 2, who sees which candidate: every reader × own/other municipality × the candidate
+ * shared / not shared / hidden / inactive × the candidate's municipality reaching all or only
+ * its own. Each 200 cell names the exact fields; the same cells decide whether the candidate
+ * turns up in a search.
+ */
+const STATES = ["shared", "notShared", "hidden", "inactive"] as const;
+const REACHES = ["all", "ownMunicipality"] as const;
+const READERS = ["coach", "coach@other", "accountManager", "accountManager@other", "employer", "employer@other"] as const;
+type Reader = (typeof READERS)[number];
+
+const STAFF_FIELDS = ["admin", "createdAt", "employerVisibility", "files", "id", "municipalityId", "profile", "sharing", "status", "terms", "updatedAt"];
+const EMPLOYER_FIELDS = ["admin", "files", "id", "municipalityId", "profile", "status", "updatedAt"];
+const EMPLOYER_ADMIN_FIELDS = ["directlyReachable", "email", "firstName", "lastName", "phone", "targetGroups"];
+
+function expectedSight(reader: Reader, state: (typeof STATES)[number], reach: (typeof REACHES)[number]): "staff" | "employer" | 404 {
+  const atHome = !reader.endsWith("@other");
+  if (reader.startsWith("coach")) return atHome ? "staff" : 404;
+  if (reader === "accountManager") return "staff";
+  const visible = state === "shared" && (atHome || reach === "all");
+  return visible ? "employer" : 404;
+}
+
+describe("authorisation table: who sees which candidate", () => {
+  const setups: Record<string, { candidateId: string; word: string; home: string }> = {};
+  const readers: Record<string, Record<Reader, string>> = {};
+
+  beforeAll(async () => {
+    const other = newMunicipality("other");
+    for (const reach of REACHES) {
+      const home = newMunicipality(reach === "all" ? "open" : "closed");
+      await setReach(home, reach);
+      readers[reach] = {
+        coach: await tokenFor("coach", home),
+        "coach@other": await tokenFor("coach", other),
+        accountManager: await tokenFor("accountManager", home),
+        "accountManager@other": await tokenFor("accountManager", other),
+        employer: (await employerUser(home)).token,
+        "employer@other": (await employerUser(other)).token,
+      };
+      for (const state of STATES) {
+        const word = `woord${randomUUID().slice(0, 8)}`;
+        const c = await sharedCandidate(home, { description: `Kandidaat ${word}` }, { caseManager: "K. Manager" });
+        if (state === "notShared") await call("PUT", "/api/me/sharing", { token: c.token, body: { withEmployers: false } });
+        if (state === "hidden") {
+          await call("PUT", `/api/candidates/${c.id}/employer-visibility`, { token: c.coach, body: { hidden: true, reason: "onjuist profiel" } });
+        }
+        if (state === "inactive") await call("PUT", `/api/candidates/${c.id}/status`, { token: c.coach, body: { status: "inactive" } });
+        setups[`${reach}/${state}`] = { candidateId: c.id, word, home };
+      }
+    }
   });
+
+  for (const reach of REACHES) {
+    for (const state of STATES) {
+      for (const reader of READERS) {
+        const sight = expectedSight(reader, state, reach);
+        it(`reach ${reach}, ${state}, ${reader} → ${sight === 404 ? 404 : `200 ${sight} fields`}`, async () => {
+          const { candidateId, word } = setups[`${reach}/${state}`]!;
+          const token = readers[reach]![reader];
+
+          const res = await call("GET", `/api/candidates/${candidateId}`, { token });
+
+          if (sight === 404) {
+            expect(res.status).toBe(404);
+            expect(res.body.admin).toBeUndefined();
+          } else {
+            expect(res.status).toBe(200);
+            expect(Object.keys(res.body).sort()).toEqual(sight === "staff" ? STAFF_FIELDS : EMPLOYER_FIELDS);
+            if (sight === "employer") expect(Object.keys(res.body.admin).sort()).toEqual(EMPLOYER_ADMIN_FIELDS);
+            else expect(res.body.admin).toMatchObject({ clientNumber: expect.any(String), caseManager: "K. Manager" });
+          }
+          if (reader.startsWith("coach")) return; // coaches do not search
+          const found = await call("GET", `/api/search/candidates?q=${word}`, { token });
+          expect(found.status).toBe(200);
+          expect(found.body.items.map((c: { id: string }) => c.id)).toEqual(sight === 404 ? [] : [candidateId]);
+        });
+      }
+    }
+  }
 });

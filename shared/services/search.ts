@@ -66,18 +66,20 @@ export async function searchCandidates(
     phase: atHome && (!filter.municipality || filter.municipality === home) ? "home" : "others",
   };
 
-  let items: Partial<CandidateView>[];
-  let next: Position | undefined;
-  if (position.phase === "home") {
-    const page = await searchMunicipality(home, filter, HOME_PROJECTION, query.pageSize, position.token);
+  let items: Partial<CandidateView>[] = [];
+  let next: Position | undefined = position;
+  if (next.phase === "home") {
+    const page = await searchMunicipality(home, filter, HOME_PROJECTION, query.pageSize, next.token);
     items = page.items;
     const homeOnly = filter.municipality === home;
     next = page.continuation ? { phase: "home", token: page.continuation } : homeOnly ? undefined : { phase: "others" };
-  } else {
+  }
+  // The others fill what is left of the page, so a page is only short at the very end.
+  if (next?.phase === "others" && items.length < query.pageSize) {
     const restricted = [...(await restrictedMunicipalities())];
     const scopeOfOthers = { viewerMunicipality: home, restricted, ...(atHome ? { exclude: home } : {}) };
-    const page = await searchVisible(scopeOfOthers, filter, SEARCH_PROJECTION, query.pageSize, position.token);
-    items = page.items;
+    const page = await searchVisible(scopeOfOthers, filter, SEARCH_PROJECTION, query.pageSize - items.length, next.token);
+    items = [...items, ...page.items];
     next = page.continuation ? { phase: "others", token: page.continuation } : undefined;
   }
   const { pageSize: _p, continuation: _c, ...filters } = query;

@@ -55,3 +55,49 @@ export async function signedUpCandidate(municipality: string, overrides: Partial
   if (res.status !== 200) throw new Error(`redeem failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...invited, sub, token, etag: res.headers.etag! };
 }
+
+/** A candidate who accepted the terms and shares the profile with employers, with a profile filled in. */
+export async function sharedCandidate(municipality: string, profile: Record<string, unknown> = {}, admin: Partial<AdminFields> = {}) {
+  const c = await signedUpCandidate(municipality, admin);
+  const { version } = (await call("GET", "/api/terms")).body;
+  await call("POST", "/api/me/terms", { token: c.token, body: { version } });
+  const filled = await call("PATCH", "/api/me/profile", {
+    token: c.token,
+    body: { profile: { skills: ["lassen"], preferredOccupations: ["lasser"], description: "Ervaren lasser.", ...profile } },
+  });
+  if (filled.status !== 200) throw new Error(`profile failed: ${filled.status} ${JSON.stringify(filled.body)}`);
+  const shared = await call("PUT", "/api/me/sharing", { token: c.token, body: { withEmployers: true } });
+  if (shared.status !== 200) throw new Error(`sharing failed: ${shared.status} ${JSON.stringify(shared.body)}`);
+  return c;
+}
+
+export const randomKvk = () => String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+
+export function buildEmployer(overrides: Record<string, unknown> = {}) {
+  counter++;
+  return {
+    companyName: `Bedrijf ${counter} B.V.`,
+    kvkNumber: randomKvk(),
+    address: { street: "Dorpsstraat 1", postcode: "3511 AB", city: "Utrecht" },
+    contact: { firstName: "Eva", lastName: "Smit", email: `eva${counter}@bedrijf.example`, phone: "030 1234567" },
+    ...overrides,
+  };
+}
+
+/** An account manager registers an employer, whose user signs in and redeems the code. */
+export async function employerUser(municipality: string) {
+  const accountManager = await tokenFor("accountManager", municipality);
+  const created = await call("POST", "/api/employers", { token: accountManager, body: buildEmployer() });
+  if (created.status !== 201) throw new Error(`employer failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const sub = `emp-${randomUUID()}`;
+  const token = await tokenFor("employer", undefined, { sub });
+  const redeemed = await call("POST", "/api/invitations/redeem", { token, body: { code: created.body.invitationCode } });
+  if (redeemed.status !== 200) throw new Error(`employer redeem failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
+  return { accountManager, id: created.body.id as string, token, sub };
+}
+
+export async function setReach(municipality: string, employerReach: "all" | "ownMunicipality") {
+  const admin = await tokenFor("admin", municipality);
+  const res = await call("PUT", "/api/municipality/settings", { token: admin, body: { employerReach } });
+  if (res.status !== 200) throw new Error(`settings failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
