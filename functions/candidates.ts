@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { AdminPatchBody, CandidateListQuery, CandidateView, CreateCandidateBody } from "../shared/domain/candidate.js";
 import { PageQuery } from "../shared/http/request.js";
+import { versioned, createdWithInvitation } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
 import { IdParams, pageOf } from "../shared/http/schemas.js";
-import { httpEtag } from "../shared/services/concurrency.js";
 import {
   createCandidate,
   getCandidate,
@@ -37,13 +37,7 @@ route({
     409: { description: "the client number is already in use in the municipality" },
   },
   handler: async ({ principal, body }) => {
-    const created = await createCandidate(principal, body.admin);
-    return {
-      status: 201,
-      etag: httpEtag(created.etag),
-      headers: { Location: `/api/candidates/${created.view.id}` },
-      body: { ...created.view, invitationCode: created.invitationCode, invitationExpiresAt: created.invitationExpiresAt },
-    };
+    return createdWithInvitation("candidates", await createCandidate(principal, body.admin));
   },
 });
 
@@ -72,8 +66,7 @@ route({
     },
   },
   handler: async ({ principal, params }) => {
-    const { view, etag } = await getCandidate(principal, params.id);
-    return { body: view, etag: httpEtag(etag) };
+    return versioned(await getCandidate(principal, params.id));
   },
 });
 
@@ -91,8 +84,7 @@ route({
     409: { description: "the new client number is already in use" },
   },
   handler: async ({ principal, params, body, ifMatch }) => {
-    const { view, etag } = await updateCandidateAdmin(principal, params.id, body.admin, ifMatch);
-    return { body: view, etag: httpEtag(etag) };
+    return versioned(await updateCandidateAdmin(principal, params.id, body.admin, ifMatch));
   },
 });
 
@@ -108,8 +100,7 @@ route({
     .refine((b) => !b.hidden || b.reason, { message: "say why the profile is hidden", path: ["reason"] }),
   responses: { 200: { description: "the candidate", schema: CandidateView } },
   handler: async ({ principal, params, body, ifMatch }) => {
-    const { view, etag } = await setEmployerVisibility(principal, params.id, body, ifMatch);
-    return { body: view, etag: httpEtag(etag) };
+    return versioned(await setEmployerVisibility(principal, params.id, body, ifMatch));
   },
 });
 
@@ -126,7 +117,6 @@ route({
     409: { description: "the candidate has not redeemed the invitation yet" },
   },
   handler: async ({ principal, params, body, ifMatch }) => {
-    const { view, etag } = await setStatus(principal, params.id, body.status, ifMatch);
-    return { body: view, etag: httpEtag(etag) };
+    return versioned(await setStatus(principal, params.id, body.status, ifMatch));
   },
 });

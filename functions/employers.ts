@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { EmployerFields, EmployerListQuery, EmployerPatchBody, EmployerView, KvkNumber, OwnEmployerView } from "../shared/domain/employer.js";
 import { PageQuery } from "../shared/http/request.js";
+import { versioned, createdWithInvitation } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
 import { IdParams, pageOf } from "../shared/http/schemas.js";
-import { httpEtag } from "../shared/services/concurrency.js";
 import { createEmployer, getEmployer, listEmployers, updateEmployer } from "../shared/services/employers.js";
 import { lookupCompany } from "../shared/services/kvk.js";
 
@@ -22,13 +22,7 @@ route({
     409: { description: "the KvK number is already registered in the municipality" },
   },
   handler: async ({ principal, body }) => {
-    const created = await createEmployer(principal, body);
-    return {
-      status: 201,
-      etag: httpEtag(created.etag),
-      headers: { Location: `/api/employers/${created.view.id}` },
-      body: { ...created.view, invitationCode: created.invitationCode, invitationExpiresAt: created.invitationExpiresAt },
-    };
+    return createdWithInvitation("employers", await createEmployer(principal, body));
   },
 });
 
@@ -54,8 +48,7 @@ route({
     200: { description: "the employer; an employer user reading their own also gets the municipality's contact person", schema: OwnEmployerView.partial({ municipalityContact: true }) },
   },
   handler: async ({ principal, params }) => {
-    const { view, etag } = await getEmployer(principal, params.id);
-    return { body: view, etag: httpEtag(etag) };
+    return versioned(await getEmployer(principal, params.id));
   },
 });
 
@@ -69,8 +62,7 @@ route({
   body: EmployerPatchBody,
   responses: { 200: { description: "the employer", schema: EmployerView } },
   handler: async ({ principal, params, body, ifMatch }) => {
-    const { view, etag } = await updateEmployer(principal, params.id, body, ifMatch);
-    return { body: view, etag: httpEtag(etag) };
+    return versioned(await updateEmployer(principal, params.id, body, ifMatch));
   },
 });
 

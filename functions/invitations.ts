@@ -2,7 +2,7 @@ import { z } from "zod";
 import { EmployerView } from "../shared/domain/employer.js";
 import { CandidateView, RedeemBody } from "../shared/domain/candidate.js";
 import { route } from "../shared/http/routes.js";
-import { httpEtag } from "../shared/services/concurrency.js";
+import { versioned } from "../shared/http/reply.js";
 import { redeemInvitation } from "../shared/services/invitations.js";
 
 route({
@@ -19,8 +19,7 @@ route({
     410: { description: "the code has expired" },
   },
   handler: async ({ principal, body }) => {
-    const { view, etag } = await redeemInvitation(principal, body.code);
-    // The same route serves both kinds of invitation; the record shows which one it was.
-    return { body: view, etag: httpEtag(etag) };
+    // One route for both kinds of invitation; the record returned shows which one it was.
+    return versioned(await redeemInvitation(principal, body.code));
   },
 });

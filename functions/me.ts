@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { AcceptTermsBody, CandidateView, ProfilePatchBody } from "../shared/domain/candidate.js";
-import { route, type Reply } from "../shared/http/routes.js";
-import { httpEtag } from "../shared/services/concurrency.js";
-import type { Versioned } from "../shared/services/candidates.js";
+import { versioned } from "../shared/http/reply.js";
+import { route } from "../shared/http/routes.js";
 import { acceptTerms, eraseMyProfile, getMyProfile, setSharing, updateMyProfile } from "../shared/services/me.js";
 
-const record = ({ view, etag }: Versioned): Reply => ({ body: view, etag: httpEtag(etag) });
 const RECORD = { description: "your record, including the target groups staff recorded", schema: CandidateView };
 
 route({
@@ -15,7 +13,7 @@ route({
   action: "me.profile.read",
   summary: "Read your own record",
   responses: { 200: RECORD, 404: { description: "no record is linked to this account yet" } },
-  handler: async ({ principal }) => record(await getMyProfile(principal)),
+  handler: async ({ principal }) => versioned(await getMyProfile(principal)),
 });
 
 route({
@@ -27,7 +25,7 @@ route({
   body: ProfilePatchBody,
   writes: "profile",
   responses: { 200: RECORD },
-  handler: async ({ principal, body, ifMatch }) => record(await updateMyProfile(principal, body.profile, ifMatch)),
+  handler: async ({ principal, body, ifMatch }) => versioned(await updateMyProfile(principal, body.profile, ifMatch)),
 });
 
 route({
@@ -51,7 +49,7 @@ route({
   summary: "Accept the terms of use",
   body: AcceptTermsBody,
   responses: { 200: RECORD, 409: { description: "that is not the current version of the terms" } },
-  handler: async ({ principal, body }) => record(await acceptTerms(principal, body.version)),
+  handler: async ({ principal, body }) => versioned(await acceptTerms(principal, body.version)),
 });
 
 route({
@@ -62,5 +60,5 @@ route({
   summary: "Share your profile with employers, or stop sharing",
   body: z.strictObject({ withEmployers: z.boolean() }),
   responses: { 200: RECORD, 409: { description: "accept the current terms of use first" } },
-  handler: async ({ principal, body, ifMatch }) => record(await setSharing(principal, body.withEmployers, ifMatch)),
+  handler: async ({ principal, body, ifMatch }) => versioned(await setSharing(principal, body.withEmployers, ifMatch)),
 });

@@ -1,8 +1,8 @@
 import { CreateVacancyBody, VacancyListQuery, VacancyPatchBody, VacancyView } from "../shared/domain/vacancy.js";
 import { PageQuery } from "../shared/http/request.js";
+import { versioned } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
 import { IdParams, pageOf } from "../shared/http/schemas.js";
-import { httpEtag } from "../shared/services/concurrency.js";
 import { createVacancy, getVacancy, listVacancies, updateVacancy } from "../shared/services/vacancies.js";
 
 route({
@@ -17,8 +17,8 @@ route({
     422: { description: "the employer is not one of your municipality" },
   },
   handler: async ({ principal, body }) => {
-    const { view, etag } = await createVacancy(principal, body);
-    return { status: 201, etag: httpEtag(etag), headers: { Location: `/api/vacancies/${view.id}` }, body: view };
+    const created = await createVacancy(principal, body);
+    return { ...versioned(created), status: 201, headers: { Location: `/api/vacancies/${created.view.id}` } };
   },
 });
 
@@ -48,7 +48,7 @@ route({
   responses: { 200: { description: "the vacancy", schema: VacancyView } },
   handler: async ({ principal, params }) => {
     const found = await getVacancy(principal, params.id);
-    return { body: found.view, ...("etag" in found ? { etag: httpEtag(found.etag) } : {}) };
+    return "etag" in found ? versioned(found) : { body: found.view };
   },
 });
 
@@ -62,7 +62,6 @@ route({
   body: VacancyPatchBody,
   responses: { 200: { description: "the vacancy", schema: VacancyView } },
   handler: async ({ principal, params, body, ifMatch }) => {
-    const { view, etag } = await updateVacancy(principal, params.id, body, ifMatch);
-    return { body: view, etag: httpEtag(etag) };
+    return versioned(await updateVacancy(principal, params.id, body, ifMatch));
   },
 });
