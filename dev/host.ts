@@ -59,9 +59,30 @@ function send(res: ServerResponse, init: HttpResponseInit): void {
  * The local stand-in for the Functions host: serves the registered HTTP functions under
  * /api, handing each handler real `HttpRequest` and `InvocationContext` objects.
  */
-export function createLocalHost(routes: RegisteredRoute[], log: (line: string) => void = () => {}): Server {
+/** Like the Functions host's platform CORS setting: allowed origins get their headers, preflights an answer. */
+function cors(req: IncomingMessage, res: ServerResponse, allowedOrigins: string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin || !allowedOrigins.includes(origin)) return false;
+  res.setHeader("Access-Control-Allow-Origin", origin);
+  res.setHeader("Vary", "Origin");
+  res.setHeader("Access-Control-Expose-Headers", "ETag, Location, Retry-After");
+  if (req.method !== "OPTIONS") return false;
+  res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
+  res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
+  res.setHeader("Access-Control-Max-Age", "600");
+  res.writeHead(204).end();
+  return true;
+}
+
+export interface LocalHostOptions {
+  log?: (line: string) => void;
+  allowedOrigins?: string[];
+}
+
+export function createLocalHost(routes: RegisteredRoute[], { log = () => {}, allowedOrigins = [] }: LocalHostOptions = {}): Server {
   return createServer(async (req, res) => {
     const started = Date.now();
+    if (cors(req, res, allowedOrigins)) return;
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
     const method = req.method ?? "GET";
     const found = url.pathname.startsWith("/api/") ? matchRoute(routes, method, url.pathname) : undefined;

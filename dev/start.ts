@@ -40,7 +40,19 @@ async function main() {
   if (args.has("--demo")) demoSubs = await (await import("./demo.js")).seedDemo();
 
   const verbose = args.has("--verbose");
-  const host = createLocalHost(registeredRoutes, verbose ? console.log : () => {});
+  const host = createLocalHost(registeredRoutes, {
+    log: verbose ? console.log : () => {},
+    allowedOrigins: config().CORS_ALLOWED_ORIGINS,
+  });
+  const { registeredTimers } = await import("../shared/http/timers.js");
+  const { InvocationContext } = (await import("@azure/functions")).default;
+  for (const t of registeredTimers) {
+    const tick = () =>
+      t.run(new InvocationContext({ functionName: t.name }))
+        .then((summary) => verbose && console.log(`${t.name}: ${JSON.stringify(summary)}`))
+        .catch((err) => console.error(`${t.name} failed: ${err?.name ?? err}`));
+    setInterval(tick, t.localEveryMinutes * 60_000).unref();
+  }
   await new Promise<void>((resolve, reject) => {
     host.once("error", (err: NodeJS.ErrnoException) =>
       reject(err.code === "EADDRINUSE" ? new PortInUseError("The API", apiPort, "API_PORT") : err),

@@ -7,3 +7,4 @@ import "./search.js";
 import "./employers.js";
 import "./vacancies.js";
 import "./municipality.js";
+import "./uploads.js";

@@ -15,6 +15,8 @@ import {
 } from "./support/factories.js";
 import { call, type CallOptions } from "./support/http.js";
 import { badTokens } from "./support/tokens.js";
+import { jpeg, pdf } from "./support/files.js";
+import { complete, upload } from "./support/uploads.js";
 
 /**
  * Part 1, every route × every caller: each role of the fixture's home municipality, each
@@ -130,6 +132,42 @@ const ROWS: Row[] = [
     route: "PATCH /vacancies/{id}",
     request: async (f) => ({ path: `/api/vacancies/${f.vacancyId}`, body: { location: "Utrecht" } }),
     allowed: both("accountManager", 200, 404),
+  },
+  {
+    route: "POST /me/uploads",
+    request: async () => ({ path: "/api/me/uploads", body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName: "cv.pdf" } }),
+    allowed: both("candidate", 201),
+  },
+  {
+    route: "POST /me/uploads/{uploadId}/complete",
+    // A candidate completes their own upload; everyone else tries the fixture candidate's.
+    request: async (_f, caller) => {
+      const owner = caller.startsWith("candidate") ? tokens[caller]! : tokens.candidate!;
+      const { ticket } = await upload(owner, "cv", "application/pdf", pdf());
+      return { path: `/api/me/uploads/${ticket.uploadId}/complete` };
+    },
+    allowed: both("candidate", 200),
+  },
+  {
+    route: "DELETE /me/files/{kind}",
+    request: async (_f, caller) => {
+      if (caller.startsWith("candidate")) {
+        const { ticket } = await upload(tokens[caller]!, "photo", "image/jpeg", jpeg());
+        await complete(tokens[caller]!, ticket.uploadId);
+      }
+      return { path: "/api/me/files/photo" };
+    },
+    allowed: both("candidate", 204),
+  },
+  {
+    route: "GET /candidates/{id}/files/{kind}",
+    // Other rows erase the fixture's files (DELETE /me/profile): give it a CV for each cell.
+    request: async (f) => {
+      const { ticket } = await upload(tokens.candidate!, "cv", "application/pdf", pdf());
+      await complete(tokens.candidate!, ticket.uploadId);
+      return { path: `/api/candidates/${f.candidateId}/files/cv` };
+    },
+    allowed: { ...both("coach", 200, 404), ...both("accountManager", 200), ...both("employer", 200) },
   },
   { route: "GET /municipality/settings", request: async () => ({ path: "/api/municipality/settings" }), allowed: both("admin", 200) },
   {

@@ -11,7 +11,7 @@ let server: Server;
 let api: string;
 
 beforeAll(async () => {
-  server = createLocalHost(registeredRoutes);
+  server = createLocalHost(registeredRoutes, { allowedOrigins: ["http://app.example"] });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
 });
@@ -35,6 +35,18 @@ describe("local host over HTTP", () => {
     expect(((await list.json()) as any).items.map((c: any) => c.admin.lastName)).toEqual(["Over-Http"]);
     const [create] = await auditTrail(((await created.json()) as { id: string }).id);
     expect(create!.actor.ip).toBe("127.0.0.1");
+  });
+
+  it("when a browser on an allowed origin asks, then CORS lets it; another origin gets no CORS headers", async () => {
+    const preflight = await fetch(`${api}/me/profile`, {
+      method: "OPTIONS",
+      headers: { Origin: "http://app.example", "Access-Control-Request-Method": "PATCH", "Access-Control-Request-Headers": "authorization,if-match" },
+    });
+    const other = await fetch(`${api}/health`, { headers: { Origin: "http://evil.example" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("http://app.example");
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("If-Match");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("when the path or method is unknown, then 404 or 405 as problem+json", async () => {

@@ -47,6 +47,18 @@ const schema = z
     /** Key that signs continuation tokens; set the same value on every instance in Azure. */
     CONTINUATION_KEY: z.string().min(32).optional(),
 
+    UPLOAD_MAX_CV_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+    UPLOAD_MAX_PHOTO_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+    UPLOAD_MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(500 * 1024 * 1024),
+    /** How long an upload URL stays valid. */
+    UPLOAD_SAS_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+    /** How long a download link stays valid. */
+    DOWNLOAD_SAS_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+    /** `defender`: only files Defender for Storage tagged "No threats found" are accepted. */
+    MALWARE_SCANNING: z.enum(["off", "defender"]).default("off"),
+    /** Web origins that may call the API and upload to Blob storage from a browser. */
+    CORS_ALLOWED_ORIGINS: csv.default(["http://localhost:5173", "http://localhost:3000"]),
+
     KVK_BASE_URL: z.url().optional(),
     KVK_API_KEY: z.string().min(1).optional(),
     KVK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),

@@ -72,6 +72,11 @@ export const CONTAINERS = {
       ],
     },
   },
+  /**
+   * Uploads under way, by the day they started: the cleanup timer reads the last few days'
+   * partitions, and the day is part of the upload id, so completing is a point read.
+   */
+  uploads: { id: "uploads", partitionKey: { paths: ["/day"] } },
   /** Each municipality's settings, all in one small logical partition. */
   municipalities: { id: "municipalities", partitionKey: { paths: ["/partition"] } },
   /** One-time invitation codes, by the hash of the code: redeeming is a point read. */

@@ -129,11 +129,13 @@ export const CANDIDATE_STATUSES = ["invited", "active", "inactive"] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
 
 export const FileRef = z.object({
+  uploadId: z.string(),
   contentType: z.string(),
   size: z.number(),
   fileName: z.string(),
   uploadedAt: z.string(),
 });
+export type FileRef = z.infer<typeof FileRef>;
 
 /** The candidate as clients see it (GET /me/profile, the coach's view). */
 export const CandidateView = z.object({

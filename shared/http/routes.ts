@@ -65,7 +65,7 @@ export interface RegisteredRoute {
 export const registeredRoutes: RegisteredRoute[] = [];
 
 /** The Functions host sets this; without it `app.http` only prints test-mode warnings. */
-const inFunctionsHost = () => Boolean(process.env.FUNCTIONS_WORKER_RUNTIME);
+export const inFunctionsHost = () => Boolean(process.env.FUNCTIONS_WORKER_RUNTIME);
 
 /** Registers an HTTP function once, for Azure (`app.http`) and for the local host and tests. */
 export function route<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(

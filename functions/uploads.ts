@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { CandidateView } from "../shared/domain/candidate.js";
+import { FILE_KINDS, StartUploadBody } from "../shared/domain/uploads.js";
+import { versioned } from "../shared/http/reply.js";
+import { route } from "../shared/http/routes.js";
+import { timer } from "../shared/http/timers.js";
+import { cleanupUploads, completeUpload, deleteMyFile, fileLink, startUpload } from "../shared/services/uploads.js";
+
+const Kind = z.object({ kind: z.enum(FILE_KINDS) });
+
+route({
+  name: "me-uploads-start",
+  method: "POST",
+  path: "me/uploads",
+  action: "me.uploads.start",
+  summary: "Start uploading a CV, video or photo",
+  body: StartUploadBody,
+  responses: {
+    201: {
+      description: "a write-only URL for one new blob, valid for minutes: send the bytes there with the given method and headers",
+      schema: z.object({ uploadId: z.string(), uploadUrl: z.string(), method: z.literal("PUT"), headers: z.record(z.string(), z.string()), expiresAt: z.string() }),
+    },
+  },
+  handler: async ({ principal, body }) => ({ status: 201, body: await startUpload(principal, body) }),
+});
+
+route({
+  name: "me-uploads-complete",
+  method: "POST",
+  path: "me/uploads/{uploadId}/complete",
+  action: "me.uploads.complete",
+  summary: "Verify an uploaded file and attach it to your profile",
+  params: z.object({ uploadId: z.string().max(64) }),
+  responses: {
+    200: { description: "your record, with the file attached", schema: CandidateView },
+    409: { description: "completed already, or still being scanned for malware (Retry-After)" },
+    422: { description: "the file failed verification and was removed; detail says why" },
+  },
+  handler: async ({ principal, params }) => versioned(await completeUpload(principal, params.uploadId)),
+});
+
+route({
+  name: "me-files-delete",
+  method: "DELETE",
+  path: "me/files/{kind}",
+  action: "me.files.delete",
+  summary: "Remove one of your files",
+  params: Kind,
+  responses: { 204: { description: "the file is gone" } },
+  handler: async ({ principal, params }) => {
+    await deleteMyFile(principal, params.kind);
+    return { status: 204 };
+  },
+});
+
+route({
+  name: "candidates-file",
+  method: "GET",
+  path: "candidates/{id}/files/{kind}",
+  action: "candidates.read",
+  summary: "A short-lived download link for a candidate's file",
+  params: z.object({ id: z.string().regex(/^[A-Za-z0-9.-]{1,110}$/), kind: z.enum(FILE_KINDS) }),
+  responses: { 200: { description: "a read-only link, as an attachment under a safe name", schema: z.object({ url: z.string(), expiresAt: z.string() }) } },
+  handler: async ({ principal, params }) => ({ body: await fileLink(principal, params.id, params.kind) }),
+});
+
+timer({
+  name: "uploadsCleanup",
+  schedule: "0 15 * * * *",
+  localEveryMinutes: 60,
+  run: () => cleanupUploads(),
+});

@@ -1,0 +1,57 @@
+import type { FileKind } from "../domain/uploads.js";
+import { container, withoutSystemFields } from "./cosmos.js";
+
+export interface UploadDoc {
+  /** `{yyyymmdd}-{uuid}`: the day is the partition. */
+  id: string;
+  day: string;
+  status: "pending" | "completed" | "failed";
+  municipalityId: string;
+  candidateId: string;
+  kind: FileKind;
+  contentType: string;
+  size: number;
+  /** Sanitised; never part of the blob name. */
+  fileName: string;
+  blobName: string;
+  createdAt: string;
+  /** When the upload URL stops working. */
+  expiresAt: string;
+}
+
+const uploads = () => container("uploads");
+
+export const dayOfUpload = (id: string) => /^(\d{8})-[0-9a-f-]{36}$/.exec(id)?.[1];
+
+export async function insertUpload(doc: UploadDoc): Promise<void> {
+  await uploads().items.create(doc);
+}
+
+export async function readUpload(id: string): Promise<UploadDoc | undefined> {
+  const day = dayOfUpload(id);
+  if (!day) return undefined;
+  const { resource } = await uploads().item(id, day).read<UploadDoc>();
+  return resource ? withoutSystemFields(resource) : undefined;
+}
+
+export async function setUploadStatus(upload: UploadDoc, status: UploadDoc["status"]): Promise<void> {
+  await uploads().item(upload.id, upload.day).patch([{ op: "set", path: "/status", value: status }]);
+}
+
+export async function deleteUpload(upload: UploadDoc): Promise<void> {
+  await uploads().item(upload.id, upload.day).delete().catch((err: { code?: number }) => {
+    if (err.code !== 404) throw err;
+  });
+}
+
+/** One day's uploads, a page at a time (the cleanup keeps memory flat). */
+export async function* uploadsOfDay(day: string): AsyncGenerator<UploadDoc[]> {
+  const iterator = uploads().items.query<UploadDoc>(
+    { query: "SELECT * FROM c WHERE c.day = @d", parameters: [{ name: "@d", value: day }] },
+    { partitionKey: day, maxItemCount: 100 },
+  );
+  while (iterator.hasMoreResults()) {
+    const { resources } = await iterator.fetchNext();
+    if (resources.length) yield resources.map((r) => withoutSystemFields(r));
+  }
+}

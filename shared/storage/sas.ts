@@ -1,0 +1,56 @@
+import {
+  BlobSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+  type UserDelegationKey,
+} from "@azure/storage-blob";
+import { clock } from "../domain/clock.js";
+import { blobContainer, blobService, BLOB_CONTAINERS } from "./blob.js";
+
+/**
+ * Short-lived links to one blob. With Azurite (a connection string) they are signed with the
+ * account key; in Azure with a user delegation key obtained by the app's managed identity, so
+ * no account key exists anywhere.
+ */
+let delegation: { key: UserDelegationKey; until: number } | undefined;
+
+async function signer(expiresOn: Date): Promise<StorageSharedKeyCredential | UserDelegationKey> {
+  const credential = blobService().credential;
+  if (credential instanceof StorageSharedKeyCredential) return credential;
+  // One delegation key serves many links; renew it well before any link could outlive it.
+  if (!delegation || delegation.until < expiresOn.getTime() + 5 * 60_000) {
+    const start = new Date(clock().now().getTime() - 5 * 60_000);
+    const end = new Date(clock().now().getTime() + 6 * 3600_000);
+    delegation = { key: await blobService().getUserDelegationKey(start, end), until: end.getTime() };
+  }
+  return delegation.key;
+}
+
+async function link(blobName: string, permissions: string, minutes: number, headers: { contentDisposition?: string; contentType?: string } = {}) {
+  const now = clock().now();
+  const expiresOn = new Date(now.getTime() + minutes * 60_000);
+  const key = await signer(expiresOn);
+  const options = {
+    containerName: BLOB_CONTAINERS.candidateFiles,
+    blobName,
+    permissions: BlobSASPermissions.parse(permissions),
+    startsOn: new Date(now.getTime() - 60_000), // small allowance for clock skew
+    expiresOn,
+    ...headers,
+  };
+  const sas =
+    key instanceof StorageSharedKeyCredential
+      ? generateBlobSASQueryParameters(options, key)
+      : generateBlobSASQueryParameters(options, key, blobService().accountName);
+  return { url: `${blobContainer("candidateFiles").getBlobClient(blobName).url}?${sas.toString()}`, expiresAt: expiresOn.toISOString() };
+}
+
+/** Create and write, nothing else: enough for a single PUT or for blocks and a block list. */
+export const uploadLink = (blobName: string, minutes: number) => link(blobName, "cw", minutes);
+
+/** Read only, downloaded as an attachment under a safe name. */
+export const downloadLink = (blobName: string, minutes: number, fileName: string, contentType: string) =>
+  link(blobName, "r", minutes, {
+    contentDisposition: `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    contentType,
+  });
