@@ -1,7 +1,7 @@
 // `npm run --silent token -- --role coach --municipality utrecht`: a token from the local issuer.
 import { parseArgs } from "node:util";
 import { mintLocalToken } from "../shared/auth/local-issuer.js";
-import { ROLES, isStaff, type Role } from "../shared/domain/roles.js";
+import { ROLES, hasMunicipalityClaim, type Role } from "../shared/domain/roles.js";
 
 const usage = `usage: npm run --silent token -- --role <${ROLES.join("|")}> [--municipality <id>] [--sub <id>] [--no-mfa] [--ttl <seconds>]`;
 
@@ -17,7 +17,7 @@ try {
   });
   const role = values.role as Role;
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(", ")}`);
-  if (isStaff(role) && !values.municipality) throw new Error(`--municipality is required for ${role}`);
+  if (hasMunicipalityClaim(role) && !values.municipality) throw new Error(`--municipality is required for ${role}`);
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error("--ttl must be a number of seconds");
   const token = await mintLocalToken(process.env.LOCAL_ISSUER_KEY_FILE ?? ".local/issuer-key.json", {

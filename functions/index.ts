@@ -8,3 +8,4 @@ import "./employers.js";
 import "./vacancies.js";
 import "./municipality.js";
 import "./uploads.js";
+import "./retention.js";

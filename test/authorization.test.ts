@@ -169,6 +169,38 @@ const ROWS: Row[] = [
     },
     allowed: { ...both("coach", 200, 404), ...both("accountManager", 200), ...both("employer", 200) },
   },
+  {
+    route: "POST /candidates/{id}/service-end",
+    // A fresh candidate each cell: ending the service makes it inactive.
+    request: async (f) => ({ path: `/api/candidates/${(await inviteCandidate(f.home)).id}/service-end`, body: { endedOn: "2026-01-15", reason: "completed" } }),
+    allowed: both("coach", 200, 404),
+  },
+  {
+    route: "PUT /candidates/{id}/legal-hold",
+    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/legal-hold`, body: { hold: false } }),
+    allowed: both("admin", 200, 404),
+  },
+  {
+    route: "DELETE /candidates/{id}",
+    request: async (f) => ({ path: `/api/candidates/${(await inviteCandidate(f.home)).id}` }),
+    allowed: { ...both("coach", 204, 404), ...both("admin", 204, 404) },
+  },
+  {
+    route: "POST /integrations/service-ends",
+    request: async () => ({ path: "/api/integrations/service-ends", body: { items: [{ clientNumber: "NOT-KNOWN", endedOn: "2026-01-15", reason: "aborted" }] } }),
+    allowed: both("integration", 200),
+  },
+  {
+    route: "POST /employers/{id}/end",
+    request: async (f) => {
+      const am = await tokenFor("accountManager", f.home);
+      const created = await call("POST", "/api/employers", { token: am, body: buildEmployer() });
+      return { path: `/api/employers/${created.body.id}/end`, body: {} };
+    },
+    allowed: both("accountManager", 200, 404),
+  },
+  { route: "GET /admin/retention/preview", request: async () => ({ path: "/api/admin/retention/preview?withinDays=30" }), allowed: both("admin", 200) },
+  { route: "POST /admin/retention/run", request: async () => ({ path: "/api/admin/retention/run", body: { dryRun: true } }), allowed: both("admin", 200) },
   { route: "GET /municipality/settings", request: async () => ({ path: "/api/municipality/settings" }), allowed: both("admin", 200) },
   {
     route: "PUT /municipality/settings",
@@ -199,7 +231,7 @@ beforeAll(async () => {
     "candidate@other": (await signedUpCandidate(other)).token,
     "employer@other": (await employerUser(other)).token,
   });
-  for (const role of STAFF_ROLES) {
+  for (const role of [...STAFF_ROLES, "integration" as const]) {
     tokens[role] = await tokenFor(role, home);
     tokens[`${role}@other`] = await tokenFor(role, other);
   }

@@ -33,6 +33,7 @@ describe("merge patch (RFC 7396)", () => {
 
 describe("derived fields", () => {
   const record = (overrides: object = {}) => ({
+    type: "candidate" as const,
     id: "x",
     municipalityId: "utrecht",
     status: "active" as const,

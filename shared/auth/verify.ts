@@ -8,7 +8,7 @@ import {
 } from "jose";
 import { config, LOCAL_AUDIENCE, LOCAL_ISSUER, type Config } from "../config/index.js";
 import { AppError, unauthorized } from "../domain/errors.js";
-import { isStaff, ROLES, type Principal, type Role } from "../domain/roles.js";
+import { hasMunicipalityClaim, isStaff, ROLES, type Principal, type Role } from "../domain/roles.js";
 import { localPublicJwk } from "./local-issuer.js";
 
 const ALGORITHMS = ["RS256", "ES256"];
@@ -123,13 +123,13 @@ async function verify(token: string, c: Config): Promise<{ principal: Principal;
   if (roles.length !== 1) throw new AppError(403, "Forbidden", "the token must carry exactly one platform role");
   const role = roles[0]!;
   const exp = payload.exp!;
-  if (!isStaff(role)) return { principal: { sub, role }, exp };
+  if (!hasMunicipalityClaim(role)) return { principal: { sub, role }, exp };
 
   const municipality = payload[c.AUTH_MUNICIPALITY_CLAIM];
   if (typeof municipality !== "string" || !MUNICIPALITY_ID.test(municipality)) {
-    throw new AppError(403, "Forbidden", "staff tokens must name the user's municipality");
+    throw new AppError(403, "Forbidden", `${role} tokens must name the municipality`);
   }
-  if (!hasMfa(payload, c)) {
+  if (isStaff(role) && !hasMfa(payload, c)) {
     throw unauthorized("staff must sign in with two-factor authentication", "insufficient_user_authentication");
   }
   return { principal: { sub, role, municipalityId: municipality }, exp };

@@ -59,6 +59,20 @@ const schema = z
     /** Web origins that may call the API and upload to Blob storage from a browser. */
     CORS_ALLOWED_ORIGINS: csv.default(["http://localhost:5173", "http://localhost:3000"]),
 
+    /** Retention in years (the DPIA's values); a municipality may override them in its settings. */
+    RETENTION_YEARS_ABORTED: z.coerce.number().int().min(1).max(30).default(1),
+    RETENTION_YEARS_REJECTED: z.coerce.number().int().min(1).max(30).default(5),
+    RETENTION_YEARS_COMPLETED: z.coerce.number().int().min(1).max(30).default(10),
+    RETENTION_YEARS_AFTER_ESF: z.coerce.number().int().min(1).max(30).default(10),
+    /** Candidates whose data goes within this many days are signalled to their coaches. */
+    RETENTION_SIGNAL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** How long an ended employer and its vacancies are kept. */
+    EMPLOYER_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(365),
+    /** A sweep stops itself after this long and continues the next night (Functions timeout is 10 min). */
+    RETENTION_TIME_BUDGET_SECONDS: z.coerce.number().int().min(1).max(3600).default(480),
+    /** `outbox`: notifications are stored for delivery; `recording`: kept in memory (local, tests). */
+    NOTIFIER: z.enum(["outbox", "recording"]).default("outbox"),
+
     KVK_BASE_URL: z.url().optional(),
     KVK_API_KEY: z.string().min(1).optional(),
     KVK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),

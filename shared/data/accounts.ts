@@ -15,9 +15,11 @@ export interface AccountDoc {
 
 const accounts = () => container("accounts");
 
-// Links never change once made, so a small per-process cache saves a round trip on every /me call.
-const cache = new Map<string, AccountDoc>();
+// A small per-process cache saves a round trip on every /me call. Links are removed when a record
+// is deleted or an employer ends: other instances notice within CACHE_MS.
+const cache = new Map<string, { doc: AccountDoc; until: number }>();
 const CACHE_LIMIT = 10_000;
+const CACHE_MS = 60_000;
 
 export async function insertAccount(doc: AccountDoc): Promise<void> {
   try {
@@ -37,12 +39,12 @@ export async function deleteAccount(sub: string): Promise<void> {
 
 export async function findAccount(sub: string): Promise<AccountDoc | undefined> {
   const hit = cache.get(sub);
-  if (hit) return hit;
+  if (hit && hit.until > Date.now()) return hit.doc;
   const { resource } = await accounts().item(sub, sub).read<AccountDoc>();
   if (!resource) return undefined;
   const doc = withoutSystemFields(resource);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(sub, doc);
+  cache.set(sub, { doc, until: Date.now() + CACHE_MS });
   return doc;
 }
 

@@ -45,3 +45,60 @@ export async function auditTrail(subjectId: string): Promise<AuditEvent[]> {
     .fetchAll();
   return resources;
 }
+
+/** Deletes a subject's whole trail, a page at a time (one partition); returns how many went. */
+export async function deleteAuditTrail(subjectId: string): Promise<number> {
+  const audit = container("audit");
+  let deleted = 0;
+  for (;;) {
+    const { resources } = await audit.items
+      .query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] }, { partitionKey: subjectId, maxItemCount: 100 })
+      .fetchNext();
+    if (!resources.length) return deleted;
+    for (const id of resources) {
+      await audit.item(id, subjectId).delete().catch((err: { code?: number }) => {
+        if (err.code !== 404) throw err;
+      });
+      deleted++;
+    }
+  }
+}
+
+/**
+ * What is kept of a deleted candidate or employer, for accountability: no personal data, a
+ * pseudonymous id (a hash of the record id), the rule, the dates and counts of what went.
+ */
+export interface DeletionRecord {
+  id: string;
+  subjectId: string;
+  subjectType: "deletion";
+  recordType: "candidate" | "employer";
+  municipalityId: string;
+  pseudonym: string;
+  trigger: "retention" | "request";
+  rule: string;
+  deleteOn?: string;
+  serviceEndedOn?: string;
+  deletedAt: string;
+  removed: Record<string, number>;
+  actor?: { sub: string; role: string };
+}
+
+/** Upserted under the pseudonym: a deletion that is retried leaves one record. */
+export async function recordDeletion(record: Omit<DeletionRecord, "id" | "subjectId" | "subjectType">): Promise<void> {
+  const doc: DeletionRecord = {
+    id: record.pseudonym,
+    subjectId: `deletions:${record.municipalityId}:${record.deletedAt.slice(0, 4)}`,
+    subjectType: "deletion",
+    ...record,
+  };
+  await container("audit").items.upsert(doc);
+}
+
+export async function deletionRecords(municipalityId: string, year: string): Promise<DeletionRecord[]> {
+  const subjectId = `deletions:${municipalityId}:${year}`;
+  const { resources } = await container("audit")
+    .items.query<DeletionRecord>({ query: "SELECT * FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] }, { partitionKey: subjectId })
+    .fetchAll();
+  return resources;
+}

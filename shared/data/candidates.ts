@@ -191,3 +191,64 @@ export function searchVisible(
     continuation,
   );
 }
+
+/** What the retention sweep needs of a candidate: no names, no profile. */
+export interface RetentionItem {
+  id: string;
+  municipalityId: string;
+  deleteOn: string;
+  retention: { rule: string; ruleKey: string; deleteOn: string; signalledFor?: string };
+  serviceEnd?: { endedOn: string; reason: string };
+  accountSub?: string;
+  invitationIds?: string[];
+}
+
+const RETENTION_SELECT = "SELECT c.id, c.municipalityId, c.deleteOn, c.retention, c.serviceEnd, c.accountSub, c.invitationIds FROM c";
+
+/**
+ * Candidates of one municipality whose retention date is on or before `until` (an indexed range
+ * in one partition), leaving out `skip` (ones that failed earlier in this run).
+ */
+export function candidatesDue(municipalityId: string, until: string, skip: string[], pageSize: number, continuation?: string) {
+  return store.page<RetentionItem>(
+    `${RETENTION_SELECT} WHERE c.municipalityId = @m AND c.type = 'candidate' AND c.deleteOn <= @until AND NOT ARRAY_CONTAINS(@skip, c.id)`,
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@until", value: until },
+      { name: "@skip", value: skip },
+    ],
+    municipalityId,
+    pageSize,
+    continuation,
+  );
+}
+
+/** Candidates whose date falls in (after, until] and whose coaches were not told about that date yet. */
+export function candidatesToSignal(municipalityId: string, after: string, until: string, pageSize: number, continuation?: string) {
+  return store.page<RetentionItem>(
+    `${RETENTION_SELECT} WHERE c.municipalityId = @m AND c.type = 'candidate' AND c.deleteOn > @after AND c.deleteOn <= @until
+       AND (NOT IS_DEFINED(c.retention.signalledFor) OR c.retention.signalledFor != c.deleteOn)`,
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@after", value: after },
+      { name: "@until", value: until },
+    ],
+    municipalityId,
+    pageSize,
+    continuation,
+  );
+}
+
+/** Candidates by client number (a client-tracking system's batch), in one partition. */
+export function candidatesByClientNumbers(municipalityId: string, clientNumbers: string[]) {
+  return store.all<{ id: string; clientNumber: string; serviceEnd?: { endedOn: string; reason: string; esfProgrammeEndsOn?: string } }>(
+    "SELECT c.id, c.admin.clientNumber AS clientNumber, c.serviceEnd FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND ARRAY_CONTAINS(@numbers, c.admin.clientNumber)",
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@numbers", value: clientNumbers },
+    ],
+    municipalityId,
+  );
+}
+
+export const deleteCandidateDoc = store.remove;

@@ -21,6 +21,7 @@ export const CONTAINERS = {
         { path: "/sortKey/?" },
         { path: "/admin/clientNumber/?" },
         { path: "/visibleToEmployers/?" },
+        { path: "/deleteOn/?" },
         { path: "/updatedAt/?" },
         { path: "/search/*" },
       ],
@@ -45,7 +46,7 @@ export const CONTAINERS = {
     indexingPolicy: {
       indexingMode: "consistent",
       automatic: true,
-      includedPaths: [{ path: "/type/?" }, { path: "/kvkNumber/?" }, { path: "/sortKey/?" }, { path: "/status/?" }],
+      includedPaths: [{ path: "/type/?" }, { path: "/kvkNumber/?" }, { path: "/sortKey/?" }, { path: "/status/?" }, { path: "/ended/deleteOn/?" }],
       excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
       compositeIndexes: [
         [
@@ -77,6 +78,8 @@ export const CONTAINERS = {
    * partitions, and the day is part of the upload id, so completing is a point read.
    */
   uploads: { id: "uploads", partitionKey: { paths: ["/day"] } },
+  /** Notifications waiting to be delivered (retention signals to coaches), by municipality. */
+  outbox: { id: "outbox", partitionKey: { paths: ["/municipalityId"] } },
   /** Each municipality's settings, all in one small logical partition. */
   municipalities: { id: "municipalities", partitionKey: { paths: ["/partition"] } },
   /** One-time invitation codes, by the hash of the code: redeeming is a point read. */

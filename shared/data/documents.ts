@@ -73,10 +73,22 @@ export function documents<T extends { id: string; municipalityId: string; type: 
       return resources[0];
     },
 
+    /** Everything a query returns, inside one partition: for small, bounded result sets only. */
+    async all<R>(query: string, parameters: SqlParameter[], partition: string): Promise<R[]> {
+      const { resources } = await c().items.query<R>({ query, parameters }, { partitionKey: partition }).fetchAll();
+      return resources;
+    },
+
     /** All ids a query returns, inside one partition (small result sets: uniqueness checks). */
     async ids(query: string, parameters: SqlParameter[], partition: string): Promise<string[]> {
-      const { resources } = await c().items.query<string>({ query, parameters }, { partitionKey: partition }).fetchAll();
-      return resources;
+      return this.all<string>(query, parameters, partition);
+    },
+
+    /** Deletes a document; one that is gone already counts as deleted (deletion is retried). */
+    async remove(municipalityId: string, id: string): Promise<void> {
+      await c().item(id, municipalityId).delete().catch((err: { code?: number }) => {
+        if (err.code !== 404) throw err;
+      });
     },
   };
 }

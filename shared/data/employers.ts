@@ -35,3 +35,21 @@ export function listEmployers(municipalityId: string, prefix: string | undefined
     continuation,
   );
 }
+
+/** Ended employers whose keeping period is over, in one partition. */
+export function employersDue(municipalityId: string, until: string, skip: string[], pageSize: number) {
+  return store.page<{ id: string; ended: { endedOn: string; deleteOn: string }; accountSubs?: string[]; invitationIds?: string[] }>(
+    `SELECT c.id, c.ended, c.accountSubs, c.invitationIds FROM c
+     WHERE c.municipalityId = @m AND c.type = 'employer' AND c.ended.deleteOn <= @until AND NOT ARRAY_CONTAINS(@skip, c.id)`,
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@until", value: until },
+      { name: "@skip", value: skip },
+    ],
+    municipalityId,
+    pageSize,
+    undefined,
+  );
+}
+
+export const deleteEmployerDoc = store.remove;

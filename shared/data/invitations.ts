@@ -36,3 +36,9 @@ export async function markRedeemed({ doc, etag }: Versioned<InvitationDoc>, at: 
     throw err;
   }
 }
+
+export async function deleteInvitation(hash: string): Promise<void> {
+  await invitations().item(hash, hash).delete().catch((err: { code?: number }) => {
+    if (err.code !== 404) throw err;
+  });
+}

@@ -44,3 +44,30 @@ export function restrictedMunicipalities(): Promise<Set<string>> {
   }
   return restricted.ids;
 }
+
+// Municipalities this process has seen registered, so registering costs a round trip once.
+const registered = new Set<string>();
+
+/**
+ * Makes sure a municipality has its settings document (with the defaults): the retention
+ * sweep walks the municipalities through these, one partition each.
+ */
+export async function registerMunicipality(municipalityId: string, at: string): Promise<void> {
+  if (registered.has(municipalityId)) return;
+  const doc: SettingsDoc = { id: municipalityId, partition: PARTITION, employerReach: "all", updatedAt: at };
+  await municipalities().items.create(doc).catch((err: { code?: number }) => {
+    if (err.code !== 409) throw err;
+  });
+  registered.add(municipalityId);
+}
+
+/** Every municipality that has candidates or employers (one small partition). */
+export async function municipalityIds(): Promise<string[]> {
+  const { resources } = await municipalities()
+    .items.query<string>(
+      { query: "SELECT VALUE c.id FROM c WHERE c.partition = @p", parameters: [{ name: "@p", value: PARTITION }] },
+      { partitionKey: PARTITION },
+    )
+    .fetchAll();
+  return resources.sort();
+}

@@ -53,3 +53,17 @@ export function readOpenVacancy(municipalityId: string, id: string, fields: read
     municipalityId,
   );
 }
+
+/** The ids (and status) of an employer's vacancies, in one partition. */
+export function vacanciesOfEmployer(municipalityId: string, employerId: string) {
+  return store.all<{ id: string; status: string }>(
+    "SELECT c.id, c.status FROM c WHERE c.municipalityId = @m AND c.type = 'vacancy' AND c.employerId = @e",
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@e", value: employerId },
+    ],
+    municipalityId,
+  );
+}
+
+export const deleteVacancy = store.remove;

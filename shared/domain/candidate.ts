@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import type { Retention } from "./retention.js";
 import { normalise, searchTerms, type SearchTerms } from "./search-terms.js";
 
 export { normalise };
@@ -151,16 +152,23 @@ export const CandidateView = z.object({
   serviceEnd: z
     .object({ endedOn: z.string(), reason: z.string(), esfProgrammeEndsOn: z.string().optional() })
     .optional(),
+  /** When the data will be deleted and why (set when the service ends). */
+  retention: z.object({ deleteOn: z.string(), rule: z.string() }).optional(),
+  /** Set by an admin: suspends deletion. */
+  legalHold: z.object({ since: z.string(), reason: z.string() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type CandidateView = z.infer<typeof CandidateView>;
 
 /** What is stored: the view plus internal fields that never leave the service layer. */
-export interface CandidateDoc extends CandidateView, DerivedFields {
+export interface CandidateDoc extends Omit<CandidateView, "retention">, DerivedFields {
   type: "candidate";
   /** The `sub` of the account that redeemed the invitation. */
   accountSub?: string;
+  /** Hashes of the invitation codes issued for this candidate, so deletion finds them. */
+  invitationIds?: string[];
+  retention?: Retention;
 }
 
 /** A candidate as services build it; the data layer adds the derived fields on write. */
@@ -176,6 +184,8 @@ export interface DerivedFields {
   search: SearchTerms;
   /** Active, shared and not hidden by a coach: the only candidates employers may ever get. */
   visibleToEmployers: boolean;
+  /** The retention date, absent while a legal hold applies: the sweep's indexed range. */
+  deleteOn?: string;
 }
 
 // ---- request bodies --------------------------------------------------------
@@ -204,7 +214,7 @@ export function municipalityOfCandidate(id: string): string | undefined {
 }
 
 /** Recomputes the derived fields; the data layer applies it on every write. */
-export function withDerivedFields<T extends CandidateView>(doc: T): T & DerivedFields {
+export function withDerivedFields<T extends CandidateRecord>(doc: T): T & DerivedFields {
   const { admin } = doc;
   const words = `${admin.firstName} ${admin.lastName}`.split(/[\s-]+/).map(normalise);
   return {
@@ -213,10 +223,12 @@ export function withDerivedFields<T extends CandidateView>(doc: T): T & DerivedF
     sortKey: normalise(`${admin.lastName} ${admin.firstName}`),
     search: searchTerms(doc),
     visibleToEmployers: doc.status === "active" && doc.sharing.withEmployers && !doc.employerVisibility.hidden,
+    ...(doc.retention && !doc.legalHold ? { deleteOn: doc.retention.deleteOn } : {}),
   };
 }
 
-export function toView(doc: CandidateView & Partial<DerivedFields> & { type?: string; accountSub?: string }): CandidateView {
-  const { type: _t, lookup: _l, sortKey: _s, search: _q, visibleToEmployers: _v, accountSub: _a, ...view } = doc;
-  return view;
+export function toView(doc: CandidateRecord & Partial<DerivedFields>): CandidateView {
+  const { type: _t, lookup: _l, sortKey: _s, search: _q, visibleToEmployers: _v, deleteOn: _d, accountSub: _a, invitationIds: _i, retention, ...view } =
+    doc;
+  return { ...view, ...(retention ? { retention: { deleteOn: retention.deleteOn, rule: retention.rule } } : {}) };
 }

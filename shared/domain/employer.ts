@@ -37,6 +37,9 @@ export interface EmployerDoc extends EmployerView {
   type: "employer";
   sortKey: string;
   accountSubs?: string[];
+  invitationIds?: string[];
+  /** Set when an account manager ends the participation: the employer and its vacancies go then. */
+  ended?: { endedOn: string; deleteOn: string };
 }
 
 export type EmployerRecord = Omit<EmployerDoc, "sortKey">;
@@ -46,7 +49,7 @@ export function withEmployerSortKey(doc: EmployerRecord): EmployerDoc {
 }
 
 export function toEmployerView(doc: EmployerDoc): EmployerView {
-  const { type: _t, sortKey: _s, accountSubs: _a, ...view } = doc;
+  const { type: _t, sortKey: _s, accountSubs: _a, invitationIds: _i, ended: _e, ...view } = doc;
   return view;
 }
 

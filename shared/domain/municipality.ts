@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { phone, text } from "./fields.js";
+import { RetentionPeriods } from "./retention.js";
 import { EMPLOYER_REACH } from "./visibility.js";
 
 export const Contact = z.strictObject({
@@ -18,6 +19,8 @@ export const MunicipalitySettings = z.strictObject({
   employerReach: z.enum(EMPLOYER_REACH),
   /** The contact person employers of this municipality see; without it the general WSP contact. */
   contact: Contact.optional(),
+  /** Retention periods in years where this municipality departs from the configured ones. */
+  retentionYears: RetentionPeriods.partial().optional(),
 });
 export type MunicipalitySettings = z.infer<typeof MunicipalitySettings>;
 

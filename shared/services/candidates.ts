@@ -25,8 +25,8 @@ import type { Principal } from "../domain/roles.js";
 import { EMPLOYER_PROJECTION, sightOf } from "../domain/visibility.js";
 import { audit, auditChange, touchedFields } from "./audit.js";
 import { modifyCandidate } from "./concurrency.js";
-import { issueInvitation } from "./invitations.js";
-import { municipalityOf, reachesCandidate } from "./municipalities.js";
+import { newInvitation, storeInvitation } from "./invitations.js";
+import { municipalityOf, reachesCandidate, registerMunicipality } from "./municipalities.js";
 import { viewerOf } from "./viewer.js";
 
 export interface Versioned<V = CandidateView> {
@@ -50,8 +50,10 @@ export async function createCandidate(
   const municipalityId = municipalityOf(principal);
   await refuseTakenClientNumber(municipalityId, admin.clientNumber);
   const now = nowIso();
+  const id = newCandidateId(municipalityId);
+  const invitation = newInvitation("candidate", municipalityId, id);
   const doc: CandidateRecord = {
-    id: newCandidateId(municipalityId),
+    id,
     type: "candidate",
     municipalityId,
     status: "invited",
@@ -62,17 +64,15 @@ export async function createCandidate(
     employerVisibility: { hidden: false },
     createdAt: now,
     updatedAt: now,
+    invitationIds: [invitation.doc.id],
   };
   const stored = await insertCandidate(doc);
-  const [invitation] = await Promise.all([
-    issueInvitation("candidate", municipalityId, doc.id),
-    audit(principal, "create", doc),
-  ]);
+  await Promise.all([storeInvitation(invitation.doc), audit(principal, "create", doc), registerMunicipality(municipalityId)]);
   return {
     view: toView(stored.doc),
     etag: stored.etag,
     invitationCode: invitation.code,
-    invitationExpiresAt: invitation.expiresAt,
+    invitationExpiresAt: invitation.doc.expiresAt,
   };
 }
 

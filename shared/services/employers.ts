@@ -9,8 +9,8 @@ import type { Principal } from "../domain/roles.js";
 import { normalise } from "../domain/search-terms.js";
 import type { Versioned } from "./candidates.js";
 import { modify } from "./concurrency.js";
-import { issueInvitation } from "./invitations.js";
-import { employerContact, municipalityOf } from "./municipalities.js";
+import { newInvitation, storeInvitation } from "./invitations.js";
+import { employerContact, municipalityOf, registerMunicipality } from "./municipalities.js";
 import { viewerOf } from "./viewer.js";
 
 const employerStore = { read: readEmployer, replace: replaceEmployer };
@@ -29,10 +29,21 @@ export async function createEmployer(
   const municipalityId = municipalityOf(principal);
   await refuseTakenKvk(municipalityId, fields.kvkNumber);
   const now = nowIso();
-  const doc: EmployerRecord = { id: randomUUID(), type: "employer", municipalityId, status: "invited", ...fields, createdAt: now, updatedAt: now };
+  const id = randomUUID();
+  const invitation = newInvitation("employer", municipalityId, id);
+  const doc: EmployerRecord = {
+    id,
+    type: "employer",
+    municipalityId,
+    status: "invited",
+    ...fields,
+    createdAt: now,
+    updatedAt: now,
+    invitationIds: [invitation.doc.id],
+  };
   const stored = await insertEmployer(doc);
-  const invitation = await issueInvitation("employer", municipalityId, doc.id);
-  return { view: toEmployerView(stored.doc), etag: stored.etag, invitationCode: invitation.code, invitationExpiresAt: invitation.expiresAt };
+  await Promise.all([storeInvitation(invitation.doc), registerMunicipality(municipalityId)]);
+  return { view: toEmployerView(stored.doc), etag: stored.etag, invitationCode: invitation.code, invitationExpiresAt: invitation.doc.expiresAt };
 }
 
 export async function listEmployers(
@@ -66,9 +77,8 @@ export async function updateEmployer(
   const municipalityId = municipalityOf(principal);
   if (typeof patch.kvkNumber === "string") await refuseTakenKvk(municipalityId, patch.kvkNumber, id);
   const updated = await modify(employerStore, "employer", municipalityId, id, ifMatch, (doc) => {
-    const { id: employerId, type, municipalityId: m, status, createdAt, updatedAt: _u, sortKey: _k, accountSubs, ...fields } = doc;
-    const next = parseOr400(EmployerFields, mergePatch(fields, patch), "the changed employer");
-    const identity = { id: employerId, type, municipalityId: m, status, createdAt, ...(accountSubs ? { accountSubs } : {}) };
+    const { companyName, kvkNumber, address, contact, sortKey: _k, updatedAt: _u, ...identity } = doc;
+    const next = parseOr400(EmployerFields, mergePatch({ companyName, kvkNumber, address, contact }, patch), "the changed employer");
     return { ...identity, ...next, updatedAt: nowIso() };
   });
   return { view: toEmployerView(updated.doc), etag: updated.etag };

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { config } from "../config/index.js";
 import { deleteAccount, insertAccount, type AccountKind } from "../data/accounts.js";
 import { readEmployer, replaceEmployer } from "../data/employers.js";
-import { insertInvitation, markRedeemed, readInvitation } from "../data/invitations.js";
+import { insertInvitation, markRedeemed, readInvitation, type InvitationDoc } from "../data/invitations.js";
 import { toView, type CandidateView } from "../domain/candidate.js";
 import { clock, nowIso } from "../domain/clock.js";
 import { toEmployerView, type EmployerView } from "../domain/employer.js";
@@ -13,18 +13,18 @@ import { modify, modifyCandidate } from "./concurrency.js";
 
 const hashCode = (code: string) => createHash("sha256").update(code, "utf8").digest("hex");
 
-/** Makes a single-use code (256 random bits) for a record; only its hash is stored. */
-export async function issueInvitation(
-  kind: AccountKind,
-  municipalityId: string,
-  recordId: string,
-): Promise<{ code: string; expiresAt: string }> {
+/**
+ * A single-use code (256 random bits) for a record, and the invitation to store for it: only the
+ * code's hash is kept. The record notes the hash (`invitationIds`) so deletion finds it.
+ */
+export function newInvitation(kind: AccountKind, municipalityId: string, recordId: string): { code: string; doc: InvitationDoc } {
   const code = randomBytes(32).toString("base64url");
   const now = clock().now();
   const expiresAt = new Date(now.getTime() + config().INVITATION_TTL_DAYS * 86_400_000).toISOString();
-  await insertInvitation({ id: hashCode(code), kind, municipalityId, recordId, createdAt: now.toISOString(), expiresAt });
-  return { code, expiresAt };
+  return { code, doc: { id: hashCode(code), kind, municipalityId, recordId, createdAt: now.toISOString(), expiresAt } };
 }
+
+export { insertInvitation as storeInvitation };
 
 export type Redeemed =
   | { kind: "candidate"; view: CandidateView; etag: string }

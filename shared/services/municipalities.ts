@@ -1,8 +1,9 @@
 import { config } from "../config/index.js";
-import { readSettings, restrictedMunicipalities, writeSettings } from "../data/municipalities.js";
+import { readSettings, registerMunicipality as register, restrictedMunicipalities, writeSettings } from "../data/municipalities.js";
 import { nowIso } from "../domain/clock.js";
 import { forbidden } from "../domain/errors.js";
 import { DEFAULT_SETTINGS, type Contact, type MunicipalitySettings } from "../domain/municipality.js";
+import type { RetentionPeriods } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
 import { reachAllows } from "../domain/visibility.js";
 
@@ -33,4 +34,18 @@ export async function employerContact(municipalityId: string): Promise<Contact> 
   if (own) return own;
   const c = config();
   return { name: c.WSP_CONTACT_NAME, email: c.WSP_CONTACT_EMAIL, ...(c.WSP_CONTACT_PHONE ? { phone: c.WSP_CONTACT_PHONE } : {}) };
+}
+
+export const registerMunicipality = (municipalityId: string) => register(municipalityId, nowIso());
+
+/** The retention periods in force for a municipality: the configured ones, with its own overrides. */
+export async function retentionPeriods(municipalityId: string): Promise<RetentionPeriods> {
+  const c = config();
+  const own = (await readSettings(municipalityId))?.retentionYears ?? {};
+  return {
+    aborted: own.aborted ?? c.RETENTION_YEARS_ABORTED,
+    rejected: own.rejected ?? c.RETENTION_YEARS_REJECTED,
+    completed: own.completed ?? c.RETENTION_YEARS_COMPLETED,
+    esfAfterProgramme: own.esfAfterProgramme ?? c.RETENTION_YEARS_AFTER_ESF,
+  };
 }

@@ -1,6 +1,6 @@
 import { findAccount, type AccountDoc } from "../data/accounts.js";
 import { forbidden, notFound } from "../domain/errors.js";
-import { isStaff, type Principal } from "../domain/roles.js";
+import { hasMunicipalityClaim, type Principal } from "../domain/roles.js";
 import { municipalityOf } from "./municipalities.js";
 
 /** Who is looking, with the municipality their sight is measured from. */
@@ -27,7 +27,7 @@ export async function linkedAccount(principal: Principal, kind: AccountDoc["kind
 }
 
 export async function viewerOf(principal: Principal): Promise<Viewer> {
-  if (isStaff(principal.role)) return { principal, municipalityId: municipalityOf(principal) };
+  if (hasMunicipalityClaim(principal.role)) return { principal, municipalityId: municipalityOf(principal) };
   const kind = principal.role === "employer" ? "employer" : "candidate";
   const account = await linkedAccount(principal, kind);
   return { principal, municipalityId: account.municipalityId, recordId: account.recordId };

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { isoDate } from "./fields.js";
+
+/**
+ * Retention (DPIA §10, §15; VNG selection list): the period starts when the service to the
+ * candidate ends. Aborted application 1 year, rejected 5, completed/ended dossier 10; data needed
+ * for ESF subsidies until 10 years after the ESF programme ends, whichever is later.
+ */
+export const SERVICE_END_REASONS = ["aborted", "rejected", "completed"] as const;
+export type ServiceEndReason = (typeof SERVICE_END_REASONS)[number];
+
+const years = z.number().int().min(1).max(30);
+
+/** Periods in years; the configuration gives the DPIA's values, a municipality may override them. */
+export const RetentionPeriods = z.strictObject({
+  aborted: years,
+  rejected: years,
+  completed: years,
+  esfAfterProgramme: years,
+});
+export type RetentionPeriods = z.infer<typeof RetentionPeriods>;
+
+export const ServiceEnd = z.strictObject({
+  endedOn: isoDate,
+  reason: z.enum(SERVICE_END_REASONS),
+  esfProgrammeEndsOn: isoDate.optional(),
+});
+export type ServiceEnd = z.infer<typeof ServiceEnd>;
+
+/** What was decided when the service ended: when the data goes, and by which rule. */
+export interface Retention {
+  deleteOn: string;
+  /** e.g. `completed: 10 years after 2026-11-28`, or the ESF rule when that one is later. */
+  rule: string;
+  ruleKey: ServiceEndReason | "esf";
+  /** The deleteOn the coaches were last told about (so a signal goes out once per date). */
+  signalledFor?: string;
+}
+
+export interface LegalHold {
+  since: string;
+  reason: string;
+}
+
+/** `date` plus `n` years, as ISO dates; 29 February moves to 1 March in years without one. */
+export function addYears(date: string, n: number): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y + n, m - 1, d)).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function retentionFor(end: ServiceEnd, periods: RetentionPeriods): Retention {
+  const period = periods[end.reason];
+  let retention: Retention = {
+    deleteOn: addYears(end.endedOn, period),
+    rule: `${end.reason}: ${period} years after ${end.endedOn}`,
+    ruleKey: end.reason,
+  };
+  if (end.esfProgrammeEndsOn) {
+    const esf = addYears(end.esfProgrammeEndsOn, periods.esfAfterProgramme);
+    if (esf > retention.deleteOn) {
+      retention = {
+        deleteOn: esf,
+        rule: `esf: ${periods.esfAfterProgramme} years after the ESF programme ends (${end.esfProgrammeEndsOn})`,
+        ruleKey: "esf",
+      };
+    }
+  }
+  return retention;
+}
+
+/** Due on its day: kept the day before, deleted on the day itself. */
+export const isDue = (deleteOn: string, today: string) => deleteOn <= today;
+
+export const ServiceEndBatch = z.strictObject({
+  items: z.array(z.unknown()).min(1).max(500),
+});
+
+export const ServiceEndLine = ServiceEnd.extend({ clientNumber: z.string().trim().min(1).max(32) }).strict();

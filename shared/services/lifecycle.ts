@@ -1,0 +1,137 @@
+import { deleteAccount } from "../data/accounts.js";
+import { candidatesByClientNumbers, readCandidate } from "../data/candidates.js";
+import { readEmployer, replaceEmployer } from "../data/employers.js";
+import { readVacancy, replaceVacancy, vacanciesOfEmployer } from "../data/vacancies.js";
+import { toView } from "../domain/candidate.js";
+import { nowIso } from "../domain/clock.js";
+import { toEmployerView, type EmployerView } from "../domain/employer.js";
+import { badRequest, conflict, fieldErrors, notFound, type FieldError } from "../domain/errors.js";
+import { addDays, retentionFor, ServiceEndLine, type ServiceEnd } from "../domain/retention.js";
+import type { Principal } from "../domain/roles.js";
+import { config } from "../config/index.js";
+import { auditChange } from "./audit.js";
+import type { Versioned } from "./candidates.js";
+import { modify, modifyCandidate } from "./concurrency.js";
+import { municipalityOf, retentionPeriods } from "./municipalities.js";
+import { eraseCandidate } from "./retention.js";
+
+const todayIso = () => nowIso().slice(0, 10);
+
+function refuseFuture(end: ServiceEnd): void {
+  if (end.endedOn > todayIso()) throw badRequest("the service cannot end in the future", [{ path: "endedOn", message: "a date up to today" }]);
+}
+
+/**
+ * Records the end of service, which starts the retention period: the deletion date is computed
+ * now (rules in domain/retention.ts, periods from configuration and the municipality) and stored,
+ * so the nightly sweep finds it by an indexed range. The candidate becomes inactive.
+ */
+export async function recordServiceEnd(principal: Principal, id: string, end: ServiceEnd, ifMatch?: string): Promise<Versioned> {
+  refuseFuture(end);
+  const municipalityId = municipalityOf(principal);
+  const periods = await retentionPeriods(municipalityId);
+  const updated = await modifyCandidate(
+    municipalityId,
+    id,
+    ifMatch,
+    (doc) => ({ ...doc, serviceEnd: end, retention: retentionFor(end, periods), status: "inactive", updatedAt: nowIso() }),
+    auditChange(principal, "update", ["serviceEnd"]),
+  );
+  return { view: toView(updated.doc), etag: updated.etag };
+}
+
+export type LineResult =
+  | { line: number; clientNumber?: string; status: "recorded" | "alreadyRecorded" | "unknownClientNumber"; candidateId?: string }
+  | { line: number; clientNumber?: string; status: "invalid"; errors: FieldError[] };
+
+const sameEnd = (a: ServiceEnd | undefined, b: ServiceEnd) =>
+  !!a && a.endedOn === b.endedOn && a.reason === b.reason && (a.esfProgrammeEndsOn ?? null) === (b.esfProgrammeEndsOn ?? null);
+
+/**
+ * A client-tracking system (RAAK/RMW) reports ended services in a batch; each line is checked
+ * and recorded on its own, and the answer says per line what happened.
+ */
+export async function recordServiceEnds(principal: Principal, items: unknown[]): Promise<{ results: LineResult[]; summary: Record<string, number> }> {
+  const municipalityId = municipalityOf(principal);
+  const parsed = items.map((item, i) => ({ line: i + 1, result: ServiceEndLine.safeParse(item) }));
+  const numbers = [...new Set(parsed.flatMap((p) => (p.result.success ? [p.result.data.clientNumber] : [])))];
+  const known = new Map((numbers.length ? await candidatesByClientNumbers(municipalityId, numbers) : []).map((c) => [c.clientNumber, c]));
+
+  const results: LineResult[] = [];
+  for (const { line, result } of parsed) {
+    if (!result.success) {
+      const clientNumber = (items[line - 1] as { clientNumber?: unknown })?.clientNumber;
+      results.push({ line, ...(typeof clientNumber === "string" ? { clientNumber } : {}), status: "invalid", errors: fieldErrors(result.error) });
+      continue;
+    }
+    const { clientNumber, ...end } = result.data;
+    const candidate = known.get(clientNumber);
+    if (!candidate) {
+      results.push({ line, clientNumber, status: "unknownClientNumber" });
+      continue;
+    }
+    if (sameEnd(candidate.serviceEnd as ServiceEnd | undefined, end)) {
+      results.push({ line, clientNumber, status: "alreadyRecorded", candidateId: candidate.id });
+      continue;
+    }
+    try {
+      await recordServiceEnd(principal, candidate.id, end);
+      candidate.serviceEnd = end; // a repeated line in the same batch is then "already recorded"
+      results.push({ line, clientNumber, status: "recorded", candidateId: candidate.id });
+    } catch (err) {
+      const e = err as { status?: number; errors?: FieldError[]; detail?: string };
+      if (e.status !== 400) throw err;
+      results.push({ line, clientNumber, status: "invalid", errors: e.errors ?? [{ path: "(line)", message: e.detail ?? "invalid" }] });
+    }
+  }
+  const summary: Record<string, number> = { recorded: 0, alreadyRecorded: 0, unknownClientNumber: 0, invalid: 0 };
+  for (const r of results) summary[r.status]!++;
+  return { results, summary };
+}
+
+/** An admin suspends (or lifts) deletion of a candidate's data. */
+export async function setLegalHold(principal: Principal, id: string, hold: { hold: boolean; reason?: string | undefined }): Promise<Versioned> {
+  const updated = await modifyCandidate(
+    municipalityOf(principal),
+    id,
+    undefined,
+    (doc) => {
+      const { legalHold: _old, ...rest } = doc;
+      return hold.hold ? { ...rest, legalHold: { since: nowIso(), reason: hold.reason! }, updatedAt: nowIso() } : { ...rest, updatedAt: nowIso() };
+    },
+    auditChange(principal, "update", ["legalHold"]),
+  );
+  return { view: toView(updated.doc), etag: updated.etag };
+}
+
+/** A candidate asked to stop participating: everything goes now, by the same machinery as the sweep. */
+export async function deleteCandidateNow(principal: Principal, id: string): Promise<void> {
+  const municipalityId = municipalityOf(principal);
+  const found = await readCandidate(municipalityId, id);
+  if (!found) throw notFound("no such candidate in your municipality");
+  if (found.doc.legalHold) throw conflict("a legal hold applies to this candidate; an admin must lift it first");
+  await eraseCandidate(found.doc, "request", principal);
+}
+
+/**
+ * An account manager ends an employer's participation: its users lose access now, its open
+ * vacancies close, and the employer and its vacancies are deleted EMPLOYER_RETENTION_DAYS later.
+ */
+export async function endEmployer(principal: Principal, id: string, endedOn: string | undefined): Promise<Versioned<EmployerView>> {
+  const municipalityId = municipalityOf(principal);
+  const on = endedOn ?? todayIso();
+  if (on > todayIso()) throw badRequest("an employer cannot end in the future", [{ path: "endedOn", message: "a date up to today" }]);
+  const store = { read: readEmployer, replace: replaceEmployer };
+  let users: string[] = [];
+  const updated = await modify(store, "employer", municipalityId, id, undefined, (doc) => {
+    const { accountSubs, ...rest } = doc;
+    users = accountSubs ?? [];
+    return { ...rest, status: "ended" as const, ended: { endedOn: on, deleteOn: addDays(on, config().EMPLOYER_RETENTION_DAYS) }, updatedAt: nowIso() };
+  });
+  for (const sub of users) await deleteAccount(sub);
+  const vacancyStore = { read: readVacancy, replace: replaceVacancy };
+  for (const v of await vacanciesOfEmployer(municipalityId, id)) {
+    if (v.status === "open") await modify(vacancyStore, "vacancy", municipalityId, v.id, undefined, (doc) => ({ ...doc, status: "closed" as const, updatedAt: nowIso() }));
+  }
+  return { view: toEmployerView(updated.doc), etag: updated.etag };
+}

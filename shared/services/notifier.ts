@@ -1,0 +1,41 @@
+import { config } from "../config/index.js";
+import { container } from "../data/cosmos.js";
+
+/** A message to the coaches of a municipality; ids only, the coach looks the candidate up. */
+export interface Notification {
+  /** Deterministic, so a repeated signal replaces rather than duplicates. */
+  id: string;
+  municipalityId: string;
+  audience: "coach";
+  type: "retentionDue";
+  candidateId: string;
+  deleteOn: string;
+  createdAt: string;
+}
+
+/** Where notifications go: an outbox that a mailer drains (Azure), or memory (local runs, tests). */
+export interface Notifier {
+  send(notification: Notification): Promise<void>;
+}
+
+const recorded: Notification[] = [];
+
+/** Keeps what was sent in memory: for `npm start` and the tests, chosen with NOTIFIER=recording. */
+export const recordingNotifier: Notifier = {
+  async send(n) {
+    const i = recorded.findIndex((r) => r.id === n.id);
+    if (i >= 0) recorded[i] = n;
+    else recorded.push(n);
+  },
+};
+
+export const recordedNotifications = (): readonly Notification[] => recorded;
+
+/** Stores notifications in the `outbox` container; e-mail delivery reads them from there. */
+export const outboxNotifier: Notifier = {
+  async send(n) {
+    await container("outbox").items.upsert(n);
+  },
+};
+
+export const notifier = (): Notifier => (config().NOTIFIER === "recording" ? recordingNotifier : outboxNotifier);
