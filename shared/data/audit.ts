@@ -32,6 +32,13 @@ export async function appendAudit(principal: Principal, at: string, id: string, 
   await container("audit").items.upsert(event);
 }
 
+/** Takes back one event (a read of something that turned out not to exist). */
+export async function removeAuditEvent(subjectId: string, id: string): Promise<void> {
+  await container("audit").item(id, subjectId).delete().catch((err: { code?: number }) => {
+    if (err.code !== 404) throw err;
+  });
+}
+
 /** A subject's trail, newest first (one partition). */
 export async function auditTrail(subjectId: string): Promise<AuditEvent[]> {
   const { resources } = await container("audit")

@@ -214,11 +214,13 @@ export function municipalityOfCandidate(id: string): string | undefined {
 }
 
 /** Recomputes the derived fields; the data layer applies it on every write. */
-export function withDerivedFields<T extends CandidateRecord>(doc: T): T & DerivedFields {
+export function withDerivedFields<T extends CandidateRecord>(record: T): T & DerivedFields {
+  // Recomputed from scratch: a stale value (a deleteOn under a new legal hold) must not survive.
+  const { deleteOn: _stale, ...doc } = record as T & Partial<DerivedFields>;
   const { admin } = doc;
   const words = `${admin.firstName} ${admin.lastName}`.split(/[\s-]+/).map(normalise);
   return {
-    ...doc,
+    ...(doc as T),
     lookup: [...new Set([...words, normalise(admin.clientNumber)].filter(Boolean))],
     sortKey: normalise(`${admin.lastName} ${admin.firstName}`),
     search: searchTerms(doc),

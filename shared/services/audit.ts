@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { appendAudit, type AuditAction } from "../data/audit.js";
+import { appendAudit, removeAuditEvent, type AuditAction } from "../data/audit.js";
 import { nowIso } from "../domain/clock.js";
 import type { Principal } from "../domain/roles.js";
 
@@ -21,6 +21,18 @@ export function audit(
     action,
     ...(fields ? { fields } : {}),
   });
+}
+
+/**
+ * Logs a read alongside the read itself (one round trip of latency, not two); `found` tells
+ * afterwards whether there was anything to read, and takes the line back when there was not,
+ * so no trail starts for an id that does not exist (or no longer does).
+ */
+export async function auditedRead<T>(principal: Principal, subject: { id: string; municipalityId: string }, read: Promise<T | undefined>): Promise<T | undefined> {
+  const eventId = randomUUID();
+  const [found] = await Promise.all([read, audit(principal, "read", subject, undefined, eventId)]);
+  if (found === undefined) await removeAuditEvent(subject.id, eventId);
+  return found;
 }
 
 /** The `alongside` step of a candidate write: one audit event, however often the write is retried. */

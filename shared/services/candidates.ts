@@ -23,7 +23,7 @@ import { conflict, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { EMPLOYER_PROJECTION, sightOf } from "../domain/visibility.js";
-import { audit, auditChange, touchedFields } from "./audit.js";
+import { audit, auditChange, auditedRead, touchedFields } from "./audit.js";
 import { modifyCandidate } from "./concurrency.js";
 import { newInvitation, storeInvitation } from "./invitations.js";
 import { municipalityOf, reachesCandidate, registerMunicipality } from "./municipalities.js";
@@ -106,8 +106,7 @@ export async function getCandidate(principal: Principal, id: string): Promise<Ve
   const subject = { id, municipalityId: candidateMunicipality };
 
   if (sight === "staff") {
-    // The audit line is written alongside the read: one round trip of latency.
-    const [found] = await Promise.all([readCandidate(candidateMunicipality, id), audit(principal, "read", subject)]);
+    const found = await auditedRead(principal, subject, readCandidate(candidateMunicipality, id));
     if (!found) throw notFound(NOT_FOUND);
     return { view: toView(found.doc), etag: found.etag };
   }

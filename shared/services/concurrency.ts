@@ -16,7 +16,10 @@ export function etagMatches(ifMatch: string | undefined, etag: string): boolean 
   });
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
+
+/** A short random pause before retrying a lost race, so racing writers spread out. */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
 
 interface Store<T, W> {
   read(municipalityId: string, id: string): Promise<Versioned<T> | undefined>;
@@ -53,6 +56,7 @@ export async function modify<T extends W, W>(
       const lostRace = err instanceof AppError && err.status === 412;
       if (!lostRace || ifMatch !== undefined) throw err;
       if (attempt >= MAX_ATTEMPTS) throw conflict(`the ${what} is being changed by others right now; try again`);
+      await backoff(attempt);
     }
   }
 }

@@ -7,7 +7,7 @@ import { conflict, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { deleteCandidateFiles } from "../storage/blob.js";
-import { audit, auditChange, touchedFields } from "./audit.js";
+import { auditChange, auditedRead, touchedFields } from "./audit.js";
 import type { Versioned } from "./candidates.js";
 import { modifyCandidate } from "./concurrency.js";
 import { linkedAccount } from "./viewer.js";
@@ -34,10 +34,7 @@ async function changeOwn(
 
 export async function getMyProfile(principal: Principal): Promise<Versioned> {
   const { municipalityId, recordId } = await accountOf(principal);
-  const [found] = await Promise.all([
-    readCandidate(municipalityId, recordId),
-    audit(principal, "read", { id: recordId, municipalityId }),
-  ]);
+  const found = await auditedRead(principal, { id: recordId, municipalityId }, readCandidate(municipalityId, recordId));
   if (!found) {
     forgetAccount(principal.sub);
     throw notFound("your profile no longer exists");
