@@ -57,17 +57,14 @@ export async function auditTrail(subjectId: string): Promise<AuditEvent[]> {
 export async function deleteAuditTrail(subjectId: string): Promise<number> {
   const audit = container("audit");
   let deleted = 0;
+  const PAGE = 100;
   for (;;) {
     const { resources } = await audit.items
-      .query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] }, { partitionKey: subjectId, maxItemCount: 100 })
+      .query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] }, { partitionKey: subjectId, maxItemCount: PAGE })
       .fetchNext();
-    if (!resources.length) return deleted;
-    for (const id of resources) {
-      await audit.item(id, subjectId).delete().catch((err: { code?: number }) => {
-        if (err.code !== 404) throw err;
-      });
-      deleted++;
-    }
+    await Promise.all(resources.map((id) => removeAuditEvent(subjectId, id)));
+    deleted += resources.length;
+    if (resources.length < PAGE) return deleted; // a short page was the last one
   }
 }
 

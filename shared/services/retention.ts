@@ -17,6 +17,15 @@ import { municipalityOf } from "./municipalities.js";
 import { notifier } from "./notifier.js";
 
 const PAGE = 50;
+const CONCURRENCY = 4;
+
+/** Runs `work` over `items`, at most `limit` at once. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  }));
+}
 const today = () => clock().now().toISOString().slice(0, 10);
 const pseudonym = (recordId: string) => createHash("sha256").update(recordId).digest("hex");
 
@@ -134,8 +143,10 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
     do {
       const page = await candidatesDue(m, day, failed, PAGE, options.dryRun ? continuation : undefined);
       continuation = page.continuation;
-      for (const c of page.items) {
-        if (shouldStop()) return finish(summary, started, false);
+      // A few candidates at a time: each deletion is a chain of small calls that waits on the network.
+      let stopped = false;
+      await inParallel(page.items, CONCURRENCY, async (c) => {
+        if (stopped || (stopped = shouldStop())) return;
         try {
           if (!options.dryRun) await eraseCandidate(c, "retention");
           counts.candidates[c.retention.ruleKey] = (counts.candidates[c.retention.ruleKey] ?? 0) + 1;
@@ -145,7 +156,8 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
           failed.push(c.id);
           log(`retention: deleting a candidate of ${m} failed: ${(err as Error).name} ${(err as { code?: unknown }).code ?? ""}`);
         }
-      }
+      });
+      if (stopped) return finish(summary, started, false);
       if (!page.items.length) break;
     } while (options.dryRun ? continuation : true);
 
