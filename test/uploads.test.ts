@@ -29,6 +29,8 @@ describe("uploads", () => {
     expect(ticket.uploadUrl).toContain(`/${m}/${c.id}/cv/${ticket.uploadId}?`);
     expect(done.status).toBe(200);
     expect(done.body.files.cv).toMatchObject({ contentType: "application/pdf", size: 5000, fileName: "Mijn CV.pdf", uploadId: ticket.uploadId });
+    // The upload's own record keeps no file name once it is decided.
+    expect(await readUpload(ticket.uploadId)).toMatchObject({ status: "completed", fileName: "" });
     const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
     expect(link.status).toBe(200);
     const download = await fetch(link.body.url);

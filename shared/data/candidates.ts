@@ -75,17 +75,8 @@ export function listCandidates(
 }
 
 /** Whether another candidate of the municipality already has this client number. */
-export async function clientNumberInUse(municipalityId: string, clientNumber: string, exceptId?: string): Promise<boolean> {
-  const ids = await store.ids(
-    "SELECT VALUE c.id FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND c.admin.clientNumber = @n",
-    [
-      { name: "@m", value: municipalityId },
-      { name: "@n", value: clientNumber },
-    ],
-    municipalityId,
-  );
-  return ids.some((id) => id !== exceptId);
-}
+export const clientNumberInUse = (municipalityId: string, clientNumber: string, exceptId?: string) =>
+  store.taken(municipalityId, "admin.clientNumber", clientNumber, exceptId);
 
 /** One candidate as employers may see it: only when visible to employers, only the projection's fields. */
 export function readVisibleCandidate(municipalityId: string, id: string, projection: Projection): Promise<Partial<CandidateView> | undefined> {

@@ -84,6 +84,20 @@ export function documents<T extends { id: string; municipalityId: string; type: 
       return this.all<string>(query, parameters, partition);
     },
 
+    /** Whether another document of this type in the municipality has `value` at `field` (a dotted path). */
+    async taken(municipalityId: string, field: string, value: string, exceptId?: string): Promise<boolean> {
+      const ids = await this.ids(
+        `SELECT VALUE c.id FROM c WHERE c.municipalityId = @m AND c.type = @t AND c.${field} = @v`,
+        [
+          { name: "@m", value: municipalityId },
+          { name: "@t", value: type },
+          { name: "@v", value },
+        ],
+        municipalityId,
+      );
+      return ids.some((id) => id !== exceptId);
+    },
+
     /** Deletes a document; one that is gone already counts as deleted (deletion is retried). */
     async remove(municipalityId: string, id: string): Promise<void> {
       await c().item(id, municipalityId).delete().catch((err: { code?: number }) => {

@@ -7,17 +7,8 @@ export const insertEmployer = store.insert;
 export const readEmployer = store.read;
 export const replaceEmployer = store.replace;
 
-export async function kvkNumberInUse(municipalityId: string, kvkNumber: string, exceptId?: string): Promise<boolean> {
-  const ids = await store.ids(
-    "SELECT VALUE c.id FROM c WHERE c.municipalityId = @m AND c.type = 'employer' AND c.kvkNumber = @k",
-    [
-      { name: "@m", value: municipalityId },
-      { name: "@k", value: kvkNumber },
-    ],
-    municipalityId,
-  );
-  return ids.some((id) => id !== exceptId);
-}
+export const kvkNumberInUse = (municipalityId: string, kvkNumber: string, exceptId?: string) =>
+  store.taken(municipalityId, "kvkNumber", kvkNumber, exceptId);
 
 /** The employers a municipality invited, by company name; `prefix` narrows on the normalised name. */
 export function listEmployers(municipalityId: string, prefix: string | undefined, pageSize: number, continuation: string | undefined) {

@@ -34,8 +34,12 @@ export async function readUpload(id: string): Promise<UploadDoc | undefined> {
   return resource ? withoutSystemFields(resource) : undefined;
 }
 
-export async function setUploadStatus(upload: UploadDoc, status: UploadDoc["status"]): Promise<void> {
-  await uploads().item(upload.id, upload.day).patch([{ op: "set", path: "/status", value: status }]);
+/** Once an upload is decided its file name is dropped: the record keeps nothing personal until cleanup. */
+export async function setUploadStatus(upload: UploadDoc, status: "completed" | "failed"): Promise<void> {
+  await uploads().item(upload.id, upload.day).patch([
+    { op: "set", path: "/status", value: status },
+    { op: "set", path: "/fileName", value: "" },
+  ]);
 }
 
 export async function deleteUpload(upload: UploadDoc): Promise<void> {

@@ -6,7 +6,7 @@ import { toView } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
 import { toEmployerView, type EmployerView } from "../domain/employer.js";
 import { badRequest, conflict, fieldErrors, notFound, type FieldError } from "../domain/errors.js";
-import { addDays, retentionFor, ServiceEndLine, type ServiceEnd } from "../domain/retention.js";
+import { addDays, retentionFor, ServiceEndLine, type RetentionPeriods, type ServiceEnd } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
 import { config } from "../config/index.js";
 import { auditChange } from "./audit.js";
@@ -27,9 +27,12 @@ function refuseFuture(end: ServiceEnd): void {
  * so the nightly sweep finds it by an indexed range. The candidate becomes inactive.
  */
 export async function recordServiceEnd(principal: Principal, id: string, end: ServiceEnd, ifMatch?: string): Promise<Versioned> {
+  return endService(principal, id, end, await retentionPeriods(municipalityOf(principal)), ifMatch);
+}
+
+async function endService(principal: Principal, id: string, end: ServiceEnd, periods: RetentionPeriods, ifMatch?: string): Promise<Versioned> {
   refuseFuture(end);
   const municipalityId = municipalityOf(principal);
-  const periods = await retentionPeriods(municipalityId);
   const updated = await modifyCandidate(
     municipalityId,
     id,
@@ -56,6 +59,7 @@ export async function recordServiceEnds(principal: Principal, items: unknown[]):
   const parsed = items.map((item, i) => ({ line: i + 1, result: ServiceEndLine.safeParse(item) }));
   const numbers = [...new Set(parsed.flatMap((p) => (p.result.success ? [p.result.data.clientNumber] : [])))];
   const known = new Map((numbers.length ? await candidatesByClientNumbers(municipalityId, numbers) : []).map((c) => [c.clientNumber, c]));
+  const periods = await retentionPeriods(municipalityId);
 
   const results: LineResult[] = [];
   for (const { line, result } of parsed) {
@@ -75,7 +79,7 @@ export async function recordServiceEnds(principal: Principal, items: unknown[]):
       continue;
     }
     try {
-      await recordServiceEnd(principal, candidate.id, end);
+      await endService(principal, candidate.id, end, periods);
       candidate.serviceEnd = end; // a repeated line in the same batch is then "already recorded"
       results.push({ line, clientNumber, status: "recorded", candidateId: candidate.id });
     } catch (err) {

@@ -62,7 +62,7 @@ async function seed(prefix: string): Promise<Seeded[]> {
 }
 
 const sweepSet = await seed("sweep");
-const rawSet = await seed("raw");
+await seed("raw");
 console.log(`seeded 2 × ${DUE + STAY} candidates (${DUE} due each) in ${MUNICIPALITIES} municipalities`);
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
