@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import azureFunctions, { type HttpResponseInit } from "@azure/functions";
 import type { RegisteredRoute } from "../shared/http/routes.js";
+import type { TimerSpec } from "../shared/http/timers.js";
 import { problem } from "../shared/http/problem.js";
 
 // The package is CommonJS; these two classes are only reachable through its default export under ESM.
@@ -110,4 +111,15 @@ export function createLocalHost(routes: RegisteredRoute[], { log = () => {}, all
     send(res, response);
     log(`${method} ${url.pathname} ${response.status ?? 200} ${Date.now() - started}ms`);
   });
+}
+
+/** The local stand-in for timer triggers: each timer runs every `localEveryMinutes`. */
+export function scheduleTimers(timers: TimerSpec[], log: (line: string) => void): void {
+  for (const t of timers) {
+    const tick = () =>
+      t.run(new InvocationContext({ functionName: t.name, invocationId: randomUUID() }))
+        .then((summary) => log(`${t.name}: ${JSON.stringify(summary)}`))
+        .catch((err: Error) => console.error(`${t.name} failed: ${err?.name ?? err}`));
+    setInterval(tick, t.localEveryMinutes * 60_000).unref();
+  }
 }

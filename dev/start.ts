@@ -31,7 +31,7 @@ async function main() {
   const { provisionDatabase } = await import("../shared/data/cosmos.js");
   const { provisionStorage } = await import("../shared/storage/blob.js");
   const { config } = await import("../shared/config/index.js");
-  const { createLocalHost } = await import("./host.js");
+  const { createLocalHost, scheduleTimers } = await import("./host.js");
   config(); // fail now, with the list of what is wrong, rather than on the first request
   await provisionDatabase();
   await provisionStorage();
@@ -45,14 +45,7 @@ async function main() {
     allowedOrigins: config().CORS_ALLOWED_ORIGINS,
   });
   const { registeredTimers } = await import("../shared/http/timers.js");
-  const { InvocationContext } = (await import("@azure/functions")).default;
-  for (const t of registeredTimers) {
-    const tick = () =>
-      t.run(new InvocationContext({ functionName: t.name }))
-        .then((summary) => verbose && console.log(`${t.name}: ${JSON.stringify(summary)}`))
-        .catch((err) => console.error(`${t.name} failed: ${err?.name ?? err}`));
-    setInterval(tick, t.localEveryMinutes * 60_000).unref();
-  }
+  scheduleTimers(registeredTimers, verbose ? console.log : () => {});
   await new Promise<void>((resolve, reject) => {
     host.once("error", (err: NodeJS.ErrnoException) =>
       reject(err.code === "EADDRINUSE" ? new PortInUseError("The API", apiPort, "API_PORT") : err),
