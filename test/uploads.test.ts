@@ -51,6 +51,23 @@ describe("uploads", () => {
     expect(await blobSize((await readUpload(fake.ticket.uploadId))!.blobName)).toBeUndefined();
   });
 
+  it("when a Word document carries macros, then it is refused and removed", async () => {
+    const c = await signedUpCandidate(newMunicipality());
+    const macro = await upload(c.token, "cv", DOCX_TYPE, zip({ "[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>", "word/vbaProject.bin": "VBA" }));
+    const res = await complete(c.token, macro.ticket.uploadId);
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toMatch(/macros/);
+  });
+
+  it("when a candidate starts many uploads and finishes none, then after ten more are refused with 429", async () => {
+    const c = await signedUpCandidate(newMunicipality());
+    const start = () => call("POST", "/api/me/uploads", { token: c.token, body: { kind: "photo", contentType: "image/jpeg", size: 10, fileName: "a.jpg" } });
+    for (let i = 0; i < 10; i++) expect((await start()).status).toBe(201);
+    const refused = await start();
+    expect(refused.status).toBe(429);
+    expect(refused.headers["retry-after"]).toBe("3600");
+  });
+
   it("when kind, type or size are not allowed, then 400 before any URL is handed out", async () => {
     const c = await signedUpCandidate(newMunicipality());
     const start = (body: object) => call("POST", "/api/me/uploads", { token: c.token, body: { kind: "photo", contentType: "image/jpeg", size: 10, fileName: "a.jpg", ...body } });

@@ -59,3 +59,20 @@ export async function* uploadsOfDay(day: string): AsyncGenerator<UploadDoc[]> {
     if (resources.length) yield resources.map((r) => withoutSystemFields(r));
   }
 }
+
+/** How many of a candidate's uploads started on `day` are still pending. */
+export async function pendingUploads(day: string, candidateId: string): Promise<number> {
+  const { resources } = await uploads()
+    .items.query<number>(
+      {
+        query: "SELECT VALUE COUNT(1) FROM c WHERE c.day = @d AND c.candidateId = @c AND c.status = 'pending'",
+        parameters: [
+          { name: "@d", value: day },
+          { name: "@c", value: candidateId },
+        ],
+      },
+      { partitionKey: day },
+    )
+    .fetchAll();
+  return resources[0] ?? 0;
+}

@@ -102,9 +102,12 @@ export function zipEntryNames(directory: Buffer): string[] {
 /** A real Word document is a zip with the Office Open XML parts, not any zip. */
 export function docxProblem(entryNames: string[]): string | undefined {
   const has = (n: string) => entryNames.includes(n);
-  return has("[Content_Types].xml") && has("word/document.xml")
-    ? undefined
-    : "the file is a zip archive but not a Word (.docx) document";
+  if (!has("[Content_Types].xml") || !has("word/document.xml")) return "the file is a zip archive but not a Word (.docx) document";
+  if (has("word/vbaProject.bin")) return "the document contains macros; save it as a plain .docx or PDF";
+  return undefined;
 }
+
+/** How many uploads a candidate may have started and not finished on one day. */
+export const MAX_PENDING_UPLOADS = 10;
 
 export const isDocx = (contentType: string) => contentType === DOCX;

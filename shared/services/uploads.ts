@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { config } from "../config/index.js";
 import { readCandidate } from "../data/candidates.js";
-import { deleteUpload, insertUpload, readUpload, setUploadStatus, uploadsOfDay, type UploadDoc } from "../data/uploads.js";
+import { deleteUpload, insertUpload, pendingUploads, readUpload, setUploadStatus, uploadsOfDay, type UploadDoc } from "../data/uploads.js";
 import { toView, type CandidateView } from "../domain/candidate.js";
 import { clock, nowIso } from "../domain/clock.js";
 import { AppError, badRequest, conflict, notFound } from "../domain/errors.js";
@@ -11,6 +11,7 @@ import {
   docxProblem,
   HEAD_BYTES,
   isDocx,
+  MAX_PENDING_UPLOADS,
   sanitiseFileName,
   signatureProblem,
   TAIL_BYTES,
@@ -59,6 +60,9 @@ export async function startUpload(principal: Principal, body: StartUploadBody): 
 
   const now = clock().now();
   const day = now.toISOString().slice(0, 10).replace(/-/g, "");
+  if ((await pendingUploads(day, recordId)) >= MAX_PENDING_UPLOADS) {
+    throw new AppError(429, "Too Many Requests", `you have ${MAX_PENDING_UPLOADS} unfinished uploads today; complete them or try again tomorrow`, undefined, { "Retry-After": "3600" });
+  }
   const id = `${day}-${randomUUID()}`;
   const blobName = blobNameOf(municipalityId, recordId, kind, id);
   const link = await uploadLink(blobName, config().UPLOAD_SAS_MINUTES);
