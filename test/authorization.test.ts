@@ -142,9 +142,13 @@ const ROWS: Row[] = [
     route: "POST /me/uploads/{uploadId}/complete",
     // A candidate completes their own upload; everyone else tries the fixture candidate's.
     request: async (_f, caller) => {
-      const owner = caller.startsWith("candidate") ? tokens[caller]! : tokens.candidate!;
-      const { ticket } = await upload(owner, "cv", "application/pdf", pdf());
-      return { path: `/api/me/uploads/${ticket.uploadId}/complete` };
+      if (caller.startsWith("candidate")) {
+        const { ticket } = await upload(tokens[caller]!, "cv", "application/pdf", pdf());
+        return { path: `/api/me/uploads/${ticket.uploadId}/complete` };
+      }
+      // Nobody else can complete it, so one pending upload serves every other cell.
+      foreignUpload ??= (await upload(tokens.candidate!, "cv", "application/pdf", pdf())).ticket.uploadId;
+      return { path: `/api/me/uploads/${foreignUpload}/complete` };
     },
     allowed: both("candidate", 200),
   },
@@ -208,6 +212,8 @@ const ROWS: Row[] = [
     allowed: both("admin", 200),
   },
 ];
+
+let foreignUpload: string | undefined;
 
 const denied = (caller: Caller) => ((BAD as readonly string[]).includes(caller) ? 401 : 403);
 
