@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { containsBsn, isBsn } from "../shared/domain/bsn.js";
 import { withDerivedFields } from "../shared/domain/candidate.js";
 import { mergePatch } from "../shared/domain/merge-patch.js";
+import { sanitiseFileName, zipDirectory } from "../shared/domain/uploads.js";
 import { buildAdmin } from "./support/factories.js";
 
 describe("BSN detection", () => {
@@ -78,5 +79,27 @@ describe("derived fields", () => {
     expect(withDerivedFields(record({ status: "inactive" })).visibleToEmployers).toBe(false);
     expect(withDerivedFields(record({ sharing: { withEmployers: false } })).visibleToEmployers).toBe(false);
     expect(withDerivedFields(record({ employerVisibility: { hidden: true, reason: "r" } })).visibleToEmployers).toBe(false);
+  });
+});
+
+describe("upload file names", () => {
+  it.each([
+    ['../../Mijn "CV".pdf', "application/pdf", "Mijn CV.pdf"],
+    ["cv.docm", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "cv.docx"],
+    ["foto.html", "image/jpeg", "foto.jpg"],
+    ["C:\\Users\\x\\clip.MOV", "video/quicktime", "clip.mov"],
+    ["...", "image/png", "photo.png"],
+  ])("sanitiseFileName(%j) for %s is %j", (name, type, expected) => {
+    expect(sanitiseFileName(name, "photo", type)).toBe(expected);
+  });
+});
+
+describe("zip end record", () => {
+  it("is only found where its comment runs to the end of the file", () => {
+    const real = Buffer.alloc(22);
+    real.writeUInt32LE(0x06054b50, 0);
+    const fakeInComment = Buffer.concat([real, Buffer.from("trailing comment bytes")]);
+    expect(zipDirectory(real, 22)).toEqual({ offset: 0, size: 0 });
+    expect(zipDirectory(fakeInComment, fakeInComment.length)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readUpload } from "../shared/data/uploads.js";
-import { blobContainer, blobSize } from "../shared/storage/blob.js";
+import { blobContainer, blobInfo } from "../shared/storage/blob.js";
 import { newMunicipality, signedUpCandidate } from "./support/factories.js";
 import { pdf } from "./support/files.js";
 import { complete, upload } from "./support/uploads.js";
@@ -39,6 +39,6 @@ describe("uploads with malware scanning", () => {
 
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/malware scan found a threat/);
-    expect(await blobSize(blobName)).toBeUndefined();
+    expect(await blobInfo(blobName)).toBeUndefined();
   });
 });

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { registeredTimers } from "../shared/http/timers.js";
 import { setClock } from "../shared/domain/clock.js";
-import { blobContainer, blobSize, candidatePrefix } from "../shared/storage/blob.js";
+import { blobContainer, blobInfo, candidatePrefix } from "../shared/storage/blob.js";
+import { BlockBlobClient } from "@azure/storage-blob";
+import { container } from "../shared/data/cosmos.js";
 import { readUpload } from "../shared/data/uploads.js";
 import { employerUser, newMunicipality, sharedCandidate, signedUpCandidate } from "./support/factories.js";
 import { docx, DOCX_TYPE, exe, jpeg, mp4, pdf, png, zip } from "./support/files.js";
@@ -29,8 +31,8 @@ describe("uploads", () => {
     expect(ticket.uploadUrl).toContain(`/${m}/${c.id}/cv/${ticket.uploadId}?`);
     expect(done.status).toBe(200);
     expect(done.body.files.cv).toMatchObject({ contentType: "application/pdf", size: 5000, fileName: "Mijn CV.pdf", uploadId: ticket.uploadId });
-    // The upload's own record keeps no file name once it is decided.
-    expect(await readUpload(ticket.uploadId)).toMatchObject({ status: "completed", fileName: "" });
+    // The file name travelled with the blob; the upload's own record never held it.
+    expect(await readUpload(ticket.uploadId)).not.toHaveProperty("fileName");
     const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
     expect(link.status).toBe(200);
     const download = await fetch(link.body.url);
@@ -48,12 +50,12 @@ describe("uploads", () => {
 
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/not a Word/);
-    expect(await blobSize((await readUpload(fake.ticket.uploadId))!.blobName)).toBeUndefined();
+    expect(await blobInfo((await readUpload(fake.ticket.uploadId))!.blobName)).toBeUndefined();
   });
 
   it("when a Word document carries macros, then it is refused and removed", async () => {
     const c = await signedUpCandidate(newMunicipality());
-    const macro = await upload(c.token, "cv", DOCX_TYPE, zip({ "[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>", "word/vbaProject.bin": "VBA" }));
+    const macro = await upload(c.token, "cv", DOCX_TYPE, zip({ "[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>", "word/VBAProject.bin": "VBA" }));
     const res = await complete(c.token, macro.ticket.uploadId);
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/macros/);
@@ -124,6 +126,48 @@ describe("uploads", () => {
     expect((await complete(a.token, "20261128-not-an-upload")).status).toBe(404);
   });
 
+  it("when the still-valid upload URL is used again after completion, then the checked file cannot be changed", async () => {
+    const c = await signedUpCandidate(newMunicipality());
+    const bytes = pdf();
+    const { ticket } = await upload(c.token, "cv", "application/pdf", bytes);
+    await complete(c.token, ticket.uploadId);
+
+    const overwrite = await fetch(ticket.uploadUrl, { method: "PUT", headers: ticket.headers, body: exe() });
+
+    expect(overwrite.status).toBe(412);
+    const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
+    expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it("when the uploader takes a lease on the blob, then refusing and deleting still work", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const lie = await upload(c.token, "cv", "application/pdf", pdf(2000), { declaredSize: 1000 });
+    await new BlockBlobClient(lie.ticket.uploadUrl).getBlobLeaseClient().acquireLease(-1);
+    const good = await upload(c.token, "photo", "image/jpeg", jpeg());
+    await new BlockBlobClient(good.ticket.uploadUrl).getBlobLeaseClient().acquireLease(-1);
+
+    expect((await complete(c.token, lie.ticket.uploadId)).status).toBe(422);
+    expect((await complete(c.token, good.ticket.uploadId)).status).toBe(200);
+    expect((await call("DELETE", "/api/me/files/photo", { token: c.token })).status).toBe(204);
+    expect(await blobsOf(m, c.id)).toEqual([]);
+  });
+
+  it("when a completion was cut off before its record was updated, then the cleanup keeps the file the profile points to", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const { ticket } = await upload(c.token, "cv", "application/pdf", pdf());
+    await complete(c.token, ticket.uploadId);
+    const record = (await readUpload(ticket.uploadId))!;
+    await container("uploads").item(record.id, record.day).patch([{ op: "set", path: "/status", value: "pending" }]);
+
+    setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
+    await registeredTimers.find((t) => t.name === "uploadsCleanup")!.run({} as never);
+
+    expect(await blobsOf(m, c.id)).toEqual([`${candidatePrefix(m, c.id)}cv/${ticket.uploadId}`]);
+    expect(await readUpload(ticket.uploadId)).toBeUndefined();
+  });
+
   it("when a new photo replaces the old one, then the old blob is deleted", async () => {
     const m = newMunicipality();
     const c = await signedUpCandidate(m);
@@ -174,8 +218,8 @@ describe("uploads", () => {
     setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
     const later = await cleanup.run({} as never);
 
-    expect(early).toMatchObject({ abandoned: 0 });
-    expect(later).toMatchObject({ abandoned: expect.any(Number) });
+    expect(early).toMatchObject({ removedBlobs: 0, failed: 0 });
+    expect(later).toMatchObject({ removedBlobs: expect.any(Number), failed: 0 });
     expect(await readUpload(abandoned.ticket.uploadId)).toBeUndefined();
     expect(await readUpload(kept.ticket.uploadId)).toBeUndefined();
     expect(await blobsOf(m, c.id)).toEqual([`${candidatePrefix(m, c.id)}photo/${kept.ticket.uploadId}`]);

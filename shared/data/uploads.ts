@@ -11,8 +11,6 @@ export interface UploadDoc {
   kind: FileKind;
   contentType: string;
   size: number;
-  /** Sanitised; never part of the blob name. */
-  fileName: string;
   blobName: string;
   createdAt: string;
   /** When the upload URL stops working. */
@@ -34,12 +32,8 @@ export async function readUpload(id: string): Promise<UploadDoc | undefined> {
   return resource ? withoutSystemFields(resource) : undefined;
 }
 
-/** Once an upload is decided its file name is dropped: the record keeps nothing personal until cleanup. */
 export async function setUploadStatus(upload: UploadDoc, status: "completed" | "failed"): Promise<void> {
-  await uploads().item(upload.id, upload.day).patch([
-    { op: "set", path: "/status", value: status },
-    { op: "set", path: "/fileName", value: "" },
-  ]);
+  await uploads().item(upload.id, upload.day).patch([{ op: "set", path: "/status", value: status }]);
 }
 
 export async function deleteUpload(upload: UploadDoc): Promise<void> {

@@ -17,11 +17,23 @@ export const StartUploadBody = z.strictObject({
 });
 export type StartUploadBody = z.infer<typeof StartUploadBody>;
 
+/** The extension a file gets, from its checked type: never the one the client chose (no `cv.html`). */
+export const EXTENSIONS: Record<string, string> = {
+  "application/pdf": ".pdf",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+  "image/jpeg": ".jpg",
+  "image/png": ".png",
+  "image/webp": ".webp",
+  "video/mp4": ".mp4",
+  "video/webm": ".webm",
+  "video/quicktime": ".mov",
+};
+
 /**
- * A file name that is safe to show and to put in a Content-Disposition header: no path,
- * no control or quote characters, at most 100 characters, the extension kept.
+ * A file name that is safe to show and to put in a Content-Disposition header: no path, no
+ * control or quote characters, at most 100 characters, and the extension of its checked type.
  */
-export function sanitiseFileName(name: string, fallback: string): string {
+export function sanitiseFileName(name: string, kind: string, contentType: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
   const cleaned = base
     .normalize("NFKC")
@@ -29,11 +41,9 @@ export function sanitiseFileName(name: string, fallback: string): string {
     .replace(/\s+/g, " ")
     .replace(/^[.\s]+/, "")
     .trim();
-  if (!cleaned) return fallback;
-  if (cleaned.length <= 100) return cleaned;
   const dot = cleaned.lastIndexOf(".");
-  const ext = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : "";
-  return cleaned.slice(0, 100 - ext.length) + ext;
+  const stem = (dot > 0 ? cleaned.slice(0, dot) : cleaned).trim().slice(0, 90) || kind;
+  return `${stem}${EXTENSIONS[contentType] ?? ""}`;
 }
 
 /** How many bytes from the start and the end of a file the signature check needs. */
@@ -75,7 +85,8 @@ export function signatureProblem(contentType: string, head: Buffer): string | un
 /** A zip's central directory: where it starts and how long it is, from the end-of-directory record. */
 export function zipDirectory(tail: Buffer, fileSize: number): { offset: number; size: number } | undefined {
   for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === 0x06054b50) {
+    // The real end record's comment runs exactly to the end of the file; a look-alike inside a comment does not.
+    if (tail.readUInt32LE(i) === 0x06054b50 && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
       const size = tail.readUInt32LE(i + 12);
       const offset = tail.readUInt32LE(i + 16);
       if (offset + size > fileSize) return undefined;
@@ -101,9 +112,13 @@ export function zipEntryNames(directory: Buffer): string[] {
 
 /** A real Word document is a zip with the Office Open XML parts, not any zip. */
 export function docxProblem(entryNames: string[]): string | undefined {
-  const has = (n: string) => entryNames.includes(n);
+  // Part names in an Office package are case-insensitive.
+  const names = new Set(entryNames.map((n) => n.toLowerCase()));
+  const has = (n: string) => names.has(n.toLowerCase());
   if (!has("[Content_Types].xml") || !has("word/document.xml")) return "the file is a zip archive but not a Word (.docx) document";
-  if (has("word/vbaProject.bin")) return "the document contains macros; save it as a plain .docx or PDF";
+  if ([...names].some((n) => n.includes("vbaproject"))) {
+    return "the document contains macros; save it as a plain .docx or PDF";
+  }
   return undefined;
 }
 

@@ -20,7 +20,7 @@ import {
   type FileKind,
   type StartUploadBody,
 } from "../domain/uploads.js";
-import { blobSize, blobTags, deleteFile, readRange } from "../storage/blob.js";
+import { blobInfo, blobTags, deleteFile, lockBlob, readRange } from "../storage/blob.js";
 import { downloadLink, uploadLink } from "../storage/sas.js";
 import { auditChange } from "./audit.js";
 import { getCandidate, type Versioned } from "./candidates.js";
@@ -75,7 +75,6 @@ export async function startUpload(principal: Principal, body: StartUploadBody): 
     kind,
     contentType,
     size,
-    fileName: sanitiseFileName(body.fileName, `${kind}`),
     blobName,
     createdAt: now.toISOString(),
     expiresAt: link.expiresAt,
@@ -84,8 +83,13 @@ export async function startUpload(principal: Principal, body: StartUploadBody): 
     uploadId: id,
     uploadUrl: link.url,
     method: "PUT",
-    // Clients uploading in blocks (Put Block / Put Block List) use the same URL.
-    headers: { "x-ms-blob-type": "BlockBlob", "Content-Type": contentType },
+    // The file name travels with the blob (metadata), so no other record holds it. Clients
+    // uploading in blocks (Put Block / Put Block List) use the same URL and headers.
+    headers: {
+      "x-ms-blob-type": "BlockBlob",
+      "Content-Type": contentType,
+      "x-ms-meta-filename": encodeURIComponent(sanitiseFileName(body.fileName, kind, contentType)),
+    },
     expiresAt: link.expiresAt,
   };
 }
@@ -124,9 +128,13 @@ async function refuse(upload: UploadDoc, reason: string): Promise<never> {
   throw unprocessable(`the upload was refused and removed: ${reason}`);
 }
 
+/** How long after its URL expired an upload may still be completed (the cleanup comes later). */
+const COMPLETE_GRACE_MS = 30 * 60_000;
+
 /**
  * Step 3: verifies what arrived and attaches it to the profile, replacing (and deleting) the
  * previous file of that kind. A file that fails verification is deleted: 422 with the reason.
+ * A file that passes is locked (a lease), so the still-valid upload URL cannot change it.
  */
 export async function completeUpload(principal: Principal, uploadId: string): Promise<Versioned> {
   const account = await linkedAccount(principal, "candidate");
@@ -134,33 +142,44 @@ export async function completeUpload(principal: Principal, uploadId: string): Pr
   if (!upload || upload.candidateId !== account.recordId) throw notFound("no such upload of yours");
   if (upload.status === "completed") throw conflict("this upload was completed already");
   if (upload.status === "failed") throw conflict("this upload was refused; start a new one");
+  if (Date.parse(upload.expiresAt) + COMPLETE_GRACE_MS < clock().now().getTime()) await refuse(upload, "the upload has expired; start a new one");
 
-  const size = await blobSize(upload.blobName);
-  if (size === undefined) throw unprocessable("no bytes have arrived for this upload yet; PUT the file to uploadUrl first");
-  const problem = await verificationProblem(upload, size);
+  const blob = await blobInfo(upload.blobName);
+  if (!blob) throw unprocessable("no bytes have arrived for this upload yet; PUT the file to uploadUrl first");
+  const problem = await verificationProblem(upload, blob.size);
   if (problem) await refuse(upload, problem);
   const verdict = await scanVerdict(upload.blobName);
   if (verdict === "pending") {
     throw new AppError(409, "Conflict", "the file is still being scanned for malware; try again shortly", undefined, { "Retry-After": "10" });
   }
   if (verdict === "malicious") await refuse(upload, "the malware scan found a threat");
+  if (!(await lockBlob(upload.blobName, blob.etag))) await refuse(upload, "the file changed while it was being checked");
 
   let replaced: string | undefined;
+  const fileName = sanitiseFileName(decodeMetadata(blob.metadata.filename), upload.kind, upload.contentType);
   const updated = await modifyCandidate(
     upload.municipalityId,
     upload.candidateId,
     undefined,
     (doc) => {
       replaced = doc.files[upload.kind]?.uploadId;
-      const file = { uploadId: upload.id, contentType: upload.contentType, size, fileName: upload.fileName, uploadedAt: nowIso() };
+      const file = { uploadId: upload.id, contentType: upload.contentType, size: blob.size, fileName, uploadedAt: nowIso() };
       return { ...doc, files: { ...doc.files, [upload.kind]: file }, updatedAt: nowIso() };
     },
     auditChange(principal, "update", [`files.${upload.kind}`]),
   );
-  if (replaced && replaced !== upload.id) await deleteFile(blobNameOf(upload.municipalityId, upload.candidateId, upload.kind, replaced));
   await setUploadStatus(upload, "completed");
+  if (replaced && replaced !== upload.id) await deleteFile(blobNameOf(upload.municipalityId, upload.candidateId, upload.kind, replaced));
   return { view: toView(updated.doc), etag: updated.etag };
 }
+
+const decodeMetadata = (value: string | undefined) => {
+  try {
+    return decodeURIComponent(value ?? "");
+  } catch {
+    return "";
+  }
+};
 
 /** A short-lived read link, for whoever may see the candidate (the read is audited there). */
 export async function fileLink(principal: Principal, candidateId: string, kind: FileKind): Promise<{ url: string; expiresAt: string }> {
@@ -200,28 +219,31 @@ const CLEANUP_DAYS = 7;
 const GRACE_MS = 3600_000;
 
 /**
- * Removes uploads that were started and never completed (their blob and record) once their
- * URL has expired, and the records of finished ones. Returns what it did.
+ * Tidies up uploads whose URL expired more than an hour ago: a blob that no profile points to
+ * (started and never completed, refused and sent again, or left by a crash midway) is deleted;
+ * then the record goes. A failing item is counted and retried next time.
  */
-export async function cleanupUploads(): Promise<{ abandoned: number; finished: number }> {
+export async function cleanupUploads(): Promise<{ removedBlobs: number; records: number; failed: number }> {
   const now = clock().now().getTime();
-  let abandoned = 0;
-  let finished = 0;
+  const summary = { removedBlobs: 0, records: 0, failed: 0 };
   for (let d = 0; d < CLEANUP_DAYS; d++) {
     const day = new Date(now - d * 86_400_000).toISOString().slice(0, 10).replace(/-/g, "");
     for await (const page of uploadsOfDay(day)) {
       for (const upload of page) {
-        if (upload.status === "pending") {
-          if (Date.parse(upload.expiresAt) + GRACE_MS > now) continue;
-          await deleteFile(upload.blobName);
-          abandoned++;
-        } else {
-          if (Date.parse(upload.createdAt) + 86_400_000 > now) continue;
-          finished++;
+        if (Date.parse(upload.expiresAt) + GRACE_MS > now) continue;
+        try {
+          const candidate = await readCandidate(upload.municipalityId, upload.candidateId);
+          if (candidate?.doc.files[upload.kind]?.uploadId !== upload.id) {
+            await deleteFile(upload.blobName);
+            summary.removedBlobs++;
+          }
+          await deleteUpload(upload);
+          summary.records++;
+        } catch {
+          summary.failed++;
         }
-        await deleteUpload(upload);
       }
     }
   }
-  return { abandoned, finished };
+  return summary;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 import { DefaultAzureCredential } from "@azure/identity";
 import { config } from "../config/index.js";
@@ -40,7 +41,7 @@ export async function allowBrowserUploads(origins: string[]): Promise<void> {
       ? [{
           allowedOrigins: origins.join(","),
           allowedMethods: "GET,HEAD,PUT,OPTIONS",
-          allowedHeaders: "content-type,x-ms-blob-type,x-ms-version,x-ms-client-request-id,x-ms-date,x-ms-blob-content-type",
+          allowedHeaders: "content-type,x-ms-blob-type,x-ms-version,x-ms-client-request-id,x-ms-date,x-ms-blob-content-type,x-ms-meta-filename",
           exposedHeaders: "etag,x-ms-request-id,content-length,content-disposition",
           maxAgeInSeconds: 600,
         }]
@@ -50,14 +51,48 @@ export async function allowBrowserUploads(origins: string[]): Promise<void> {
 
 const isMissing = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
 
-/** Size, or undefined when the blob does not exist. */
-export async function blobSize(name: string): Promise<number | undefined> {
+export interface BlobInfo {
+  size: number;
+  etag: string;
+  metadata: Record<string, string>;
+}
+
+/** Size, version and metadata, or undefined when the blob does not exist. */
+export async function blobInfo(name: string): Promise<BlobInfo | undefined> {
   try {
-    return (await blobContainer("candidateFiles").getBlobClient(name).getProperties()).contentLength;
+    const p = await blobContainer("candidateFiles").getBlobClient(name).getProperties();
+    return { size: p.contentLength ?? 0, etag: p.etag!, metadata: p.metadata ?? {} };
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw err;
   }
+}
+
+/**
+ * Locks a checked blob for good with a lease only the app knows, provided it is still the
+ * version that was checked: an upload URL that is still valid can then no longer change it.
+ * Returns false when the blob changed since `etag`.
+ */
+export async function lockBlob(name: string, etag: string): Promise<boolean> {
+  const leases = blobContainer("candidateFiles").getBlobClient(name).getBlobLeaseClient(randomUUID());
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await leases.acquireLease(-1, { conditions: { ifMatch: etag } });
+      return true;
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status === 412) return false;
+      if (status !== 409 || attempt > 0) throw err;
+      await breakLease(name); // the uploader took a lease of its own
+    }
+  }
+  return false;
+}
+
+async function breakLease(name: string): Promise<void> {
+  await blobContainer("candidateFiles").getBlobClient(name).getBlobLeaseClient().breakLease(0).catch((err: { statusCode?: number }) => {
+    if (err.statusCode !== 409 && !isMissing(err)) throw err; // 409: there was no lease
+  });
 }
 
 let bytesRead = 0;
@@ -79,10 +114,19 @@ export async function blobTags(name: string): Promise<Record<string, string>> {
   return (await blobContainer("candidateFiles").getBlobClient(name).getTags()).tags;
 }
 
+/** Deletes a blob, breaking any lease on it first (ours after a check, or one an uploader took). */
 export async function deleteFile(name: string): Promise<void> {
-  await blobContainer("candidateFiles").deleteBlob(name, { deleteSnapshots: "include" }).catch((err) => {
-    if (!isMissing(err)) throw err;
-  });
+  const remove = () => blobContainer("candidateFiles").deleteBlob(name, { deleteSnapshots: "include" });
+  try {
+    await remove();
+  } catch (err) {
+    if (isMissing(err)) return;
+    if ((err as { statusCode?: number }).statusCode !== 412) throw err; // 412: a lease is present
+    await breakLease(name);
+    await remove().catch((again) => {
+      if (!isMissing(again)) throw again;
+    });
+  }
 }
 
 export const candidatePrefix = (municipalityId: string, candidateId: string) => `${municipalityId}/${candidateId}/`;
