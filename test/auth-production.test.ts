@@ -74,3 +74,19 @@ describe("production issuer (OIDC discovery, configured claim names)", () => {
     expect(jwksFetches).toBe(1);
   });
 });
+
+describe("integration tokens in production", () => {
+  it("when the client id is registered, then the role works; another client with the role is refused", async () => {
+    process.env.AUTH_INTEGRATION_CLIENT_IDS = "raak-connector";
+    resetConfig();
+    const m = newMunicipality();
+    const body = { items: [{ clientNumber: "X-1", endedOn: "2026-01-01", reason: "aborted" }] };
+    const known = await entraToken({ roles: ["integration"], extn_municipality: m, azp: "raak-connector" });
+    const unknown = await entraToken({ roles: ["integration"], extn_municipality: m, azp: "someones-laptop" });
+
+    expect((await call("POST", "/api/integrations/service-ends", { token: known, body })).status).toBe(200);
+    const refused = await call("POST", "/api/integrations/service-ends", { token: unknown, body });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(/not a registered integration/);
+  });
+});

@@ -129,6 +129,12 @@ async function verify(token: string, c: Config): Promise<{ principal: Principal;
   if (typeof municipality !== "string" || !MUNICIPALITY_ID.test(municipality)) {
     throw new AppError(403, "Forbidden", `${role} tokens must name the municipality`);
   }
+  if (role === "integration" && !c.AUTH_LOCAL_ISSUER) {
+    const client = payload.azp ?? payload.appid;
+    if (typeof client !== "string" || !c.AUTH_INTEGRATION_CLIENT_IDS.includes(client)) {
+      throw new AppError(403, "Forbidden", "this client is not a registered integration (AUTH_INTEGRATION_CLIENT_IDS)");
+    }
+  }
   if (isStaff(role) && !hasMfa(payload, c)) {
     throw unauthorized("staff must sign in with two-factor authentication", "insufficient_user_authentication");
   }

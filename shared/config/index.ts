@@ -33,6 +33,11 @@ const schema = z
     AUTH_AMR_CLAIM: z.string().min(1).default("amr"),
     /** Values of the `acrs` claim that count as MFA evidence (Entra conditional access auth contexts). */
     AUTH_MFA_ACRS: csv.default([]),
+    /**
+     * Client ids (`azp`/`appid`) of the service principals allowed to use the `integration` role:
+     * an app-only token from a known system, never a person's token that happens to carry the role.
+     */
+    AUTH_INTEGRATION_CLIENT_IDS: csv.default([]),
     AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
 
     TERMS_VERSION: z.string().min(1).default("2026-11"),
@@ -46,6 +51,8 @@ const schema = z
     WSP_CONTACT_PHONE: z.string().min(1).optional(),
     /** Key that signs continuation tokens; set the same value on every instance in Azure. */
     CONTINUATION_KEY: z.string().min(32).optional(),
+    /** Key of the keyed hash that stands in for a deleted record's id in its deletion record. */
+    PSEUDONYM_KEY: z.string().min(32).optional(),
 
     UPLOAD_MAX_CV_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
     UPLOAD_MAX_PHOTO_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
@@ -69,7 +76,7 @@ const schema = z
     /** How long an ended employer and its vacancies are kept. */
     EMPLOYER_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(365),
     /** A sweep stops itself after this long and continues the next night (Functions timeout is 10 min). */
-    RETENTION_TIME_BUDGET_SECONDS: z.coerce.number().int().min(1).max(3600).default(480),
+    RETENTION_TIME_BUDGET_SECONDS: z.coerce.number().int().min(1).max(540).default(480),
     /** `outbox`: notifications are stored for delivery; `recording`: kept in memory (local, tests). */
     NOTIFIER: z.enum(["outbox", "recording"]).default("outbox"),
 
@@ -107,9 +114,15 @@ const schema = z
 
 export type Config = z.infer<typeof schema>;
 
-/** Azure Functions / App Service (WEBSITE_*) and Container Apps set these; the local host and the tests never do. */
+/**
+ * Azure Functions / App Service (WEBSITE_*, and the Functions host's FUNCTIONS_WORKER_RUNTIME)
+ * and Container Apps set these; the local host and the tests never do. NODE_ENV=production
+ * counts too, for any other host.
+ */
 export function runningInAzure(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.WEBSITE_INSTANCE_ID || env.WEBSITE_SITE_NAME || env.CONTAINER_APP_NAME);
+  return Boolean(
+    env.WEBSITE_INSTANCE_ID || env.WEBSITE_SITE_NAME || env.CONTAINER_APP_NAME || env.FUNCTIONS_WORKER_RUNTIME || env.NODE_ENV === "production",
+  );
 }
 
 export class ConfigError extends Error {
@@ -130,8 +143,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (result.data?.AUTH_LOCAL_ISSUER && runningInAzure(env)) {
     problems.push("AUTH_LOCAL_ISSUER: the local issuer is for local development only and refuses to run in Azure");
   }
-  if (result.success && !result.data.CONTINUATION_KEY && runningInAzure(env)) {
-    problems.push("CONTINUATION_KEY: required in Azure, the same on every instance (at least 32 characters)");
+  for (const key of ["CONTINUATION_KEY", "PSEUDONYM_KEY"] as const) {
+    if (result.success && !result.data[key] && runningInAzure(env)) {
+      problems.push(`${key}: required in Azure, the same on every instance and kept (at least 32 characters)`);
+    }
   }
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   return result.data!;

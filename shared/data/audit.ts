@@ -17,6 +17,8 @@ export interface AuditEvent {
   fields?: string[];
   filters?: Record<string, unknown>;
   resultCount?: number;
+  /** For searches: which candidates were shown (DPIA §2: which data was viewed, by whom). */
+  resultIds?: string[];
   actor: { sub: string; role: Principal["role"]; municipalityId?: string; ip?: string };
   at: string;
 }
@@ -44,7 +46,7 @@ export async function auditTrail(subjectId: string): Promise<AuditEvent[]> {
   const { resources } = await container("audit")
     .items.query<AuditEvent>(
       {
-        query: "SELECT c.id, c.subjectId, c.subjectType, c.municipalityId, c.action, c.fields, c.filters, c.resultCount, c.actor, c.at FROM c WHERE c.subjectId = @s ORDER BY c.at DESC",
+        query: "SELECT c.id, c.subjectId, c.subjectType, c.municipalityId, c.action, c.fields, c.filters, c.resultCount, c.resultIds, c.actor, c.at FROM c WHERE c.subjectId = @s ORDER BY c.at DESC",
         parameters: [{ name: "@s", value: subjectId }],
       },
       { partitionKey: subjectId },
@@ -57,14 +59,14 @@ export async function auditTrail(subjectId: string): Promise<AuditEvent[]> {
 export async function deleteAuditTrail(subjectId: string): Promise<number> {
   const audit = container("audit");
   let deleted = 0;
-  const PAGE = 100;
   for (;;) {
-    const { resources } = await audit.items
-      .query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] }, { partitionKey: subjectId, maxItemCount: PAGE })
+    const { resources, continuationToken } = await audit.items
+      .query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] }, { partitionKey: subjectId, maxItemCount: 100 })
       .fetchNext();
     await Promise.all(resources.map((id) => removeAuditEvent(subjectId, id)));
     deleted += resources.length;
-    if (resources.length < PAGE) return deleted; // a short page was the last one
+    // Done when the query had nothing more; otherwise ask again from the start (deleted ones are gone).
+    if (!continuationToken) return deleted;
   }
 }
 

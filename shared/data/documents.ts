@@ -98,9 +98,14 @@ export function documents<T extends { id: string; municipalityId: string; type: 
       return ids.some((id) => id !== exceptId);
     },
 
-    /** Deletes a document; one that is gone already counts as deleted (deletion is retried). */
-    async remove(municipalityId: string, id: string): Promise<void> {
-      await c().item(id, municipalityId).delete().catch((err: { code?: number }) => {
+    /**
+     * Deletes a document; one that is gone already counts as deleted (deletion is retried).
+     * With `etag`, only that version: a change made meanwhile keeps it (412).
+     */
+    async remove(municipalityId: string, id: string, etag?: string): Promise<void> {
+      const options = etag ? { accessCondition: { type: "IfMatch", condition: etag } } : {};
+      await c().item(id, municipalityId).delete(options).catch((err: { code?: number }) => {
+        if (err.code === 412) throw preconditionFailed(`the ${type} was changed meanwhile; it was not deleted`);
         if (err.code !== 404) throw err;
       });
     },

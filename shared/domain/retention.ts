@@ -9,14 +9,17 @@ import { isoDate } from "./fields.js";
 export const SERVICE_END_REASONS = ["aborted", "rejected", "completed"] as const;
 export type ServiceEndReason = (typeof SERVICE_END_REASONS)[number];
 
-const years = z.number().int().min(1).max(30);
+const years = (minimum: number) => z.number().int().min(minimum, `at least ${minimum} years (the DPIA's period)`).max(30);
 
-/** Periods in years; the configuration gives the DPIA's values, a municipality may override them. */
+/**
+ * Periods in years; the configuration gives the DPIA's values, and a municipality may keep data
+ * longer (its own selection list) but never shorter than the DPIA says.
+ */
 export const RetentionPeriods = z.strictObject({
-  aborted: years,
-  rejected: years,
-  completed: years,
-  esfAfterProgramme: years,
+  aborted: years(1),
+  rejected: years(5),
+  completed: years(10),
+  esfAfterProgramme: years(10),
 });
 export type RetentionPeriods = z.infer<typeof RetentionPeriods>;
 
@@ -52,7 +55,11 @@ export function addDays(date: string, n: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
-export function retentionFor(end: ServiceEnd, periods: RetentionPeriods): Retention {
+/**
+ * The deletion date for an ended service. `earliest` (recording day + the signal window) keeps a
+ * late-recorded or back-dated end from deleting the data before the coaches were told.
+ */
+export function retentionFor(end: ServiceEnd, periods: RetentionPeriods, earliest?: string): Retention {
   const period = periods[end.reason];
   let retention: Retention = {
     deleteOn: addYears(end.endedOn, period),
@@ -68,6 +75,9 @@ export function retentionFor(end: ServiceEnd, periods: RetentionPeriods): Retent
         ruleKey: "esf",
       };
     }
+  }
+  if (earliest && retention.deleteOn < earliest) {
+    retention = { ...retention, deleteOn: earliest, rule: `${retention.rule}; postponed to ${earliest} so the coaches are told first` };
   }
   return retention;
 }

@@ -42,7 +42,7 @@ export function auditChange(principal: Principal, action: AuditAction, fields?: 
 }
 
 /** Records a search: who, in which municipality's name, with which filters, how many results. */
-export function auditSearch(principal: Principal, municipalityId: string, filters: Record<string, unknown>, resultCount: number): Promise<void> {
+export function auditSearch(principal: Principal, municipalityId: string, filters: Record<string, unknown>, resultIds: string[]): Promise<void> {
   const at = nowIso();
   return appendAudit(principal, at, randomUUID(), {
     subjectType: "search",
@@ -50,7 +50,8 @@ export function auditSearch(principal: Principal, municipalityId: string, filter
     municipalityId,
     action: "search",
     filters,
-    resultCount,
+    resultCount: resultIds.length,
+    resultIds,
   });
 }
 

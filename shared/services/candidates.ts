@@ -176,6 +176,11 @@ export async function setStatus(
       if (status === "active" && doc.status === "invited") {
         throw conflict("the candidate has not redeemed the invitation yet; they become active when they do");
       }
+      if (status === "active" && doc.serviceEnd) {
+        // Service resumes: the retention period that its end started no longer runs.
+        const { serviceEnd: _e, retention: _r, ...resumed } = doc;
+        return { ...resumed, status, updatedAt: nowIso() };
+      }
       return { ...doc, status, updatedAt: nowIso() };
     },
     auditChange(principal, "update", ["status"]),

@@ -49,6 +49,15 @@ export async function redeemInvitation(principal: Principal, code: string): Prom
     await deleteAccount(principal.sub);
     throw err;
   }
+  try {
+    return await linkRecord(principal, doc, at);
+  } catch (err) {
+    await deleteAccount(principal.sub); // the record refused: no half-made link stays
+    throw err;
+  }
+}
+
+async function linkRecord(principal: Principal, doc: InvitationDoc, at: string): Promise<Redeemed> {
   const logged = auditChange(principal, "redeem");
   if (doc.kind === "candidate") {
     const updated = await modifyCandidate(
@@ -66,12 +75,11 @@ export async function redeemInvitation(principal: Principal, code: string): Prom
     doc.municipalityId,
     doc.recordId,
     undefined,
-    (e) => ({
-      ...e,
-      status: e.status === "invited" ? "active" : e.status,
-      accountSubs: [...(e.accountSubs ?? []), principal.sub],
-      updatedAt: at,
-    }),
+    (e) => {
+      // Checked inside the write, so a redemption racing the end of participation cannot slip through.
+      if (e.status === "ended") throw new AppError(410, "Gone", "this employer's participation has ended; the invitation no longer works");
+      return { ...e, status: e.status === "invited" ? "active" : e.status, accountSubs: [...(e.accountSubs ?? []), principal.sub], updatedAt: at };
+    },
   );
   return { kind: "employer", view: toEmployerView(updated.doc), etag: updated.etag };
 }

@@ -1,4 +1,5 @@
 import { deleteAccount } from "../data/accounts.js";
+import { deleteInvitation } from "../data/invitations.js";
 import { candidatesByClientNumbers, readCandidate } from "../data/candidates.js";
 import { readEmployer, replaceEmployer } from "../data/employers.js";
 import { readVacancy, replaceVacancy, vacanciesOfEmployer } from "../data/vacancies.js";
@@ -37,7 +38,13 @@ async function endService(principal: Principal, id: string, end: ServiceEnd, per
     municipalityId,
     id,
     ifMatch,
-    (doc) => ({ ...doc, serviceEnd: end, retention: retentionFor(end, periods), status: "inactive", updatedAt: nowIso() }),
+    (doc) => ({
+      ...doc,
+      serviceEnd: end,
+      retention: retentionFor(end, periods, addDays(todayIso(), config().RETENTION_SIGNAL_DAYS)),
+      status: "inactive",
+      updatedAt: nowIso(),
+    }),
     auditChange(principal, "update", ["serviceEnd"]),
   );
   return { view: toView(updated.doc), etag: updated.etag };
@@ -114,7 +121,7 @@ export async function deleteCandidateNow(principal: Principal, id: string): Prom
   const found = await readCandidate(municipalityId, id);
   if (!found) throw notFound("no such candidate in your municipality");
   if (found.doc.legalHold) throw conflict("a legal hold applies to this candidate; an admin must lift it first");
-  await eraseCandidate(found.doc, "request", principal);
+  await eraseCandidate(found.doc, found.etag, "request", principal);
 }
 
 /**
@@ -127,12 +134,16 @@ export async function endEmployer(principal: Principal, id: string, endedOn: str
   if (on > todayIso()) throw badRequest("an employer cannot end in the future", [{ path: "endedOn", message: "a date up to today" }]);
   const store = { read: readEmployer, replace: replaceEmployer };
   let users: string[] = [];
+  let codes: string[] = [];
   const updated = await modify(store, "employer", municipalityId, id, undefined, (doc) => {
-    const { accountSubs, ...rest } = doc;
+    const { accountSubs, invitationIds, ...rest } = doc;
     users = accountSubs ?? [];
+    codes = invitationIds ?? [];
     return { ...rest, status: "ended" as const, ended: { endedOn: on, deleteOn: addDays(on, config().EMPLOYER_RETENTION_DAYS) }, updatedAt: nowIso() };
   });
+  // Access ends now: the users' links and any code not yet redeemed.
   for (const sub of users) await deleteAccount(sub);
+  for (const code of codes) await deleteInvitation(code);
   const vacancyStore = { read: readVacancy, replace: replaceVacancy };
   for (const v of await vacanciesOfEmployer(municipalityId, id)) {
     if (v.status === "open") await modify(vacancyStore, "vacancy", municipalityId, v.id, undefined, (doc) => ({ ...doc, status: "closed" as const, updatedAt: nowIso() }));

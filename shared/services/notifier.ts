@@ -16,6 +16,8 @@ export interface Notification {
 /** Where notifications go: an outbox that a mailer drains (Azure), or memory (local runs, tests). */
 export interface Notifier {
   send(notification: Notification): Promise<void>;
+  /** Removes what is still waiting about a candidate (their data is being deleted). */
+  forget(municipalityId: string, candidateId: string): Promise<void>;
 }
 
 const recorded: Notification[] = [];
@@ -27,6 +29,11 @@ export const recordingNotifier: Notifier = {
     if (i >= 0) recorded[i] = n;
     else recorded.push(n);
   },
+  async forget(municipalityId, candidateId) {
+    for (let i = recorded.length - 1; i >= 0; i--) {
+      if (recorded[i]!.municipalityId === municipalityId && recorded[i]!.candidateId === candidateId) recorded.splice(i, 1);
+    }
+  },
 };
 
 export const recordedNotifications = (): readonly Notification[] => recorded;
@@ -35,6 +42,26 @@ export const recordedNotifications = (): readonly Notification[] => recorded;
 export const outboxNotifier: Notifier = {
   async send(n) {
     await container("outbox").items.upsert(n);
+  },
+  async forget(municipalityId, candidateId) {
+    const outbox = container("outbox");
+    const { resources } = await outbox.items
+      .query<string>(
+        {
+          query: "SELECT VALUE c.id FROM c WHERE c.municipalityId = @m AND c.candidateId = @c",
+          parameters: [
+            { name: "@m", value: municipalityId },
+            { name: "@c", value: candidateId },
+          ],
+        },
+        { partitionKey: municipalityId },
+      )
+      .fetchAll();
+    for (const id of resources) {
+      await outbox.item(id, municipalityId).delete().catch((err: { code?: number }) => {
+        if (err.code !== 404) throw err;
+      });
+    }
   },
 };
 

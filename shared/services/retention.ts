@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { config } from "../config/index.js";
 import { deleteAccount } from "../data/accounts.js";
 import { deleteAuditTrail, recordDeletion } from "../data/audit.js";
-import { candidatesDue, candidatesToSignal, deleteCandidateDoc, type RetentionItem } from "../data/candidates.js";
+import { candidatesDue, candidatesToSignal, deleteCandidateDoc, readCandidate, type RetentionItem } from "../data/candidates.js";
 import { deleteEmployerDoc, employersDue } from "../data/employers.js";
 import { deleteInvitation } from "../data/invitations.js";
 import { municipalityIds } from "../data/municipalities.js";
@@ -18,16 +18,26 @@ import { notifier } from "./notifier.js";
 
 const PAGE = 50;
 const CONCURRENCY = 4;
+/** A run that meets this many failures in one municipality moves on (storage is likely down). */
+const MAX_FAILURES = 100;
 
 /** Runs `work` over `items`, at most `limit` at once. */
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
+
 const today = () => clock().now().toISOString().slice(0, 10);
-const pseudonym = (recordId: string) => createHash("sha256").update(recordId).digest("hex");
+
+// Locally a key per process is enough; Azure must keep one (config refuses to start without).
+let localKey: Buffer | undefined;
+/** A keyed hash of the record id: the deletion record can be matched to an id one holds, but not reversed or guessed. */
+const pseudonym = (recordId: string) =>
+  createHmac("sha256", config().PSEUDONYM_KEY ?? (localKey ??= randomBytes(32))).update(recordId).digest("hex");
 
 type Erasable = Pick<RetentionItem, "id" | "municipalityId" | "accountSub" | "invitationIds"> & {
   retention?: { rule: string; deleteOn: string };
@@ -35,14 +45,16 @@ type Erasable = Pick<RetentionItem, "id" | "municipalityId" | "accountSub" | "in
 };
 
 /**
- * Deletes everything of a candidate: files, invitations, the account link, the usage log, and
- * last the record itself, so a run cut off midway finds the candidate again next time and every
- * step is safe to repeat. What stays is a deletion record without personal data.
+ * Deletes everything of a candidate: files, invitations, the account link, notifications, the
+ * usage log, and last the record itself (only if it is still the version `etag` names), so a
+ * run cut off midway finds the candidate again next time and every step is safe to repeat.
+ * What stays is a deletion record without personal data.
  */
-export async function eraseCandidate(c: Erasable, trigger: "retention" | "request", actor?: Principal): Promise<Record<string, number>> {
+export async function eraseCandidate(c: Erasable, etag: string, trigger: "retention" | "request", actor?: Principal): Promise<Record<string, number>> {
   const files = await deleteCandidateFiles(c.municipalityId, c.id);
   for (const id of c.invitationIds ?? []) await deleteInvitation(id);
   if (c.accountSub) await deleteAccount(c.accountSub);
+  await notifier().forget(c.municipalityId, c.id);
   const auditEvents = await deleteAuditTrail(c.id);
   const removed = { files, invitations: c.invitationIds?.length ?? 0, accounts: c.accountSub ? 1 : 0, auditEvents, records: 1 };
   await recordDeletion({
@@ -57,7 +69,7 @@ export async function eraseCandidate(c: Erasable, trigger: "retention" | "reques
     removed,
     ...(actor ? { actor: { sub: actor.sub, role: actor.role } } : {}),
   });
-  await deleteCandidateDoc(c.municipalityId, c.id);
+  await deleteCandidateDoc(c.municipalityId, c.id, etag);
   return removed;
 }
 
@@ -98,7 +110,7 @@ export interface SweepSummary {
   dryRun: boolean;
   startedAt: string;
   durationMs: number;
-  /** False when the time budget ran out: the next run continues. */
+  /** False when the time budget ran out or failures piled up: the next run continues. */
   complete: boolean;
   municipalities: Record<string, MunicipalitySweep>;
   /** Ids of what was deleted (or would be), at most 1,000. */
@@ -109,7 +121,9 @@ export interface SweepOptions {
   dryRun: boolean;
   /** Default: every municipality. */
   municipalities?: string[];
-  /** Default: stop when RETENTION_TIME_BUDGET_SECONDS have passed. */
+  /** Seconds the run may take; default RETENTION_TIME_BUDGET_SECONDS. */
+  budgetSeconds?: number;
+  /** Default: stop when the budget has passed. */
   shouldStop?: () => boolean;
   /** Logs one line a failure, names and codes only. */
   log?: (line: string) => void;
@@ -117,16 +131,19 @@ export interface SweepOptions {
 
 const MAX_ITEMS = 1000;
 
+/** Why a failure happened, without anything of the record: error name and code. */
+const reason = (err: unknown) => `${(err as Error)?.name ?? "Error"} ${(err as { code?: unknown })?.code ?? ""}`.trim();
+
 /**
  * The retention sweep: per municipality, deletes candidates whose date has come (an indexed
  * range in their partition) and ended employers past their keeping period, then signals the
  * coaches of candidates whose date is near. Pages, so memory stays flat; stops itself within
- * its time budget; a failed candidate is counted, skipped for the rest of the run, and retried
- * the next night.
+ * its time budget; a failed item is counted, skipped for the rest of the run, and retried the
+ * next night.
  */
 export async function runRetention(options: SweepOptions): Promise<SweepSummary> {
   const started = Date.now();
-  const budget = config().RETENTION_TIME_BUDGET_SECONDS * 1000;
+  const budget = (options.budgetSeconds ?? config().RETENTION_TIME_BUDGET_SECONDS) * 1000;
   const shouldStop = options.shouldStop ?? (() => Date.now() - started > budget);
   const log = options.log ?? (() => {});
   const summary: SweepSummary = { dryRun: options.dryRun, startedAt: new Date(started).toISOString(), durationMs: 0, complete: true, municipalities: {}, items: [] };
@@ -136,81 +153,106 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
   for (const m of options.municipalities ?? (await municipalityIds())) {
     const counts: MunicipalitySweep = { candidates: {}, employers: 0, failed: 0, signalled: 0 };
     summary.municipalities[m] = counts;
-
-    // Candidates due. A real run re-reads the first page, as deleted ones drop out of it.
-    const failed: string[] = [];
-    let continuation: string | undefined;
-    do {
-      const page = await candidatesDue(m, day, failed, PAGE, options.dryRun ? continuation : undefined);
-      continuation = page.continuation;
-      // A few candidates at a time: each deletion is a chain of small calls that waits on the network.
-      let stopped = false;
-      await inParallel(page.items, CONCURRENCY, async (c) => {
-        if (stopped || (stopped = shouldStop())) return;
-        try {
-          if (!options.dryRun) await eraseCandidate(c, "retention");
-          counts.candidates[c.retention.ruleKey] = (counts.candidates[c.retention.ruleKey] ?? 0) + 1;
-          note({ type: "candidate", id: c.id, municipalityId: m, rule: c.retention.rule, deleteOn: c.deleteOn });
-        } catch (err) {
-          counts.failed++;
-          failed.push(c.id);
-          log(`retention: deleting a candidate of ${m} failed: ${(err as Error).name} ${(err as { code?: unknown }).code ?? ""}`);
-        }
-      });
-      if (stopped) return finish(summary, started, false);
-      if (!page.items.length) break;
-    } while (options.dryRun ? continuation : true);
-
-    // Ended employers past their keeping period.
-    const failedEmployers: string[] = [];
-    for (;;) {
-      const page = await employersDue(m, day, failedEmployers, PAGE);
-      if (!page.items.length) break;
-      for (const e of page.items) {
-        if (shouldStop()) return finish(summary, started, false);
-        try {
-          if (!options.dryRun) await eraseEmployer(m, e);
-          counts.employers++;
-          note({ type: "employer", id: e.id, municipalityId: m, rule: "employer ended", deleteOn: e.ended.deleteOn });
-        } catch (err) {
-          counts.failed++;
-          log(`retention: deleting an employer of ${m} failed: ${(err as Error).name}`);
-        }
-        if (options.dryRun) failedEmployers.push(e.id); // a dry run deletes nothing: step past what it saw
-      }
+    const outcome = (await sweepCandidates(m, day, options.dryRun, counts, note, shouldStop, log))
+      && (await sweepEmployers(m, day, options.dryRun, counts, note, shouldStop, log))
+      && (options.dryRun || (await signal(m, day, counts, shouldStop, log)));
+    if (!outcome) {
+      summary.complete = false;
+      if (shouldStop()) break; // out of time; a municipality with too many failures only ends itself
     }
-
-    if (!options.dryRun) counts.signalled = await signal(m, day, shouldStop);
   }
-  return finish(summary, started, true);
-}
-
-function finish(summary: SweepSummary, started: number, complete: boolean): SweepSummary {
-  summary.complete = complete;
   summary.durationMs = Date.now() - started;
   return summary;
 }
 
+type Note = (item: SweepSummary["items"][number]) => unknown;
+
+/** Deletes (or counts) a municipality's due candidates; false when it had to stop early. */
+async function sweepCandidates(m: string, day: string, dryRun: boolean, counts: MunicipalitySweep, note: Note, shouldStop: () => boolean, log: (l: string) => void): Promise<boolean> {
+  const skip: string[] = []; // failed, or no longer due when read again: not again in this run
+  let failures = 0;
+  let continuation: string | undefined;
+  for (;;) {
+    const page = await candidatesDue(m, day, skip, PAGE, continuation);
+    let stopped = false;
+    await inParallel(page.items, CONCURRENCY, async (c) => {
+      if (stopped || (stopped = shouldStop())) return;
+      try {
+        if (!dryRun) {
+          // Read again just before: a legal hold or a new date set since the page was read wins.
+          const current = await readCandidate(m, c.id);
+          if (!current?.doc.deleteOn || !isDue(current.doc.deleteOn, day)) {
+            skip.push(c.id);
+            return;
+          }
+          await eraseCandidate(current.doc, current.etag, "retention");
+        }
+        counts.candidates[c.retention.ruleKey] = (counts.candidates[c.retention.ruleKey] ?? 0) + 1;
+        note({ type: "candidate", id: c.id, municipalityId: m, rule: c.retention.rule, deleteOn: c.deleteOn });
+      } catch (err) {
+        counts.failed++;
+        failures++;
+        skip.push(c.id);
+        log(`retention: deleting a candidate of ${m} failed: ${reason(err)}`);
+      }
+    });
+    if (stopped || failures >= MAX_FAILURES) return false;
+    // A real run starts over after a page (deleted ones drop out); a dry run follows the continuation.
+    continuation = dryRun || !page.items.length ? page.continuation : undefined;
+    if (!continuation && !page.items.length) return true;
+    if (dryRun && !continuation) return true;
+  }
+}
+
+/** Deletes (or counts) a municipality's ended employers past their keeping period. */
+async function sweepEmployers(m: string, day: string, dryRun: boolean, counts: MunicipalitySweep, note: Note, shouldStop: () => boolean, log: (l: string) => void): Promise<boolean> {
+  const seen: string[] = [];
+  for (;;) {
+    const page = await employersDue(m, day, seen, PAGE);
+    if (!page.items.length) return true;
+    for (const e of page.items) {
+      if (shouldStop()) return false;
+      seen.push(e.id); // never twice in a run, whether it went, failed, or was only counted
+      try {
+        if (!dryRun) await eraseEmployer(m, e);
+        counts.employers++;
+        note({ type: "employer", id: e.id, municipalityId: m, rule: "employer ended", deleteOn: e.ended.deleteOn });
+      } catch (err) {
+        counts.failed++;
+        log(`retention: deleting an employer of ${m} failed: ${reason(err)}`);
+      }
+    }
+    if (seen.length >= MAX_FAILURES * 10) return false;
+  }
+}
+
 /** Tells the coaches about candidates whose data goes within the signal window, once per date. */
-async function signal(m: string, day: string, shouldStop: () => boolean): Promise<number> {
+async function signal(m: string, day: string, counts: MunicipalitySweep, shouldStop: () => boolean, log: (l: string) => void): Promise<boolean> {
   const until = addDays(day, config().RETENTION_SIGNAL_DAYS);
-  let sent = 0;
+  const skip = new Set<string>();
   for (;;) {
     const page = await candidatesToSignal(m, day, until, PAGE);
-    if (!page.items.length) return sent;
-    for (const c of page.items) {
-      if (shouldStop()) return sent;
-      await notifier().send({
-        id: `retention-${c.id}-${c.deleteOn}`,
-        municipalityId: m,
-        audience: "coach",
-        type: "retentionDue",
-        candidateId: c.id,
-        deleteOn: c.deleteOn,
-        createdAt: nowIso(),
-      });
-      await modifyCandidate(m, c.id, undefined, (doc) => ({ ...doc, retention: { ...doc.retention!, signalledFor: c.deleteOn } }));
-      sent++;
+    const fresh = page.items.filter((c) => !skip.has(c.id));
+    if (!fresh.length) return true;
+    for (const c of fresh) {
+      if (shouldStop()) return false;
+      skip.add(c.id);
+      try {
+        await notifier().send({
+          id: `retention-${c.id}-${c.deleteOn}`,
+          municipalityId: m,
+          audience: "coach",
+          type: "retentionDue",
+          candidateId: c.id,
+          deleteOn: c.deleteOn,
+          createdAt: nowIso(),
+        });
+        await modifyCandidate(m, c.id, undefined, (doc) => ({ ...doc, retention: { ...doc.retention!, signalledFor: c.deleteOn } }));
+        counts.signalled++;
+      } catch (err) {
+        counts.failed++;
+        log(`retention: signalling about a candidate of ${m} failed: ${reason(err)}`);
+      }
     }
   }
 }

@@ -83,6 +83,6 @@ export async function searchCandidates(
     next = page.continuation ? { phase: "others", token: page.continuation } : undefined;
   }
   const { pageSize: _p, continuation: _c, ...filters } = query;
-  await auditSearch(principal, home, { ...filters, page: position.phase }, items.length);
+  await auditSearch(principal, home, { ...filters, page: position.phase }, items.map((c) => c.id!));
   return { items, continuation: encodeContinuation(next, scope) };
 }
