@@ -28,3 +28,12 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(profilePatch.properties)).toEqual(expect.arrayContaining(["description", "freeText", "physical", "drivingLicences"]));
   });
 });
+
+describe("OpenAPI validity", () => {
+  it("when validated against the OpenAPI 3.1 schema, then the document has no errors", async () => {
+    const { validate } = await import("@readme/openapi-parser");
+    const doc = (await call("GET", "/api/openapi.json")).body;
+    const result = await validate(structuredClone(doc));
+    expect(result.valid, JSON.stringify("errors" in result ? result.errors : [], null, 1).slice(0, 2000)).toBe(true);
+  });
+});

@@ -70,6 +70,8 @@ export async function eraseCandidate(c: Erasable, etag: string, trigger: "retent
     ...(actor ? { actor: { sub: actor.sub, role: actor.role } } : {}),
   });
   await deleteCandidateDoc(c.municipalityId, c.id, etag);
+  // A read that landed while the erase ran may have logged a line; with the record gone, no new ones come.
+  await deleteAuditTrail(c.id);
   return removed;
 }
 
