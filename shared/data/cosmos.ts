@@ -33,12 +33,6 @@ export async function provisionDatabase(): Promise<void> {
   await ensureContainers(db);
 }
 
-/** Drop the cached client (tests that change the endpoint). */
-export function resetCosmos(): void {
-  client?.dispose();
-  client = undefined;
-}
-
 /** Strips Cosmos system properties so they never reach a client. */
 export function withoutSystemFields<T extends object>(doc: T): T {
   const { _rid, _self, _etag, _attachments, _ts, ...rest } = doc as Record<string, unknown>;

@@ -143,7 +143,3 @@ export async function deleteCandidateFiles(municipalityId: string, candidateId: 
   }
   return deleted;
 }
-
-export function resetBlobService(): void {
-  service = undefined;
-}
