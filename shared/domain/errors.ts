@@ -29,6 +29,11 @@ export const forbidden = (detail: string, errors?: FieldError[]) =>
   new AppError(403, "Forbidden", detail, errors);
 export const notFound = (detail: string) => new AppError(404, "Not Found", detail);
 export const conflict = (detail: string) => new AppError(409, "Conflict", detail);
+/** 409 when a uniqueness check says the value is taken. */
+export async function conflictIf(taken: Promise<boolean>, detail: string): Promise<void> {
+  if (await taken) throw conflict(detail);
+}
+
 export const preconditionFailed = (detail: string) => new AppError(412, "Precondition Failed", detail);
 
 /** Turns zod issues into `{ path, message }` entries, paths as clients write them ("admin.postcode"). */

@@ -19,7 +19,7 @@ import {
   type CandidateView,
 } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
-import { conflict, notFound, parseOr400 } from "../domain/errors.js";
+import { conflict, conflictIf, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { EMPLOYER_PROJECTION, sightOf } from "../domain/visibility.js";
@@ -36,11 +36,8 @@ export interface Versioned<V = CandidateView> {
 
 const NOT_FOUND = "no such candidate, or not one you may see";
 
-async function refuseTakenClientNumber(municipalityId: string, clientNumber: string, exceptId?: string) {
-  if (await clientNumberInUse(municipalityId, clientNumber, exceptId)) {
-    throw conflict("a candidate with this client number already exists in your municipality");
-  }
-}
+const refuseTakenClientNumber = (municipalityId: string, clientNumber: string, exceptId?: string) =>
+  conflictIf(clientNumberInUse(municipalityId, clientNumber, exceptId), "a candidate with this client number already exists in your municipality");
 
 /** A coach invites a candidate: the record starts `invited`, with a one-time code to hand over. */
 export async function createCandidate(

@@ -3,7 +3,7 @@ import { insertEmployer, kvkNumberInUse, listEmployers as queryEmployers, readEm
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { nowIso } from "../domain/clock.js";
 import { EmployerFields, toEmployerView, type EmployerRecord, type EmployerView } from "../domain/employer.js";
-import { conflict, notFound, parseOr400 } from "../domain/errors.js";
+import { conflictIf, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { normalise } from "../domain/search-terms.js";
@@ -15,11 +15,8 @@ import { viewerOf } from "./viewer.js";
 
 const employerStore = { read: readEmployer, replace: replaceEmployer };
 
-async function refuseTakenKvk(municipalityId: string, kvkNumber: string, exceptId?: string) {
-  if (await kvkNumberInUse(municipalityId, kvkNumber, exceptId)) {
-    throw conflict("an employer with this KvK number is already registered in your municipality");
-  }
-}
+const refuseTakenKvk = (municipalityId: string, kvkNumber: string, exceptId?: string) =>
+  conflictIf(kvkNumberInUse(municipalityId, kvkNumber, exceptId), "an employer with this KvK number is already registered in your municipality");
 
 /** An account manager registers an employer for their municipality, with a one-time code for its user. */
 export async function createEmployer(
