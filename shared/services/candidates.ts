@@ -13,7 +13,6 @@ import {
   municipalityOfCandidate,
   newCandidateId,
   normalise,
-  toView,
   type CandidateRecord,
   type CandidateStatus,
   type CandidateView,
@@ -24,15 +23,10 @@ import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { EMPLOYER_PROJECTION, sightOf } from "../domain/visibility.js";
 import { audit, auditChange, auditedRead, touchedFields } from "./audit.js";
-import { modifyCandidate } from "./concurrency.js";
+import { candidateView, modifyCandidate, type VersionedView } from "./concurrency.js";
 import { newInvitation, storeInvitation } from "./invitations.js";
 import { municipalityOf, reachesCandidate, registerMunicipality } from "./municipalities.js";
 import { viewerOf } from "./viewer.js";
-
-export interface Versioned<V = CandidateView> {
-  view: V;
-  etag: string;
-}
 
 const NOT_FOUND = "no such candidate, or not one you may see";
 
@@ -43,7 +37,7 @@ const refuseTakenClientNumber = (municipalityId: string, clientNumber: string, e
 export async function createCandidate(
   principal: Principal,
   admin: AdminFields,
-): Promise<Versioned & { invitationCode: string; invitationExpiresAt: string }> {
+): Promise<VersionedView & { invitationCode: string; invitationExpiresAt: string }> {
   const municipalityId = municipalityOf(principal);
   await refuseTakenClientNumber(municipalityId, admin.clientNumber);
   const now = nowIso();
@@ -66,8 +60,7 @@ export async function createCandidate(
   const stored = await insertCandidate(doc);
   await Promise.all([storeInvitation(invitation.doc), audit(principal, "create", doc), registerMunicipality(municipalityId)]);
   return {
-    view: toView(stored.doc),
-    etag: stored.etag,
+    ...candidateView(stored),
     invitationCode: invitation.code,
     invitationExpiresAt: invitation.doc.expiresAt,
   };
@@ -94,7 +87,7 @@ export async function listCandidates(principal: Principal, query: ListQuery): Pr
  * One candidate, projected for the caller (visibility.ts). Outside the caller's sight it does
  * not exist: 404, and no field of it is read.
  */
-export async function getCandidate(principal: Principal, id: string): Promise<Versioned<Partial<CandidateView>>> {
+export async function getCandidate(principal: Principal, id: string): Promise<VersionedView<Partial<CandidateView>>> {
   const candidateMunicipality = municipalityOfCandidate(id);
   if (!candidateMunicipality) throw notFound(NOT_FOUND);
   const viewer = await viewerOf(principal);
@@ -105,7 +98,7 @@ export async function getCandidate(principal: Principal, id: string): Promise<Ve
   if (sight === "staff") {
     const found = await auditedRead(principal, subject, readCandidate(candidateMunicipality, id));
     if (!found) throw notFound(NOT_FOUND);
-    return { view: toView(found.doc), etag: found.etag };
+    return candidateView(found);
   }
   if (!(await reachesCandidate(candidateMunicipality, viewer.municipalityId))) throw notFound(NOT_FOUND);
   const found = await readVisibleCandidate(candidateMunicipality, id, { ...EMPLOYER_PROJECTION, top: [...EMPLOYER_PROJECTION.top, "_etag"] });
@@ -122,7 +115,7 @@ export async function updateCandidateAdmin(
   id: string,
   patch: Record<string, unknown>,
   ifMatch: string | undefined,
-): Promise<Versioned> {
+): Promise<VersionedView> {
   const municipalityId = municipalityOf(principal);
   if (typeof patch.clientNumber === "string") await refuseTakenClientNumber(municipalityId, patch.clientNumber, id);
   const updated = await modifyCandidate(
@@ -135,7 +128,7 @@ export async function updateCandidateAdmin(
     },
     auditChange(principal, "update", touchedFields("admin", patch)),
   );
-  return { view: toView(updated.doc), etag: updated.etag };
+  return candidateView(updated);
 }
 
 /** A coach hides a profile from employers (incorrect or harmful to the candidate), or shows it again. */
@@ -144,7 +137,7 @@ export async function setEmployerVisibility(
   id: string,
   visibility: { hidden: boolean; reason?: string | undefined },
   ifMatch: string | undefined,
-): Promise<Versioned> {
+): Promise<VersionedView> {
   const employerVisibility = visibility.hidden
     ? { hidden: true, reason: visibility.reason! }
     : { hidden: false, ...(visibility.reason ? { reason: visibility.reason } : {}) };
@@ -155,7 +148,7 @@ export async function setEmployerVisibility(
     (doc) => ({ ...doc, employerVisibility, updatedAt: nowIso() }),
     auditChange(principal, "update", ["employerVisibility"]),
   );
-  return { view: toView(updated.doc), etag: updated.etag };
+  return candidateView(updated);
 }
 
 /** Only staff set a candidate active or inactive; a candidate who never redeemed stays invited until they do. */
@@ -164,7 +157,7 @@ export async function setStatus(
   id: string,
   status: "active" | "inactive",
   ifMatch: string | undefined,
-): Promise<Versioned> {
+): Promise<VersionedView> {
   const updated = await modifyCandidate(
     municipalityOf(principal),
     id,
@@ -182,5 +175,5 @@ export async function setStatus(
     },
     auditChange(principal, "update", ["status"]),
   );
-  return { view: toView(updated.doc), etag: updated.etag };
+  return candidateView(updated);
 }

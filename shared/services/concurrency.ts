@@ -1,6 +1,10 @@
 import { readCandidate, replaceCandidate } from "../data/candidates.js";
 import type { Versioned } from "../data/documents.js";
-import type { CandidateDoc, CandidateRecord } from "../domain/candidate.js";
+import { readEmployer, replaceEmployer } from "../data/employers.js";
+import { readVacancy, replaceVacancy } from "../data/vacancies.js";
+import { toView, type CandidateDoc, type CandidateRecord, type CandidateView } from "../domain/candidate.js";
+import type { EmployerDoc, EmployerRecord } from "../domain/employer.js";
+import type { VacancyDoc } from "../domain/vacancy.js";
 import { AppError, conflict, notFound, preconditionFailed } from "../domain/errors.js";
 
 /** The HTTP entity tag of a stored version (Cosmos' own may or may not carry quotes). */
@@ -33,7 +37,7 @@ interface Store<T, W> {
  * runs concurrently with the write, once the change has passed validation; it must be
  * idempotent, as a retried write runs it again.
  */
-export async function modify<T extends W, W>(
+async function modify<T extends W, W>(
   store: Store<T, W>,
   what: string,
   municipalityId: string,
@@ -62,6 +66,8 @@ export async function modify<T extends W, W>(
 }
 
 const candidateStore = { read: readCandidate, replace: replaceCandidate };
+const employerStore = { read: readEmployer, replace: replaceEmployer };
+const vacancyStore = { read: readVacancy, replace: replaceVacancy };
 
 export const modifyCandidate = (
   municipalityId: string,
@@ -70,3 +76,18 @@ export const modifyCandidate = (
   change: (doc: CandidateDoc) => CandidateRecord,
   alongside?: (next: CandidateRecord) => Promise<void>,
 ) => modify(candidateStore, "candidate", municipalityId, id, ifMatch, change, alongside);
+
+export const modifyEmployer = (municipalityId: string, id: string, ifMatch: string | undefined, change: (doc: EmployerDoc) => EmployerRecord) =>
+  modify(employerStore, "employer", municipalityId, id, ifMatch, change);
+
+export const modifyVacancy = (municipalityId: string, id: string, ifMatch: string | undefined, change: (doc: VacancyDoc) => VacancyDoc) =>
+  modify(vacancyStore, "vacancy", municipalityId, id, ifMatch, change);
+
+/** A record as a service hands it to a function: the client's view and its version. */
+export interface VersionedView<V = CandidateView> {
+  view: V;
+  etag: string;
+}
+
+/** A stored candidate as the staff and the candidate see it. */
+export const candidateView = ({ doc, etag }: Versioned<CandidateDoc>): VersionedView => ({ view: toView(doc), etag });

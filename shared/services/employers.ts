@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { insertEmployer, kvkNumberInUse, listEmployers as queryEmployers, readEmployer, replaceEmployer } from "../data/employers.js";
+import { insertEmployer, kvkNumberInUse, listEmployers as queryEmployers, readEmployer } from "../data/employers.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { nowIso } from "../domain/clock.js";
 import { EmployerFields, toEmployerView, type EmployerRecord, type EmployerView } from "../domain/employer.js";
@@ -7,13 +7,11 @@ import { conflictIf, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { normalise } from "../domain/search-terms.js";
-import type { Versioned } from "./candidates.js";
-import { modify } from "./concurrency.js";
+import { modifyEmployer, type VersionedView } from "./concurrency.js";
 import { newInvitation, storeInvitation } from "./invitations.js";
 import { employerContact, municipalityOf, registerMunicipality } from "./municipalities.js";
 import { viewerOf } from "./viewer.js";
 
-const employerStore = { read: readEmployer, replace: replaceEmployer };
 
 const refuseTakenKvk = (municipalityId: string, kvkNumber: string, exceptId?: string) =>
   conflictIf(kvkNumberInUse(municipalityId, kvkNumber, exceptId), "an employer with this KvK number is already registered in your municipality");
@@ -22,7 +20,7 @@ const refuseTakenKvk = (municipalityId: string, kvkNumber: string, exceptId?: st
 export async function createEmployer(
   principal: Principal,
   fields: EmployerFields,
-): Promise<Versioned<EmployerView> & { invitationCode: string; invitationExpiresAt: string }> {
+): Promise<VersionedView<EmployerView> & { invitationCode: string; invitationExpiresAt: string }> {
   const municipalityId = municipalityOf(principal);
   await refuseTakenKvk(municipalityId, fields.kvkNumber);
   const now = nowIso();
@@ -55,7 +53,7 @@ export async function listEmployers(
 }
 
 /** Account managers read employers of their municipality; an employer user reads only their own, with its contact person. */
-export async function getEmployer(principal: Principal, id: string): Promise<Versioned<EmployerView & { municipalityContact?: object }>> {
+export async function getEmployer(principal: Principal, id: string): Promise<VersionedView<EmployerView & { municipalityContact?: object }>> {
   const viewer = await viewerOf(principal);
   if (principal.role === "employer" && viewer.recordId !== id) throw notFound("no such employer, or not one you may see");
   const found = await readEmployer(viewer.municipalityId, id);
@@ -70,10 +68,10 @@ export async function updateEmployer(
   id: string,
   patch: Record<string, unknown>,
   ifMatch: string | undefined,
-): Promise<Versioned<EmployerView>> {
+): Promise<VersionedView<EmployerView>> {
   const municipalityId = municipalityOf(principal);
   if (typeof patch.kvkNumber === "string") await refuseTakenKvk(municipalityId, patch.kvkNumber, id);
-  const updated = await modify(employerStore, "employer", municipalityId, id, ifMatch, (doc) => {
+  const updated = await modifyEmployer(municipalityId, id, ifMatch, (doc) => {
     const { companyName, kvkNumber, address, contact, sortKey: _k, updatedAt: _u, ...identity } = doc;
     const next = parseOr400(EmployerFields, mergePatch({ companyName, kvkNumber, address, contact }, patch), "the changed employer");
     return { ...identity, ...next, updatedAt: nowIso() };

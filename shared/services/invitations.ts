@@ -1,15 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { config } from "../config/index.js";
 import { deleteAccount, insertAccount, type AccountKind } from "../data/accounts.js";
-import { readEmployer, replaceEmployer } from "../data/employers.js";
 import { insertInvitation, markRedeemed, readInvitation, type InvitationDoc } from "../data/invitations.js";
-import { toView, type CandidateView } from "../domain/candidate.js";
+import type { CandidateView } from "../domain/candidate.js";
 import { clock, nowIso } from "../domain/clock.js";
 import { toEmployerView, type EmployerView } from "../domain/employer.js";
 import { AppError, forbidden, notFound } from "../domain/errors.js";
 import type { Principal } from "../domain/roles.js";
 import { auditChange } from "./audit.js";
-import { modify, modifyCandidate } from "./concurrency.js";
+import { candidateView, modifyCandidate, modifyEmployer } from "./concurrency.js";
 
 const hashCode = (code: string) => createHash("sha256").update(code, "utf8").digest("hex");
 
@@ -67,11 +66,9 @@ async function linkRecord(principal: Principal, doc: InvitationDoc, at: string):
       (c) => ({ ...c, status: c.status === "invited" ? "active" : c.status, accountSub: principal.sub, updatedAt: at }),
       logged,
     );
-    return { kind: "candidate", view: toView(updated.doc), etag: updated.etag };
+    return { kind: "candidate", ...candidateView(updated) };
   }
-  const updated = await modify(
-    { read: readEmployer, replace: replaceEmployer },
-    "employer",
+  const updated = await modifyEmployer(
     doc.municipalityId,
     doc.recordId,
     undefined,

@@ -1,9 +1,7 @@
 import { deleteAccount } from "../data/accounts.js";
 import { deleteInvitation } from "../data/invitations.js";
 import { candidatesByClientNumbers, readCandidate } from "../data/candidates.js";
-import { readEmployer, replaceEmployer } from "../data/employers.js";
-import { readVacancy, replaceVacancy, vacanciesOfEmployer } from "../data/vacancies.js";
-import { toView } from "../domain/candidate.js";
+import { vacanciesOfEmployer } from "../data/vacancies.js";
 import { nowIso } from "../domain/clock.js";
 import { toEmployerView, type EmployerView } from "../domain/employer.js";
 import { badRequest, conflict, fieldErrors, notFound, type FieldError } from "../domain/errors.js";
@@ -11,8 +9,7 @@ import { addDays, retentionFor, ServiceEndLine, type RetentionPeriods, type Serv
 import type { Principal } from "../domain/roles.js";
 import { config } from "../config/index.js";
 import { auditChange } from "./audit.js";
-import type { Versioned } from "./candidates.js";
-import { modify, modifyCandidate } from "./concurrency.js";
+import { candidateView, modifyCandidate, modifyEmployer, modifyVacancy, type VersionedView } from "./concurrency.js";
 import { municipalityOf, retentionPeriods } from "./municipalities.js";
 import { eraseCandidate } from "./retention.js";
 
@@ -27,11 +24,11 @@ function refuseFuture(end: ServiceEnd): void {
  * now (rules in domain/retention.ts, periods from configuration and the municipality) and stored,
  * so the nightly sweep finds it by an indexed range. The candidate becomes inactive.
  */
-export async function recordServiceEnd(principal: Principal, id: string, end: ServiceEnd, ifMatch?: string): Promise<Versioned> {
+export async function recordServiceEnd(principal: Principal, id: string, end: ServiceEnd, ifMatch?: string): Promise<VersionedView> {
   return endService(principal, id, end, await retentionPeriods(municipalityOf(principal)), ifMatch);
 }
 
-async function endService(principal: Principal, id: string, end: ServiceEnd, periods: RetentionPeriods, ifMatch?: string): Promise<Versioned> {
+async function endService(principal: Principal, id: string, end: ServiceEnd, periods: RetentionPeriods, ifMatch?: string): Promise<VersionedView> {
   refuseFuture(end);
   const municipalityId = municipalityOf(principal);
   const updated = await modifyCandidate(
@@ -47,7 +44,7 @@ async function endService(principal: Principal, id: string, end: ServiceEnd, per
     }),
     auditChange(principal, "update", ["serviceEnd"]),
   );
-  return { view: toView(updated.doc), etag: updated.etag };
+  return candidateView(updated);
 }
 
 export type LineResult =
@@ -101,7 +98,7 @@ export async function recordServiceEnds(principal: Principal, items: unknown[]):
 }
 
 /** An admin suspends (or lifts) deletion of a candidate's data. */
-export async function setLegalHold(principal: Principal, id: string, hold: { hold: boolean; reason?: string | undefined }): Promise<Versioned> {
+export async function setLegalHold(principal: Principal, id: string, hold: { hold: boolean; reason?: string | undefined }): Promise<VersionedView> {
   const updated = await modifyCandidate(
     municipalityOf(principal),
     id,
@@ -112,7 +109,7 @@ export async function setLegalHold(principal: Principal, id: string, hold: { hol
     },
     auditChange(principal, "update", ["legalHold"]),
   );
-  return { view: toView(updated.doc), etag: updated.etag };
+  return candidateView(updated);
 }
 
 /** A candidate asked to stop participating: everything goes now, by the same machinery as the sweep. */
@@ -128,14 +125,13 @@ export async function deleteCandidateNow(principal: Principal, id: string): Prom
  * An account manager ends an employer's participation: its users lose access now, its open
  * vacancies close, and the employer and its vacancies are deleted EMPLOYER_RETENTION_DAYS later.
  */
-export async function endEmployer(principal: Principal, id: string, endedOn: string | undefined): Promise<Versioned<EmployerView>> {
+export async function endEmployer(principal: Principal, id: string, endedOn: string | undefined): Promise<VersionedView<EmployerView>> {
   const municipalityId = municipalityOf(principal);
   const on = endedOn ?? todayIso();
   if (on > todayIso()) throw badRequest("an employer cannot end in the future", [{ path: "endedOn", message: "a date up to today" }]);
-  const store = { read: readEmployer, replace: replaceEmployer };
   let users: string[] = [];
   let codes: string[] = [];
-  const updated = await modify(store, "employer", municipalityId, id, undefined, (doc) => {
+  const updated = await modifyEmployer(municipalityId, id, undefined, (doc) => {
     const { accountSubs, invitationIds, ...rest } = doc;
     users = accountSubs ?? [];
     codes = invitationIds ?? [];
@@ -144,9 +140,8 @@ export async function endEmployer(principal: Principal, id: string, endedOn: str
   // Access ends now: the users' links and any code not yet redeemed.
   for (const sub of users) await deleteAccount(sub);
   for (const code of codes) await deleteInvitation(code);
-  const vacancyStore = { read: readVacancy, replace: replaceVacancy };
   for (const v of await vacanciesOfEmployer(municipalityId, id)) {
-    if (v.status === "open") await modify(vacancyStore, "vacancy", municipalityId, v.id, undefined, (doc) => ({ ...doc, status: "closed" as const, updatedAt: nowIso() }));
+    if (v.status === "open") await modifyVacancy(municipalityId, v.id, undefined, (doc) => ({ ...doc, status: "closed" as const, updatedAt: nowIso() }));
   }
   return { view: toEmployerView(updated.doc), etag: updated.etag };
 }

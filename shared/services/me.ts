@@ -1,15 +1,14 @@
 import { config } from "../config/index.js";
 import { forgetAccount } from "../data/accounts.js";
 import { readCandidate } from "../data/candidates.js";
-import { ProfileFields, toView, type CandidateDoc } from "../domain/candidate.js";
+import { ProfileFields, type CandidateDoc } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
 import { conflict, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { deleteCandidateFiles } from "../storage/blob.js";
 import { auditChange, auditedRead, touchedFields } from "./audit.js";
-import type { Versioned } from "./candidates.js";
-import { modifyCandidate } from "./concurrency.js";
+import { candidateView, modifyCandidate, type VersionedView } from "./concurrency.js";
 import { linkedAccount } from "./viewer.js";
 
 const accountOf = (principal: Principal) => linkedAccount(principal, "candidate");
@@ -21,7 +20,7 @@ async function changeOwn(
   action: "update" | "erase" | "acceptTerms" | "sharing",
   fields: string[] | undefined,
   change: (doc: CandidateDoc) => CandidateDoc,
-): Promise<Versioned> {
+): Promise<VersionedView> {
   const account = await accountOf(principal);
   const updated = await modifyCandidate(account.municipalityId, account.recordId, ifMatch, change, auditChange(principal, action, fields)).catch(
     (err) => {
@@ -29,17 +28,17 @@ async function changeOwn(
       throw err;
     },
   );
-  return { view: toView(updated.doc), etag: updated.etag };
+  return candidateView(updated);
 }
 
-export async function getMyProfile(principal: Principal): Promise<Versioned> {
+export async function getMyProfile(principal: Principal): Promise<VersionedView> {
   const { municipalityId, recordId } = await accountOf(principal);
   const found = await auditedRead(principal, { id: recordId, municipalityId }, readCandidate(municipalityId, recordId));
   if (!found) {
     forgetAccount(principal.sub);
     throw notFound("your profile no longer exists");
   }
-  return { view: toView(found.doc), etag: found.etag };
+  return candidateView(found);
 }
 
 /** The candidate changes their own profile fields only. */
@@ -47,7 +46,7 @@ export function updateMyProfile(
   principal: Principal,
   patch: Record<string, unknown>,
   ifMatch: string | undefined,
-): Promise<Versioned> {
+): Promise<VersionedView> {
   return changeOwn(principal, ifMatch, "update", touchedFields("profile", patch), (doc) => ({
     ...doc,
     profile: parseOr400(ProfileFields, mergePatch(doc.profile, patch), "the changed profile", ["profile"]),
@@ -77,7 +76,7 @@ export function getTerms(): { version: string; url: string } {
   return { version: c.TERMS_VERSION, url: c.TERMS_URL };
 }
 
-export function acceptTerms(principal: Principal, version: string): Promise<Versioned> {
+export function acceptTerms(principal: Principal, version: string): Promise<VersionedView> {
   const current = getTerms().version;
   if (version !== current) {
     return Promise.reject(conflict(`version ${version} is not the current terms of use; accept version ${current} (GET /api/terms)`));
@@ -93,7 +92,7 @@ export function acceptTerms(principal: Principal, version: string): Promise<Vers
  * The candidate decides whether employers may find the profile (needs the current terms
  * accepted). Withdrawing takes effect on the next request: searches read the stored flag.
  */
-export function setSharing(principal: Principal, withEmployers: boolean, ifMatch: string | undefined): Promise<Versioned> {
+export function setSharing(principal: Principal, withEmployers: boolean, ifMatch: string | undefined): Promise<VersionedView> {
   const current = getTerms().version;
   return changeOwn(principal, ifMatch, "sharing", ["sharing"], (doc) => {
     if (withEmployers && doc.terms?.version !== current) {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { config } from "../config/index.js";
 import { readCandidate } from "../data/candidates.js";
 import { deleteUpload, insertUpload, pendingUploads, readUpload, setUploadStatus, uploadsOfDay, type UploadDoc } from "../data/uploads.js";
-import { toView, type CandidateView } from "../domain/candidate.js";
+import type { CandidateView } from "../domain/candidate.js";
 import { clock, nowIso } from "../domain/clock.js";
 import { AppError, badRequest, conflict, notFound } from "../domain/errors.js";
 import type { Principal } from "../domain/roles.js";
@@ -23,8 +23,8 @@ import {
 import { blobInfo, blobTags, deleteFile, lockBlob, readRange } from "../storage/blob.js";
 import { downloadLink, uploadLink } from "../storage/sas.js";
 import { auditChange } from "./audit.js";
-import { getCandidate, type Versioned } from "./candidates.js";
-import { modifyCandidate } from "./concurrency.js";
+import { getCandidate } from "./candidates.js";
+import { candidateView, modifyCandidate, type VersionedView } from "./concurrency.js";
 import { linkedAccount } from "./viewer.js";
 
 const limitOf = (kind: FileKind) => {
@@ -136,7 +136,7 @@ const COMPLETE_GRACE_MS = 30 * 60_000;
  * previous file of that kind. A file that fails verification is deleted: 422 with the reason.
  * A file that passes is locked (a lease), so the still-valid upload URL cannot change it.
  */
-export async function completeUpload(principal: Principal, uploadId: string): Promise<Versioned> {
+export async function completeUpload(principal: Principal, uploadId: string): Promise<VersionedView> {
   const account = await linkedAccount(principal, "candidate");
   const upload = await readUpload(uploadId);
   if (!upload || upload.candidateId !== account.recordId) throw notFound("no such upload of yours");
@@ -170,7 +170,7 @@ export async function completeUpload(principal: Principal, uploadId: string): Pr
   );
   await setUploadStatus(upload, "completed");
   if (replaced && replaced !== upload.id) await deleteFile(blobNameOf(upload.municipalityId, upload.candidateId, upload.kind, replaced));
-  return { view: toView(updated.doc), etag: updated.etag };
+  return candidateView(updated);
 }
 
 const decodeMetadata = (value: string | undefined) => {

@@ -1,25 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { readEmployer } from "../data/employers.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
-import { insertVacancy, listVacancies as queryVacancies, readOpenVacancy, readVacancy, replaceVacancy, type VacancyFilter } from "../data/vacancies.js";
+import { insertVacancy, listVacancies as queryVacancies, readOpenVacancy, readVacancy, type VacancyFilter } from "../data/vacancies.js";
 import { nowIso } from "../domain/clock.js";
 import { AppError, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { CANDIDATE_VACANCY_FIELDS, VacancyFields, toVacancyView, type VacancyDoc, type VacancyView } from "../domain/vacancy.js";
-import type { Versioned } from "./candidates.js";
-import { modify } from "./concurrency.js";
+import { modifyVacancy, type VersionedView } from "./concurrency.js";
 import { municipalityOf } from "./municipalities.js";
 import { viewerOf } from "./viewer.js";
 
 const NOT_FOUND = "no such vacancy, or not one you may see";
-const vacancyStore = { read: readVacancy, replace: replaceVacancy };
 
 /** An account manager creates a vacancy for an employer their municipality registered. */
 export async function createVacancy(
   principal: Principal,
   body: VacancyFields & { employerId: string },
-): Promise<Versioned<VacancyView>> {
+): Promise<VersionedView<VacancyView>> {
   const municipalityId = municipalityOf(principal);
   const { employerId, ...fields } = body;
   const employer = await readEmployer(municipalityId, employerId);
@@ -53,7 +51,7 @@ export async function listVacancies(
   return { items: page.items.map((v) => (fields ? v : toVacancyView(v))), continuation: encodeContinuation(page.continuation, scope) };
 }
 
-export async function getVacancy(principal: Principal, id: string): Promise<Versioned<VacancyView> | { view: Partial<VacancyView> }> {
+export async function getVacancy(principal: Principal, id: string): Promise<VersionedView<VacancyView> | { view: Partial<VacancyView> }> {
   const viewer = await viewerOf(principal);
   if (principal.role === "candidate") {
     const open = await readOpenVacancy(viewer.municipalityId, id, CANDIDATE_VACANCY_FIELDS);
@@ -71,8 +69,8 @@ export async function updateVacancy(
   id: string,
   patch: Record<string, unknown>,
   ifMatch: string | undefined,
-): Promise<Versioned<VacancyView>> {
-  const updated = await modify(vacancyStore, "vacancy", municipalityOf(principal), id, ifMatch, (doc) => {
+): Promise<VersionedView<VacancyView>> {
+  const updated = await modifyVacancy(municipalityOf(principal), id, ifMatch, (doc) => {
     const { id: vacancyId, type, municipalityId, employerId, status, createdAt, updatedAt: _u, ...fields } = doc;
     const { status: nextStatus, ...changes } = patch;
     const next = parseOr400(VacancyFields, mergePatch(fields, changes), "the changed vacancy");
