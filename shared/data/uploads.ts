@@ -19,6 +19,9 @@ export interface UploadDoc {
 
 const uploads = () => container("uploads");
 
+/** The partition of uploads started at `ms`: `yyyymmdd`. */
+export const uploadDay = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, "");
+
 export const dayOfUpload = (id: string) => /^(\d{8})-[0-9a-f-]{36}$/.exec(id)?.[1];
 
 export async function insertUpload(doc: UploadDoc): Promise<void> {

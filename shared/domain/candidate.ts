@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { todayIso } from "./clock.js";
+import { freeText, httpsUrl, isoDate, list, patchOf, phone, postcode, text, yearOf } from "./fields.js";
 import type { Retention } from "./retention.js";
 import { normalise, searchTerms, type SearchTerms } from "./search-terms.js";
 
 export { normalise };
-
-import { freeText, httpsUrl, isoDate, list, patchOf, phone, postcode, text, yearOf } from "./fields.js";
 
 // ---- administrative data: entered by staff ---------------------------------
 
@@ -30,7 +30,7 @@ export const AdminFields = z.strictObject({
   gender: z.enum(GENDERS).optional(),
   birthDate: isoDate
     .refine((d) => yearOf(d) >= 1900, "a date of birth after 1900")
-    .refine((d) => d <= new Date().toISOString().slice(0, 10), "a date of birth in the past")
+    .refine((d) => d <= todayIso(), "a date of birth in the past")
     .optional(),
   postcode: postcode.optional(),
   phone: phone.optional(),

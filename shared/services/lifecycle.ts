@@ -2,7 +2,7 @@ import { deleteAccount } from "../data/accounts.js";
 import { deleteInvitation } from "../data/invitations.js";
 import { candidatesByClientNumbers, readCandidate } from "../data/candidates.js";
 import { vacanciesOfEmployer } from "../data/vacancies.js";
-import { nowIso } from "../domain/clock.js";
+import { nowIso, todayIso } from "../domain/clock.js";
 import { toEmployerView, type EmployerView } from "../domain/employer.js";
 import { badRequest, conflict, fieldErrors, notFound, type FieldError } from "../domain/errors.js";
 import { addDays, retentionFor, ServiceEndLine, type RetentionPeriods, type ServiceEnd } from "../domain/retention.js";
@@ -12,8 +12,6 @@ import { auditChange } from "./audit.js";
 import { candidateView, modifyCandidate, modifyEmployer, modifyVacancy, type VersionedView } from "./concurrency.js";
 import { municipalityOf, retentionPeriods } from "./municipalities.js";
 import { eraseCandidate } from "./retention.js";
-
-const todayIso = () => nowIso().slice(0, 10);
 
 function refuseFuture(end: ServiceEnd): void {
   if (end.endedOn > todayIso()) throw badRequest("the service cannot end in the future", [{ path: "endedOn", message: "a date up to today" }]);

@@ -8,7 +8,7 @@ import { deleteInvitation } from "../data/invitations.js";
 import { municipalityIds } from "../data/municipalities.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { deleteVacancy, vacanciesOfEmployer } from "../data/vacancies.js";
-import { clock, nowIso } from "../domain/clock.js";
+import { nowIso, todayIso } from "../domain/clock.js";
 import { addDays, isDue } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
 import { deleteCandidateFiles } from "../storage/blob.js";
@@ -31,7 +31,6 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
   );
 }
 
-const today = () => clock().now().toISOString().slice(0, 10);
 
 // Locally a key per process is enough; Azure must keep one (config refuses to start without).
 let localKey: Buffer | undefined;
@@ -150,7 +149,7 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
   const log = options.log ?? (() => {});
   const summary: SweepSummary = { dryRun: options.dryRun, startedAt: new Date(started).toISOString(), durationMs: 0, complete: true, municipalities: {}, items: [] };
   const note = (item: SweepSummary["items"][number]) => summary.items.length < MAX_ITEMS && summary.items.push(item);
-  const day = today();
+  const day = todayIso();
 
   for (const m of options.municipalities ?? (await municipalityIds())) {
     const counts: MunicipalitySweep = { candidates: {}, employers: 0, failed: 0, signalled: 0 };
@@ -270,7 +269,7 @@ export interface PreviewItem {
 /** What the sweep will delete in the admin's municipality within `withinDays`, and why (paged). */
 export async function previewRetention(principal: Principal, withinDays: number, pageSize: number, continuation?: string): Promise<Page<PreviewItem>> {
   const m = municipalityOf(principal);
-  const day = today();
+  const day = todayIso();
   const scope = JSON.stringify(["retention-preview", m, withinDays]);
   const page = await candidatesDue(m, addDays(day, withinDays), [], pageSize, decodeContinuation(continuation, scope));
   const items: PreviewItem[] = page.items.map((c) => ({

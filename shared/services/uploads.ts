@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { config } from "../config/index.js";
 import { readCandidate } from "../data/candidates.js";
-import { deleteUpload, insertUpload, pendingUploads, readUpload, setUploadStatus, uploadsOfDay, type UploadDoc } from "../data/uploads.js";
+import { deleteUpload, insertUpload, pendingUploads, readUpload, setUploadStatus, uploadDay, uploadsOfDay, type UploadDoc } from "../data/uploads.js";
 import type { CandidateView } from "../domain/candidate.js";
 import { clock, nowIso } from "../domain/clock.js";
 import { AppError, badRequest, conflict, notFound } from "../domain/errors.js";
@@ -59,7 +59,7 @@ export async function startUpload(principal: Principal, body: StartUploadBody): 
   const { municipalityId, recordId } = await linkedAccount(principal, "candidate");
 
   const now = clock().now();
-  const day = now.toISOString().slice(0, 10).replace(/-/g, "");
+  const day = uploadDay(now.getTime());
   if ((await pendingUploads(day, recordId)) >= MAX_PENDING_UPLOADS) {
     throw new AppError(429, "Too Many Requests", `you have ${MAX_PENDING_UPLOADS} unfinished uploads today; complete them or try again tomorrow`, undefined, { "Retry-After": "3600" });
   }
@@ -227,7 +227,7 @@ export async function cleanupUploads(): Promise<{ removedBlobs: number; records:
   const now = clock().now().getTime();
   const summary = { removedBlobs: 0, records: 0, failed: 0 };
   for (let d = 0; d < CLEANUP_DAYS; d++) {
-    const day = new Date(now - d * 86_400_000).toISOString().slice(0, 10).replace(/-/g, "");
+    const day = uploadDay(now - d * 86_400_000);
     for await (const page of uploadsOfDay(day)) {
       for (const upload of page) {
         if (Date.parse(upload.expiresAt) + GRACE_MS > now) continue;
