@@ -215,18 +215,19 @@ export function candidatesDue(municipalityId: string, until: string, skip: strin
 }
 
 /** Candidates whose date falls in (after, until] and whose coaches were not told about that date yet. */
-export function candidatesToSignal(municipalityId: string, after: string, until: string, pageSize: number, continuation?: string) {
+export function candidatesToSignal(municipalityId: string, after: string, until: string, skip: string[], pageSize: number) {
   return store.page<RetentionItem>(
     `${RETENTION_SELECT} WHERE c.municipalityId = @m AND c.type = 'candidate' AND c.deleteOn > @after AND c.deleteOn <= @until
-       AND (NOT IS_DEFINED(c.retention.signalledFor) OR c.retention.signalledFor != c.deleteOn)`,
+       AND (NOT IS_DEFINED(c.retention.signalledFor) OR c.retention.signalledFor != c.deleteOn) AND NOT ARRAY_CONTAINS(@skip, c.id)`,
     [
       { name: "@m", value: municipalityId },
       { name: "@after", value: after },
       { name: "@until", value: until },
+      { name: "@skip", value: skip },
     ],
     municipalityId,
     pageSize,
-    continuation,
+    undefined,
   );
 }
 

@@ -20,6 +20,8 @@ const PAGE = 50;
 const CONCURRENCY = 4;
 /** A run that meets this many failures in one municipality moves on (storage is likely down). */
 const MAX_FAILURES = 100;
+/** At most this many employers a municipality a run (their ids go with each query). */
+const MAX_SEEN = 1000;
 
 /** Runs `work` over `items`, at most `limit` at once. */
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -151,13 +153,12 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
   const note = (item: SweepSummary["items"][number]) => summary.items.length < MAX_ITEMS && summary.items.push(item);
   const day = todayIso();
 
-  for (const m of options.municipalities ?? (await municipalityIds())) {
+  for (const municipalityId of options.municipalities ?? (await municipalityIds())) {
     const counts: MunicipalitySweep = { candidates: {}, employers: 0, failed: 0, signalled: 0 };
-    summary.municipalities[m] = counts;
-    const outcome = (await sweepCandidates(m, day, options.dryRun, counts, note, shouldStop, log))
-      && (await sweepEmployers(m, day, options.dryRun, counts, note, shouldStop, log))
-      && (options.dryRun || (await signal(m, day, counts, shouldStop, log)));
-    if (!outcome) {
+    summary.municipalities[municipalityId] = counts;
+    const pass: Pass = { municipalityId, day, dryRun: options.dryRun, counts, note, shouldStop, log };
+    const finished = (await sweepCandidates(pass)) && (await sweepEmployers(pass)) && (options.dryRun || (await signal(pass)));
+    if (!finished) {
       summary.complete = false;
       if (shouldStop()) break; // out of time; a municipality with too many failures only ends itself
     }
@@ -166,10 +167,19 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
   return summary;
 }
 
-type Note = (item: SweepSummary["items"][number]) => unknown;
+/** One municipality's part of a run. */
+interface Pass {
+  municipalityId: string;
+  day: string;
+  dryRun: boolean;
+  counts: MunicipalitySweep;
+  note: (item: SweepSummary["items"][number]) => unknown;
+  shouldStop: () => boolean;
+  log: (line: string) => void;
+}
 
 /** Deletes (or counts) a municipality's due candidates; false when it had to stop early. */
-async function sweepCandidates(m: string, day: string, dryRun: boolean, counts: MunicipalitySweep, note: Note, shouldStop: () => boolean, log: (l: string) => void): Promise<boolean> {
+async function sweepCandidates({ municipalityId: m, day, dryRun, counts, note, shouldStop, log }: Pass): Promise<boolean> {
   const skip: string[] = []; // failed, or no longer due when read again: not again in this run
   let failures = 0;
   let continuation: string | undefined;
@@ -200,20 +210,19 @@ async function sweepCandidates(m: string, day: string, dryRun: boolean, counts: 
     if (stopped || failures >= MAX_FAILURES) return false;
     // A real run starts over after a page (deleted ones drop out); a dry run follows the continuation.
     continuation = dryRun || !page.items.length ? page.continuation : undefined;
-    if (!continuation && !page.items.length) return true;
-    if (dryRun && !continuation) return true;
+    if (!continuation && (dryRun || !page.items.length)) return true;
   }
 }
 
 /** Deletes (or counts) a municipality's ended employers past their keeping period. */
-async function sweepEmployers(m: string, day: string, dryRun: boolean, counts: MunicipalitySweep, note: Note, shouldStop: () => boolean, log: (l: string) => void): Promise<boolean> {
-  const seen: string[] = [];
+async function sweepEmployers({ municipalityId: m, day, dryRun, counts, note, shouldStop, log }: Pass): Promise<boolean> {
+  const seen: string[] = []; // never twice in a run, whether it went, failed, or was only counted
   for (;;) {
     const page = await employersDue(m, day, seen, PAGE);
     if (!page.items.length) return true;
     for (const e of page.items) {
       if (shouldStop()) return false;
-      seen.push(e.id); // never twice in a run, whether it went, failed, or was only counted
+      seen.push(e.id);
       try {
         if (!dryRun) await eraseEmployer(m, e);
         counts.employers++;
@@ -223,21 +232,20 @@ async function sweepEmployers(m: string, day: string, dryRun: boolean, counts: M
         log(`retention: deleting an employer of ${m} failed: ${reason(err)}`);
       }
     }
-    if (seen.length >= MAX_FAILURES * 10) return false;
+    // `seen` goes with every query: keep it bounded, the rest waits for the next night.
+    if (seen.length >= MAX_SEEN) return false;
   }
 }
 
 /** Tells the coaches about candidates whose data goes within the signal window, once per date. */
-async function signal(m: string, day: string, counts: MunicipalitySweep, shouldStop: () => boolean, log: (l: string) => void): Promise<boolean> {
+async function signal({ municipalityId: m, day, counts, shouldStop, log }: Pass): Promise<boolean> {
   const until = addDays(day, config().RETENTION_SIGNAL_DAYS);
-  const skip = new Set<string>();
+  const failed: string[] = [];
   for (;;) {
-    const page = await candidatesToSignal(m, day, until, PAGE);
-    const fresh = page.items.filter((c) => !skip.has(c.id));
-    if (!fresh.length) return true;
-    for (const c of fresh) {
+    const page = await candidatesToSignal(m, day, until, failed, PAGE);
+    if (!page.items.length) return true;
+    for (const c of page.items) {
       if (shouldStop()) return false;
-      skip.add(c.id);
       try {
         await notifier().send({
           id: `retention-${c.id}-${c.deleteOn}`,
@@ -252,9 +260,11 @@ async function signal(m: string, day: string, counts: MunicipalitySweep, shouldS
         counts.signalled++;
       } catch (err) {
         counts.failed++;
+        failed.push(c.id);
         log(`retention: signalling about a candidate of ${m} failed: ${reason(err)}`);
       }
     }
+    if (failed.length >= MAX_FAILURES) return false;
   }
 }
 
