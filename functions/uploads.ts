@@ -3,6 +3,7 @@ import { CandidateView } from "../shared/domain/candidate.js";
 import { FILE_KINDS, StartUploadBody } from "../shared/domain/uploads.js";
 import { versioned } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
+import { IdParams } from "../shared/http/schemas.js";
 import { timer } from "../shared/http/timers.js";
 import { cleanupUploads, completeUpload, deleteMyFile, fileLink, startUpload } from "../shared/services/uploads.js";
 
@@ -59,7 +60,7 @@ route({
   path: "candidates/{id}/files/{kind}",
   action: "candidates.read",
   summary: "A short-lived download link for a candidate's file",
-  params: z.object({ id: z.string().regex(/^[A-Za-z0-9.-]{1,110}$/), kind: z.enum(FILE_KINDS) }),
+  params: IdParams.extend(Kind.shape),
   responses: { 200: { description: "a read-only link, as an attachment under a safe name", schema: z.object({ url: z.string(), expiresAt: z.string() }) } },
   handler: async ({ principal, params }) => ({ body: await fileLink(principal, params.id, params.kind) }),
 });

@@ -7,9 +7,7 @@ import {
   type CandidateView,
 } from "../domain/candidate.js";
 import type { TargetGroup } from "../domain/search-terms.js";
-import { documents, type Versioned } from "./documents.js";
-
-export type { Versioned };
+import { documents } from "./documents.js";
 
 const store = documents<CandidateDoc, CandidateRecord>("candidates", "candidate", withDerivedFields);
 

@@ -20,7 +20,7 @@ import {
   type FileKind,
   type StartUploadBody,
 } from "../domain/uploads.js";
-import { blobInfo, blobTags, deleteFile, lockBlob, readRange } from "../storage/blob.js";
+import { blobInfo, blobTags, candidatePrefix, deleteFile, lockBlob, readRange } from "../storage/blob.js";
 import { downloadLink, uploadLink } from "../storage/sas.js";
 import { auditChange } from "./audit.js";
 import { getCandidate } from "./candidates.js";
@@ -34,7 +34,7 @@ const limitOf = (kind: FileKind) => {
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 const blobNameOf = (municipalityId: string, candidateId: string, kind: FileKind, uploadId: string) =>
-  `${municipalityId}/${candidateId}/${kind}/${uploadId}`;
+  `${candidatePrefix(municipalityId, candidateId)}${kind}/${uploadId}`;
 
 export interface UploadTicket {
   uploadId: string;
