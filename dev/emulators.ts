@@ -1,4 +1,4 @@
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { FAKE_KVK_API_KEY, startFakeKvk } from "./fake-kvk.js";
@@ -67,11 +67,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 function startAzurite(port: number): Promise<{ child: ChildProcess; port: number }> {
   const main = createRequire(import.meta.url).resolve("azurite/dist/src/blob/main.js");
-  const child = spawn(
-    process.execPath,
-    [main, "--blobHost", HOST, "--blobPort", String(port), "--inMemoryPersistence", "--extentMemoryLimit", "2048",
+  const child = fork(
+    main,
+    ["--blobHost", HOST, "--blobPort", String(port), "--inMemoryPersistence", "--extentMemoryLimit", "2048",
       "--skipApiVersionCheck", "--loose", "--disableTelemetry"],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { execArgv: ["--require", fileURLToPath(new URL("./exit-with-parent.cjs", import.meta.url))], stdio: ["ignore", "pipe", "pipe", "ipc"] },
   );
   return new Promise((resolve, reject) => {
     let output = "";

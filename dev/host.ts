@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import azureFunctions, { type HttpResponseInit } from "@azure/functions";
-import type { RegisteredRoute } from "../shared/http/routes.js";
 import type { TimerSpec } from "../shared/http/timers.js";
 import { problem } from "../shared/http/problem.js";
+import type { HttpFunction } from "./worker.js";
 
 // The package is CommonJS; these two classes are only reachable through its default export under ESM.
 const { HttpRequest, InvocationContext } = azureFunctions;
@@ -11,17 +11,26 @@ const { HttpRequest, InvocationContext } = azureFunctions;
 const MAX_BODY_BYTES = 100 * 1024 * 1024; // what the Azure Functions front end accepts
 
 interface Match {
-  route: RegisteredRoute;
+  fn: HttpFunction;
   params: Record<string, string>;
 }
 
+const decode = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
+};
+
 /** Matches `/api/...` against Azure route templates; literal segments win over `{params}`. */
-export function matchRoute(routes: RegisteredRoute[], method: string, pathname: string): Match | "method" | undefined {
-  const segments = pathname.replace(/^\/api\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+export function matchRoute(functions: HttpFunction[], method: string, pathname: string): Match | "method" | "malformed" | undefined {
+  const segments = pathname.replace(/^\/api\/?/, "").split("/").filter(Boolean).map(decode);
+  if (segments.includes(undefined)) return "malformed";
   let best: { match: Match; literals: number } | undefined;
   let pathKnown = false;
-  for (const route of routes) {
-    const template = route.spec.path.split("/");
+  for (const fn of functions) {
+    const template = fn.route.split("/");
     if (template.length !== segments.length) continue;
     const params: Record<string, string> = {};
     let literals = 0;
@@ -33,8 +42,8 @@ export function matchRoute(routes: RegisteredRoute[], method: string, pathname: 
     });
     if (!fits) continue;
     pathKnown = true;
-    if (route.spec.method !== method) continue;
-    if (!best || literals > best.literals) best = { match: { route, params }, literals };
+    if (!fn.methods.includes(method)) continue;
+    if (!best || literals > best.literals) best = { match: { fn, params }, literals };
   }
   return best?.match ?? (pathKnown ? "method" : undefined);
 }
@@ -57,20 +66,19 @@ function send(res: ServerResponse, init: HttpResponseInit): void {
 }
 
 /**
- * The local stand-in for the Functions host: serves the registered HTTP functions under
- * /api, handing each handler real `HttpRequest` and `InvocationContext` objects.
+ * What Azure's platform CORS (`siteConfig.cors`) does in front of a Function App: an allowed
+ * origin gets `Access-Control-Allow-Origin`, a preflight is answered with what it asked for. It
+ * exposes no response headers: the app must name them itself (shared/http/routes.ts does).
  */
-/** Like the Functions host's platform CORS setting: allowed origins get their headers, preflights an answer. */
 function cors(req: IncomingMessage, res: ServerResponse, allowedOrigins: string[]): boolean {
   const origin = req.headers.origin;
   if (!origin || !allowedOrigins.includes(origin)) return false;
   res.setHeader("Access-Control-Allow-Origin", origin);
   res.setHeader("Vary", "Origin");
-  res.setHeader("Access-Control-Expose-Headers", "ETag, Location, Retry-After");
   if (req.method !== "OPTIONS") return false;
-  res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
-  res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
-  res.setHeader("Access-Control-Max-Age", "600");
+  res.setHeader("Access-Control-Allow-Methods", req.headers["access-control-request-method"] ?? "GET");
+  const asked = req.headers["access-control-request-headers"];
+  if (asked) res.setHeader("Access-Control-Allow-Headers", asked);
   res.writeHead(204).end();
   return true;
 }
@@ -80,13 +88,28 @@ export interface LocalHostOptions {
   allowedOrigins?: string[];
 }
 
-export function createLocalHost(routes: RegisteredRoute[], { log = () => {}, allowedOrigins = [] }: LocalHostOptions = {}): Server {
-  return createServer(async (req, res) => {
+/**
+ * The local stand-in for the Functions host: serves the HTTP functions the app registered with
+ * the worker (dev/worker.ts) under /api, handing each handler real `HttpRequest` and
+ * `InvocationContext` objects.
+ */
+export function createLocalHost(functions: HttpFunction[], { log = () => {}, allowedOrigins = [] }: LocalHostOptions = {}): Server {
+  return createServer((req, res) => {
+    serve(req, res).catch((err: Error) => {
+      // The handlers answer every error themselves; this is the host's own failure (a broken connection).
+      log(`local host: ${err?.name ?? "error"} on ${req.method} request`);
+      if (!res.headersSent) send(res, problem(500, "Internal Server Error", "the local host failed"));
+      else res.destroy();
+    });
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     if (cors(req, res, allowedOrigins)) return;
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
     const method = req.method ?? "GET";
-    const found = url.pathname.startsWith("/api/") ? matchRoute(routes, method, url.pathname) : undefined;
+    const found = url.pathname.startsWith("/api/") ? matchRoute(functions, method, url.pathname) : undefined;
+    if (found === "malformed") return send(res, problem(400, "Bad Request", "the path has malformed percent-encoding"));
     if (!found) return send(res, problem(404, "Not Found", `no route ${method} ${url.pathname}; see /api/openapi.json`));
     if (found === "method") return send(res, problem(405, "Method Not Allowed", `${method} is not supported on ${url.pathname}`));
 
@@ -100,17 +123,17 @@ export function createLocalHost(routes: RegisteredRoute[], { log = () => {}, all
     const peer = req.socket.remoteAddress ?? "";
     headers["x-forwarded-for"] = headers["x-forwarded-for"] ? `${headers["x-forwarded-for"]}, ${peer}` : peer;
 
-    const { route, params } = found;
+    const { fn, params } = found;
     const request = new HttpRequest({ method, url: url.toString(), headers, params, body: { bytes: body } });
     const context = new InvocationContext({
-      functionName: route.spec.name,
+      functionName: fn.name,
       invocationId: randomUUID(),
-      logHandler: (level, ...args) => log(`[${level}] ${route.spec.name}: ${args.map(String).join(" ")}`),
+      logHandler: (level, ...args) => log(`[${level}] ${fn.name}: ${args.map(String).join(" ")}`),
     });
-    const response = await route.handler(request, context);
+    const response = await fn.handler(request, context);
     send(res, response);
     log(`${method} ${url.pathname} ${response.status ?? 200} ${Date.now() - started}ms`);
-  });
+  }
 }
 
 /** The local stand-in for timer triggers: each timer runs every `localEveryMinutes`. */

@@ -1,6 +1,7 @@
 // `npm start`: the emulators, the database and containers, and the local Functions host, on loopback.
 import type { AddressInfo } from "node:net";
 import { startEmulators, PortInUseError, type Emulators } from "./emulators.js";
+import { actAsWorker, httpFunctions } from "./worker.js";
 
 const port = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -25,9 +26,11 @@ async function main() {
   const kvk = process.env.KVK_BASE_URL ? { KVK_BASE_URL: process.env.KVK_BASE_URL, KVK_API_KEY: process.env.KVK_API_KEY ?? "" } : {};
   Object.assign(process.env, emulators.env, kvk, { AUTH_LOCAL_ISSUER: process.env.AUTH_LOCAL_ISSUER ?? "true" });
 
+  // As the Node worker does: answer `@azure/functions-core`, then load the app, which registers with it.
+  const worker = actAsWorker();
   // Imported only now: configuration is read from the environment on first use.
-  const { registeredRoutes } = await import("../shared/http/routes.js");
   await import("../functions/index.js");
+  const functions = httpFunctions(worker.functions);
   const { provisionDatabase } = await import("../shared/data/cosmos.js");
   const { provisionStorage } = await import("../shared/storage/blob.js");
   const { config } = await import("../shared/config/index.js");
@@ -40,7 +43,7 @@ async function main() {
   if (args.has("--demo")) demoSubs = await (await import("./demo.js")).seedDemo();
 
   const verbose = args.has("--verbose");
-  const host = createLocalHost(registeredRoutes, {
+  const host = createLocalHost(functions, {
     log: verbose ? console.log : () => {},
     allowedOrigins: config().CORS_ALLOWED_ORIGINS,
   });
@@ -54,7 +57,7 @@ async function main() {
   });
   const api = `http://localhost:${(host.address() as AddressInfo).port}/api`;
   console.log(`
-HalloWerk API is running (${registeredRoutes.length} HTTP functions)
+HalloWerk API is running (${functions.length} HTTP functions)
   API          ${api}   (OpenAPI: ${api}/openapi.json)
   Cosmos DB    ${emulators.env.COSMOS_ENDPOINT}   (emulator, in memory)
   Blob storage ${emulators.env.STORAGE_CONNECTION_STRING!.match(/BlobEndpoint=([^;]+)/)![1]}   (Azurite, in memory)

@@ -2,8 +2,8 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalHost } from "../dev/host.js";
+import { actAsWorker, httpFunctions } from "../dev/worker.js";
 import "../functions/index.js";
-import { registeredRoutes } from "../shared/http/routes.js";
 import { auditTrail } from "../shared/data/audit.js";
 import { buildAdmin, newMunicipality, tokenFor } from "./support/factories.js";
 
@@ -11,7 +11,7 @@ let server: Server;
 let api: string;
 
 beforeAll(async () => {
-  server = createLocalHost(registeredRoutes, { allowedOrigins: ["http://app.example"] });
+  server = createLocalHost(httpFunctions(actAsWorker().functions), { allowedOrigins: ["http://app.example"] });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
 });
@@ -37,7 +37,7 @@ describe("local host over HTTP", () => {
     expect(create!.actor.ip).toBe("127.0.0.1");
   });
 
-  it("when a browser on an allowed origin asks, then CORS lets it; another origin gets no CORS headers", async () => {
+  it("when a browser on an allowed origin asks, then CORS lets it as Azure's platform CORS would; another origin gets no CORS headers", async () => {
     const preflight = await fetch(`${api}/me/profile`, {
       method: "OPTIONS",
       headers: { Origin: "http://app.example", "Access-Control-Request-Method": "PATCH", "Access-Control-Request-Headers": "authorization,if-match" },
@@ -45,8 +45,27 @@ describe("local host over HTTP", () => {
     const other = await fetch(`${api}/health`, { headers: { Origin: "http://evil.example" } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("http://app.example");
-    expect(preflight.headers.get("access-control-allow-headers")).toContain("If-Match");
+    expect(preflight.headers.get("access-control-allow-methods")).toBe("PATCH");
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("authorization,if-match");
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("when any answer goes out, then the app itself exposes ETag, Location and Retry-After and forbids sniffing", async () => {
+    const ok = await fetch(`${api}/health`, { headers: { Origin: "http://app.example" } });
+    const problem = await fetch(`${api}/me/profile`, { headers: { Origin: "http://app.example" } });
+    for (const res of [ok, problem]) {
+      expect(res.headers.get("access-control-expose-headers")).toBe("ETag, Location, Retry-After");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+    expect(problem.status).toBe(401);
+  });
+
+  it("when the path has malformed percent-encoding, then 400 and the host keeps serving", async () => {
+    const malformed = await fetch(`${api}/candidates/%E0%A4%A`);
+    const after = await fetch(`${api}/health`);
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { detail: string }).detail).toMatch(/percent-encoding/);
+    expect(after.status).toBe(200);
   });
 
   it("when the path or method is unknown, then 404 or 405 as problem+json", async () => {

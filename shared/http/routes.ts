@@ -64,9 +64,6 @@ export interface RegisteredRoute {
 /** Every HTTP function, in registration order: the local host and the OpenAPI document read this. */
 export const registeredRoutes: RegisteredRoute[] = [];
 
-/** The Functions host sets this; without it `app.http` only prints test-mode warnings. */
-export const inFunctionsHost = () => Boolean(process.env.FUNCTIONS_WORKER_RUNTIME);
-
 /** Registers an HTTP function once, for Azure (`app.http`) and for the local host and tests. */
 export function route<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
   spec: RouteSpec<B, Q, P>,
@@ -74,9 +71,9 @@ export function route<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodT
   if (registeredRoutes.some((r) => r.spec.name === spec.name)) throw new Error(`route ${spec.name} registered twice`);
   const handler = wrap(spec);
   registeredRoutes.push({ spec: spec as unknown as RouteSpec, handler });
-  if (inFunctionsHost()) {
-    app.http(spec.name, { methods: [spec.method], route: spec.path, authLevel: "anonymous", handler });
-  }
+  // Unconditionally: the Node worker hands `@azure/functions` its core module however the host
+  // is configured (Flex Consumption sets no FUNCTIONS_WORKER_RUNTIME), and outside it this is a no-op.
+  app.http(spec.name, { methods: [spec.method], route: spec.path, authLevel: "anonymous", handler });
   return handler;
 }
 
@@ -92,7 +89,25 @@ function refuseOtherSide(body: unknown, writes: FieldSide): void {
   }
 }
 
+/**
+ * On every answer. Azure's platform CORS exposes no response headers, so the app names the ones a
+ * browser client must read (the ETag it sends back as If-Match, Location, Retry-After); and no
+ * content sniffing of what we send.
+ */
+const ALWAYS: Record<string, string> = {
+  "Access-Control-Expose-Headers": "ETag, Location, Retry-After",
+  "X-Content-Type-Options": "nosniff",
+};
+
 function wrap<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): HttpHandler {
+  const handle = answer(spec);
+  return async (request, context) => {
+    const response = await handle(request, context);
+    return { ...response, headers: { ...ALWAYS, ...(response.headers as Record<string, string>) } };
+  };
+}
+
+function answer<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): HttpHandler {
   return async (request, context) => {
     try {
       let principal: Principal | undefined;
@@ -127,7 +142,7 @@ function wrap<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spe
 
 function toResponse(reply: Reply, personal: boolean): HttpResponseInit {
   const headers: Record<string, string> = { ...reply.headers };
-  // Anything behind a token may carry personal data: never cache it (API.md conventions).
+  // Anything behind a token may carry personal data: never cache it (README "Privacy by design").
   headers["Cache-Control"] = personal ? "no-store" : (headers["Cache-Control"] ?? "no-cache");
   if (reply.etag) headers.ETag = reply.etag;
   if (reply.body === undefined) return { status: reply.status ?? 204, headers };

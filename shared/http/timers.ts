@@ -1,5 +1,4 @@
 import { app, type InvocationContext } from "@azure/functions";
-import { inFunctionsHost } from "./routes.js";
 
 export interface TimerSpec {
   /** The Azure function name; unique. */
@@ -18,13 +17,11 @@ export const registeredTimers: TimerSpec[] = [];
 export function timer(spec: TimerSpec): void {
   if (registeredTimers.some((t) => t.name === spec.name)) throw new Error(`timer ${spec.name} registered twice`);
   registeredTimers.push(spec);
-  if (inFunctionsHost()) {
-    app.timer(spec.name, {
-      schedule: spec.schedule,
-      handler: async (_timer, context) => {
-        const summary = await spec.run(context);
-        context.log(`${spec.name} done ${JSON.stringify(summary)}`);
-      },
-    });
-  }
+  app.timer(spec.name, {
+    schedule: spec.schedule,
+    handler: async (_timer, context) => {
+      const summary = await spec.run(context);
+      context.log(`${spec.name} done ${JSON.stringify(summary)}`);
+    },
+  });
 }

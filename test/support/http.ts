@@ -1,7 +1,7 @@
 import azureFunctions from "@azure/functions";
 import { matchRoute } from "../../dev/host.js";
+import { actAsWorker, httpFunctions } from "../../dev/worker.js";
 import "../../functions/index.js";
-import { registeredRoutes } from "../../shared/http/routes.js";
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 
@@ -20,13 +20,13 @@ export interface CallOptions {
 }
 
 /**
- * Calls the registered handler for `METHOD /api/path` in-process, with real HttpRequest
- * and InvocationContext objects, exactly as the Functions host and the local host do.
+ * Calls the handler registered with the worker for `METHOD /api/path` in-process, with real
+ * HttpRequest and InvocationContext objects, exactly as the Functions host and the local host do.
  */
 export async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<Response<T>> {
   const url = new URL(path, "http://localhost");
-  const match = matchRoute(registeredRoutes, method, url.pathname);
-  if (!match || match === "method") throw new Error(`no route for ${method} ${url.pathname}`);
+  const match = matchRoute(httpFunctions(actAsWorker().functions), method, url.pathname);
+  if (typeof match !== "object") throw new Error(`no route for ${method} ${url.pathname} (${match ?? "unknown"})`);
   const headers: Record<string, string> = { "x-forwarded-for": "203.0.113.7:50123", ...o.headers };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   let body: string | undefined = o.rawBody;
@@ -41,8 +41,8 @@ export async function call<T = any>(method: string, path: string, o: CallOptions
     params: match.params,
     ...(body !== undefined ? { body: { string: body } } : {}),
   });
-  const context = new InvocationContext({ functionName: match.route.spec.name, invocationId: "test" });
-  const response = await match.route.handler(request, context);
+  const context = new InvocationContext({ functionName: match.fn.name, invocationId: "test" });
+  const response = await match.fn.handler(request, context);
   const text = typeof response.body === "string" ? response.body : "";
   return {
     status: response.status ?? 200,
