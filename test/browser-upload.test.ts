@@ -1,20 +1,22 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLocalHost } from "../dev/host.js";
 import "../functions/index.js";
-import { registeredRoutes } from "../shared/http/routes.js";
 import { allowBrowserUploads } from "../shared/storage/blob.js";
-import { signedUpCandidate, newMunicipality } from "./support/factories.js";
+import { signedUpCandidate, newMunicipality, tokenFor, buildAdmin } from "./support/factories.js";
 import { pdf } from "./support/files.js";
 import { call } from "./support/http.js";
 
 // Debian's Chromium, which .ci/run installs; a missing browser fails the test rather than skipping it.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-let api: Server;
+// The browser talks to the built app (dist/, as deployed) in a process of its own, behind the
+// local host's stand-in for Azure's platform CORS, configured as infra/ configures the Function
+// App: the allowed origins, nothing else. Whatever the browser can read, the app exposed itself.
+let api: ChildProcess;
 let page: Server;
 let browser: Browser;
 let apiUrl: string;
@@ -38,14 +40,45 @@ async function uploadFile(api, token, base64, fileName) {
   const done = await fetch(api + "/me/uploads/" + ticket.uploadId + "/complete", { method: "POST", headers: auth });
   return { start: start.status, put: put.status, complete: done.status, record: await done.json() };
 }
+
+// What a web client reads from answers: Location of what it created, the ETag it sends back as
+// If-Match, and Retry-After when it must wait.
+async function readHeaders(api, coach, candidate) {
+  const json = (token) => ({ Authorization: "Bearer " + token, "Content-Type": "application/json" });
+  const created = await fetch(api + "/candidates", { method: "POST", headers: json(coach),
+    body: JSON.stringify({ admin: ${JSON.stringify(buildAdmin({ lastName: "Browser" }))} }) });
+  const location = created.headers.get("Location");
+  const read = await fetch(api + location.slice("/api".length), { headers: json(coach) });
+  const etag = read.headers.get("ETag");
+  const patch = (ifMatch) => fetch(api + location.slice("/api".length), { method: "PATCH",
+    headers: { ...json(coach), "If-Match": ifMatch }, body: JSON.stringify({ admin: { firstName: "Bea" } }) });
+  const fresh = await patch(etag);
+  const stale = await patch(etag);
+  let retryAfter = null;
+  for (let i = 0; i < 11 && retryAfter === null; i++) {
+    const start = await fetch(api + "/me/uploads", { method: "POST", headers: json(candidate),
+      body: JSON.stringify({ kind: "photo", contentType: "image/png", size: 1000, fileName: "foto.png" }) });
+    if (start.status === 429) retryAfter = start.headers.get("Retry-After");
+  }
+  return { created: created.status, location, etag, fresh: fresh.status, stale: stale.status, retryAfter };
+}
 </script>`;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`);
   page = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(CLIENT_PAGE));
   origin = await listen(page);
-  api = createLocalHost(registeredRoutes, { allowedOrigins: [origin] });
-  apiUrl = `${await listen(api)}/api`;
+  api = spawn(process.execPath, ["--import", "tsx", "dev/serve-built.ts"], {
+    env: { ...process.env, CORS_ALLOWED_ORIGINS: origin },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  apiUrl = await new Promise<string>((resolve, reject) => {
+    api.stdout!.on("data", (chunk: Buffer) => {
+      const url = /built app on (\S+)/.exec(chunk.toString())?.[1];
+      if (url) resolve(url);
+    });
+    api.once("exit", (code) => reject(new Error(`the built app exited (${code})`)));
+  });
   await allowBrowserUploads([origin]);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -56,7 +89,25 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   page?.close();
-  api?.close();
+  api?.kill();
+});
+
+describe("a browser client of the built app behind Azure's platform CORS", () => {
+  it("when the page reads Location, ETag and Retry-After, then it gets them and the ETag works as If-Match", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const tab = await browser.newPage();
+    await tab.goto(origin);
+
+    const seen = await tab.evaluate(
+      ([a, coach, candidate]) => (globalThis as unknown as { readHeaders: (...x: string[]) => Promise<Record<string, unknown>> }).readHeaders(a!, coach!, candidate!),
+      [apiUrl, await tokenFor("coach", m), c.token],
+    );
+
+    expect(seen).toMatchObject({ created: 201, fresh: 200, stale: 412, retryAfter: "3600" });
+    expect(seen.location).toMatch(new RegExp(`^/api/candidates/${m}\\.`));
+    expect(seen.etag).toMatch(/^".+"$/);
+  });
 });
 
 describe("uploading from a real browser", () => {

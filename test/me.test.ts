@@ -151,7 +151,7 @@ describe("/me/profile", () => {
     const m = newMunicipality();
     const { token, id, body } = await signedUpCandidate(m);
     await call("PATCH", "/api/me/profile", { token, body: { profile: { description: "over mij", skills: ["lassen"] } } });
-    const files = blobContainer("candidateFiles");
+    const files = await blobContainer("candidateFiles");
     await files.uploadBlockBlob(`${candidatePrefix(m, id)}cv/1`, "pdf bytes", 9);
     await files.uploadBlockBlob(`${candidatePrefix(m, id)}photo/2`, "jpg bytes", 9);
     const neighbour = await signedUpCandidate(m);

@@ -128,7 +128,7 @@ describe("the retention sweep", () => {
     expect((await call("GET", "/api/candidates?q=vergeetmij", { token: c.coach })).body.items).toEqual([]);
     expect((await call("GET", "/api/search/candidates?q=uniekwoordxyz", { token: employer.token })).body.items).toEqual([]);
     const blobs: string[] = [];
-    for await (const b of blobContainer("candidateFiles").listBlobsFlat({ prefix: candidatePrefix(m, c.id) })) blobs.push(b.name);
+    for await (const b of (await blobContainer("candidateFiles")).listBlobsFlat({ prefix: candidatePrefix(m, c.id) })) blobs.push(b.name);
     expect(blobs).toEqual([]);
     expect(await auditTrail(c.id)).toEqual([]);
     expect(await readInvitation(createHash("sha256").update(c.code).digest("hex"))).toBeUndefined();

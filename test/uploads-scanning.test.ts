@@ -11,7 +11,7 @@ process.env.MALWARE_SCANNING = "defender";
 /** What Defender for Storage does when it has scanned a blob. */
 const scanned = async (uploadId: string, result: string) => {
   const { blobName } = (await readUpload(uploadId))!;
-  await blobContainer("candidateFiles").getBlobClient(blobName).setTags({ "Malware Scanning scan result": result });
+  await (await blobContainer("candidateFiles")).getBlobClient(blobName).setTags({ "Malware Scanning scan result": result });
   return blobName;
 };
 

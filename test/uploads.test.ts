@@ -14,7 +14,7 @@ afterEach(() => setClock(undefined));
 
 async function blobsOf(m: string, id: string): Promise<string[]> {
   const names: string[] = [];
-  for await (const b of blobContainer("candidateFiles").listBlobsFlat({ prefix: candidatePrefix(m, id) })) names.push(b.name);
+  for await (const b of (await blobContainer("candidateFiles")).listBlobsFlat({ prefix: candidatePrefix(m, id) })) names.push(b.name);
   return names;
 }
 

@@ -1,5 +1,5 @@
 import { CosmosClient, type Container, type Database } from "@azure/cosmos";
-import { DefaultAzureCredential } from "@azure/identity";
+import { azureCredential } from "../auth/azure-credential.js";
 import { config } from "../config/index.js";
 import { CONTAINERS, ensureContainers, type ContainerName } from "./containers.js";
 
@@ -11,7 +11,7 @@ export function cosmos(): CosmosClient {
     const c = config();
     client = new CosmosClient({
       endpoint: c.COSMOS_ENDPOINT,
-      ...(c.COSMOS_KEY ? { key: c.COSMOS_KEY } : { aadCredentials: new DefaultAzureCredential() }),
+      ...(c.COSMOS_KEY ? { key: c.COSMOS_KEY } : { aadCredentials: azureCredential }),
       // The plain-HTTP emulator has no regional endpoints to discover; Azure does not need it either for one region.
       connectionPolicy: { enableEndpointDiscovery: false },
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
-import { DefaultAzureCredential } from "@azure/identity";
+import type { BlobClient, BlobServiceClient, ContainerClient } from "@azure/storage-blob";
+import { azureCredential } from "../auth/azure-credential.js";
 import { config } from "../config/index.js";
 
 /** Blob containers, declared once; infra/ mirrors them. */
@@ -9,43 +9,49 @@ export const BLOB_CONTAINERS = {
   candidateFiles: "candidate-files",
 } as const;
 
-let service: BlobServiceClient | undefined;
+let service: Promise<BlobServiceClient> | undefined;
 
-/** The one BlobServiceClient of the process, made on first use. */
-export function blobService(): BlobServiceClient {
-  if (!service) {
+/**
+ * The one BlobServiceClient of the process, made on first use. The SDK is loaded then too: only
+ * uploads, downloads and erasure need it, so a cold instance does not compile it up front.
+ */
+export function blobService(): Promise<BlobServiceClient> {
+  service ??= import("@azure/storage-blob").then(({ BlobServiceClient }) => {
     const c = config();
-    service = c.STORAGE_CONNECTION_STRING
+    return c.STORAGE_CONNECTION_STRING
       ? BlobServiceClient.fromConnectionString(c.STORAGE_CONNECTION_STRING)
-      : new BlobServiceClient(c.STORAGE_ACCOUNT_URL!, new DefaultAzureCredential());
-  }
+      : new BlobServiceClient(c.STORAGE_ACCOUNT_URL!, azureCredential);
+  });
   return service;
 }
 
-export function blobContainer(name: keyof typeof BLOB_CONTAINERS): ContainerClient {
-  return blobService().getContainerClient(BLOB_CONTAINERS[name]);
+export async function blobContainer(name: keyof typeof BLOB_CONTAINERS): Promise<ContainerClient> {
+  return (await blobService()).getContainerClient(BLOB_CONTAINERS[name]);
 }
+
+/** One blob of a candidate's files. */
+export const candidateFile = async (name: string): Promise<BlobClient> => (await blobContainer("candidateFiles")).getBlobClient(name);
 
 /** Creates the containers and lets the allowed web origins upload (Azurite and tests; Azure gets both from infra/). */
 export async function provisionStorage(): Promise<void> {
   for (const name of Object.keys(BLOB_CONTAINERS) as (keyof typeof BLOB_CONTAINERS)[]) {
-    await blobContainer(name).createIfNotExists();
+    await (await blobContainer(name)).createIfNotExists();
   }
   await allowBrowserUploads(config().CORS_ALLOWED_ORIGINS);
 }
 
+/** The blob CORS rule for browser uploads and downloads, but for its origins; infra/ sets the same in Azure. */
+export const BLOB_CORS = {
+  allowedMethods: "GET,HEAD,PUT,OPTIONS",
+  allowedHeaders: "content-type,x-ms-blob-type,x-ms-version,x-ms-client-request-id,x-ms-date,x-ms-blob-content-type,x-ms-meta-filename",
+  exposedHeaders: "etag,x-ms-request-id,content-length,content-disposition",
+  maxAgeInSeconds: 600,
+} as const;
+
 /** CORS on the blob service: browsers on these origins may PUT to an upload URL and GET a download link. */
 export async function allowBrowserUploads(origins: string[]): Promise<void> {
-  await blobService().setProperties({
-    cors: origins.length
-      ? [{
-          allowedOrigins: origins.join(","),
-          allowedMethods: "GET,HEAD,PUT,OPTIONS",
-          allowedHeaders: "content-type,x-ms-blob-type,x-ms-version,x-ms-client-request-id,x-ms-date,x-ms-blob-content-type,x-ms-meta-filename",
-          exposedHeaders: "etag,x-ms-request-id,content-length,content-disposition",
-          maxAgeInSeconds: 600,
-        }]
-      : [],
+  await (await blobService()).setProperties({
+    cors: origins.length ? [{ allowedOrigins: origins.join(","), ...BLOB_CORS }] : [],
   });
 }
 
@@ -60,7 +66,7 @@ export interface BlobInfo {
 /** Size, version and metadata, or undefined when the blob does not exist. */
 export async function blobInfo(name: string): Promise<BlobInfo | undefined> {
   try {
-    const p = await blobContainer("candidateFiles").getBlobClient(name).getProperties();
+    const p = await (await candidateFile(name)).getProperties();
     return { size: p.contentLength ?? 0, etag: p.etag!, metadata: p.metadata ?? {} };
   } catch (err) {
     if (isMissing(err)) return undefined;
@@ -74,7 +80,7 @@ export async function blobInfo(name: string): Promise<BlobInfo | undefined> {
  * Returns false when the blob changed since `etag`.
  */
 export async function lockBlob(name: string, etag: string): Promise<boolean> {
-  const leases = blobContainer("candidateFiles").getBlobClient(name).getBlobLeaseClient(randomUUID());
+  const leases = (await candidateFile(name)).getBlobLeaseClient(randomUUID());
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await leases.acquireLease(-1, { conditions: { ifMatch: etag } });
@@ -90,7 +96,7 @@ export async function lockBlob(name: string, etag: string): Promise<boolean> {
 }
 
 async function breakLease(name: string): Promise<void> {
-  await blobContainer("candidateFiles").getBlobClient(name).getBlobLeaseClient().breakLease(0).catch((err: { statusCode?: number }) => {
+  await (await candidateFile(name)).getBlobLeaseClient().breakLease(0).catch((err: { statusCode?: number }) => {
     if (err.statusCode !== 409 && !isMissing(err)) throw err; // 409: there was no lease
   });
 }
@@ -102,7 +108,7 @@ export const blobBytesRead = () => bytesRead;
 /** Reads `count` bytes from `offset`: a range read, never the whole blob. */
 export async function readRange(name: string, offset: number, count: number): Promise<Buffer> {
   if (count <= 0) return Buffer.alloc(0);
-  const res = await blobContainer("candidateFiles").getBlobClient(name).download(offset, count);
+  const res = await (await candidateFile(name)).download(offset, count);
   const chunks: Buffer[] = [];
   for await (const chunk of res.readableStreamBody!) chunks.push(chunk as Buffer);
   const buf = Buffer.concat(chunks);
@@ -111,12 +117,13 @@ export async function readRange(name: string, offset: number, count: number): Pr
 }
 
 export async function blobTags(name: string): Promise<Record<string, string>> {
-  return (await blobContainer("candidateFiles").getBlobClient(name).getTags()).tags;
+  return (await (await candidateFile(name)).getTags()).tags;
 }
 
 /** Deletes a blob, breaking any lease on it first (ours after a check, or one an uploader took). */
 export async function deleteFile(name: string): Promise<void> {
-  const remove = () => blobContainer("candidateFiles").deleteBlob(name, { deleteSnapshots: "include" });
+  const files = await blobContainer("candidateFiles");
+  const remove = () => files.deleteBlob(name, { deleteSnapshots: "include" });
   try {
     await remove();
   } catch (err) {
@@ -133,7 +140,7 @@ export const candidatePrefix = (municipalityId: string, candidateId: string) => 
 
 /** Deletes every blob under a candidate's prefix, page by page; returns how many went. */
 export async function deleteCandidateFiles(municipalityId: string, candidateId: string): Promise<number> {
-  const files = blobContainer("candidateFiles");
+  const files = await blobContainer("candidateFiles");
   let deleted = 0;
   for await (const page of files.listBlobsFlat({ prefix: candidatePrefix(municipalityId, candidateId) }).byPage({ maxPageSize: 100 })) {
     for (const blob of page.segment.blobItems) {

@@ -1,11 +1,9 @@
-import {
-  BlobSASPermissions,
-  generateBlobSASQueryParameters,
-  StorageSharedKeyCredential,
-  type UserDelegationKey,
-} from "@azure/storage-blob";
+import type { StorageSharedKeyCredential, UserDelegationKey } from "@azure/storage-blob";
 import { clock } from "../domain/clock.js";
-import { blobContainer, blobService, BLOB_CONTAINERS } from "./blob.js";
+import { blobService, BLOB_CONTAINERS, candidateFile } from "./blob.js";
+
+// Already loaded by blobService() by the time a link is made: this costs no extra compile.
+const sdk = () => import("@azure/storage-blob");
 
 /**
  * Short-lived links to one blob. With Azurite (a connection string) they are signed with the
@@ -15,13 +13,14 @@ import { blobContainer, blobService, BLOB_CONTAINERS } from "./blob.js";
 let delegation: { key: UserDelegationKey; until: number } | undefined;
 
 async function signer(expiresOn: Date): Promise<StorageSharedKeyCredential | UserDelegationKey> {
-  const credential = blobService().credential;
-  if (credential instanceof StorageSharedKeyCredential) return credential;
+  const service = await blobService();
+  const { StorageSharedKeyCredential } = await sdk();
+  if (service.credential instanceof StorageSharedKeyCredential) return service.credential;
   // One delegation key serves many links; renew it well before any link could outlive it.
   if (!delegation || delegation.until < expiresOn.getTime() + 5 * 60_000) {
     const start = new Date(clock().now().getTime() - 5 * 60_000);
     const end = new Date(clock().now().getTime() + 6 * 3600_000);
-    delegation = { key: await blobService().getUserDelegationKey(start, end), until: end.getTime() };
+    delegation = { key: await service.getUserDelegationKey(start, end), until: end.getTime() };
   }
   return delegation.key;
 }
@@ -30,6 +29,7 @@ async function link(blobName: string, permissions: string, minutes: number, head
   const now = clock().now();
   const expiresOn = new Date(now.getTime() + minutes * 60_000);
   const key = await signer(expiresOn);
+  const { BlobSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } = await sdk();
   const options = {
     containerName: BLOB_CONTAINERS.candidateFiles,
     blobName,
@@ -41,8 +41,8 @@ async function link(blobName: string, permissions: string, minutes: number, head
   const sas =
     key instanceof StorageSharedKeyCredential
       ? generateBlobSASQueryParameters(options, key)
-      : generateBlobSASQueryParameters(options, key, blobService().accountName);
-  return { url: `${blobContainer("candidateFiles").getBlobClient(blobName).url}?${sas.toString()}`, expiresAt: expiresOn.toISOString() };
+      : generateBlobSASQueryParameters(options, key, (await blobService()).accountName);
+  return { url: `${(await candidateFile(blobName)).url}?${sas.toString()}`, expiresAt: expiresOn.toISOString() };
 }
 
 /** Create and write, nothing else: enough for a single PUT or for blocks and a block list. */

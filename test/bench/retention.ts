@@ -52,7 +52,7 @@ async function seed(prefix: string): Promise<Seeded[]> {
         await container("invitations").items.create({ id: s.invitation, kind: "candidate", municipalityId, recordId: id, createdAt: endedOn, expiresAt: endedOn });
         await container("accounts").items.create({ id: s.sub, kind: "candidate", municipalityId, recordId: id, linkedAt: endedOn });
         for (const a of s.auditIds) await container("audit").items.create({ id: a, subjectId: id, subjectType: "candidate", municipalityId, action: "read", actor: { sub: "c", role: "coach" }, at: endedOn });
-        await blobContainer("candidateFiles").uploadBlockBlob(s.blob, "%PDF-1.4", 8);
+        await (await blobContainer("candidateFiles")).uploadBlockBlob(s.blob, "%PDF-1.4", 8);
       });
     }
   }
@@ -85,7 +85,7 @@ async function measure(run: () => Promise<unknown>) {
 const sweep = await measure(() => runRetention({ dryRun: false, municipalities: sweepSet.map((s) => s.municipalityId).filter((m, i, a) => a.indexOf(m) === i) }));
 /** The same deletions with plain SDK calls, finding what to delete the way anyone must (query, list). */
 const raw = await measure(async () => {
-  const files = blobContainer("candidateFiles");
+  const files = await blobContainer("candidateFiles");
   const audit = container("audit");
   for (let m = 0; m < MUNICIPALITIES; m++) {
     const municipalityId = `raw-${m}`;

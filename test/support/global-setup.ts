@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { bundle } from "../../dev/bundle.js";
 import { startEmulators, type Emulators } from "../../dev/emulators.js";
 
 declare module "vitest" {
@@ -13,8 +14,12 @@ declare module "vitest" {
 let emulators: Emulators | undefined;
 let keyDir: string | undefined;
 
-/** Starts the real emulators once for the whole run, on free ports, and provisions them. */
+/**
+ * Builds the app as Azure runs it (dist/, which some tests load), and starts the real emulators
+ * once for the whole run, on free ports, and provisions them.
+ */
 export async function setup(project: TestProject) {
+  await bundle();
   emulators = await startEmulators();
   keyDir = await mkdtemp(join(tmpdir(), "hallowerk-test-"));
   const env = {

@@ -1,0 +1,16 @@
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
+
+let credential: Promise<TokenCredential> | undefined;
+
+/**
+ * The app's one Azure credential: in Azure, the user-assigned managed identity named by
+ * AZURE_CLIENT_ID (DefaultAzureCredential finds it). `@azure/identity` is loaded on the first
+ * token, not at start-up: against the emulators it is never needed, and a cold instance
+ * compiles less before it can serve (npm run bench:coldstart).
+ */
+export const azureCredential: TokenCredential = {
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    credential ??= import("@azure/identity").then(({ DefaultAzureCredential }) => new DefaultAzureCredential());
+    return (await credential).getToken(scopes, options);
+  },
+};
