@@ -1,7 +1,7 @@
 import type { Role } from "./roles.js";
 
 /**
- * Who sees which candidate, through which projection (DPIA §5, §11; API.md "Who sees what").
+ * Who sees which candidate, through which projection (DPIA §5, §11; README "Who sees what").
  * - coach: every candidate of their own municipality (the staff projection), nothing elsewhere;
  * - accountManager: own municipality as staff; elsewhere what an employer of their region gets;
  * - employer: candidates that are visible to employers and whose municipality lets the
@@ -33,15 +33,16 @@ export function reachAllows(reach: EmployerReach, candidateMunicipality: string,
 
 /**
  * The fields of the employer projection. Never: client number, gender, date of birth,
- * postcode, case manager, service type, the coach's hiding reason (API.md). The data layer
- * turns this into the SELECT list, so other fields never leave the database.
+ * postcode, case manager, service type, the coach's hiding reason (README "Who sees what";
+ * test/authorization.test.ts checks the fields per role). The data layer turns this into the
+ * SELECT list, so other fields never leave the database.
  */
 export const EMPLOYER_PROJECTION = {
   top: ["id", "municipalityId", "status", "profile", "files", "updatedAt"],
   admin: ["firstName", "lastName", "email", "phone", "directlyReachable", "targetGroups"],
 } as const;
 
-/** Search results: the employer projection without files (API.md "Search filters"). */
+/** Search results: the employer projection without files (`GET /api/search/candidates` in the OpenAPI document). */
 export const SEARCH_PROJECTION = {
   top: EMPLOYER_PROJECTION.top.filter((f) => f !== "files"),
   admin: EMPLOYER_PROJECTION.admin,
