@@ -4,15 +4,16 @@ import type { Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE_PATH } from "../dev/bundle.js";
 import { createLocalHost } from "../dev/host.js";
 import { actAsWorker, httpFunctions, WORKER_MODULES, type Binding } from "../dev/worker.js";
 import { registeredRoutes } from "../shared/http/routes.js";
 import { registeredTimers } from "../shared/http/timers.js";
+import { stagePackage } from "./support/deployment-package.js";
 import { signedUpCandidate, newMunicipality } from "./support/factories.js";
 
-// What the Node worker receives from the built bundle, seen through the stand-in core module:
-// a fresh `node` process, the stand-in on NODE_PATH, and nothing else of ours (no tsx, no gate).
+// What the Node worker receives from the deployment package, seen through the stand-in core
+// module: the package's files alone in a folder (no node_modules), its package.json `main` loaded
+// by a fresh `node` process with the stand-in on NODE_PATH, and nothing else of ours.
 const LOADER = fileURLToPath(new URL("./support/load-built-app.mjs", import.meta.url));
 
 interface Loaded {
@@ -30,8 +31,10 @@ interface BuiltRequest {
   body?: string;
 }
 
+let main: string;
+
 async function loadBuilt(requests: BuiltRequest[] = []): Promise<Loaded> {
-  const { stdout } = await promisify(execFile)(process.execPath, [LOADER, BUNDLE_PATH, JSON.stringify(requests)], {
+  const { stdout } = await promisify(execFile)(process.execPath, [LOADER, main, JSON.stringify(requests)], {
     env: { ...process.env, NODE_PATH: WORKER_MODULES },
     maxBuffer: 10 * 1024 * 1024,
   });
@@ -44,13 +47,14 @@ let host: Server;
 let api: string;
 
 beforeAll(async () => {
+  main = stagePackage().main;
   host = createLocalHost(httpFunctions(actAsWorker().functions));
   await new Promise<void>((r) => host.listen(0, "127.0.0.1", r));
   api = `http://127.0.0.1:${(host.address() as AddressInfo).port}/api`;
 });
 afterAll(() => new Promise((r) => host.close(r)));
 
-describe("the built bundle as the Node worker loads it", () => {
+describe("the deployment package as the Node worker loads it", () => {
   it("when loaded with only the worker's core module at hand, then it sets the v4 programming model and registers every route and timer", async () => {
     const built = await loadBuilt();
 
@@ -96,7 +100,7 @@ describe("the built bundle as the Node worker loads it", () => {
     // Blob storage is loaded on first use: the bundle's lazily loaded SDK chunk works too.
     expect(upload!.status).toBe(started.status);
     expect(upload!.status).toBe(201);
-    expect(Object.keys(JSON.parse(upload!.body!)).sort()).toEqual(Object.keys(await started.json()).sort());
+    expect(Object.keys(JSON.parse(upload!.body!) as object).sort()).toEqual(Object.keys((await started.json()) as object).sort());
     expect(JSON.parse(upload!.body!).uploadUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/candidate-files\/.+\?.*sig=/);
   });
 });
