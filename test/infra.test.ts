@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInfra, lintInfra, type ArmTemplate } from "../dev/bicep.js";
 import { infraJsonFiles, REGENERATE } from "../dev/infra-json.js";
+import { ROLES as PLATFORM_ROLES } from "../shared/domain/roles.js";
 import { parseConfig } from "../shared/config/index.js";
 import { CONTAINERS } from "../shared/data/containers.js";
 import { BLOB_CONTAINERS, BLOB_CORS } from "../shared/storage/blob.js";
@@ -495,6 +496,19 @@ describe("infra JSON generated from the code", () => {
     for (const [path, content] of Object.entries(infraJsonFiles())) {
       const committed = readFileSync(join(root, path), "utf8");
       expect(committed, `${path} is stale: run \`${REGENERATE}\``).toBe(content);
+    }
+  });
+});
+
+describe("the API's app registration (infra/entra/app-roles.json)", () => {
+  it("when its app roles are created, then they are exactly the platform's roles, with fixed ids, and only integration is app-only", () => {
+    const appRoles = JSON.parse(readFileSync(join(root, "infra/entra/app-roles.json"), "utf8")) as { value: string; id: string; allowedMemberTypes: string[]; isEnabled: boolean }[];
+    expect(appRoles.map((r) => r.value).sort()).toEqual([...PLATFORM_ROLES].sort());
+    expect(new Set(appRoles.map((r) => r.id)).size).toBe(PLATFORM_ROLES.length);
+    for (const r of appRoles) {
+      expect(r.id, r.value).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(r.isEnabled).toBe(true);
+      expect(r.allowedMemberTypes, r.value).toEqual(r.value === "integration" ? ["Application"] : ["User"]);
     }
   });
 });
