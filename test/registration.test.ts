@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { fileURLToPath } from "node:url";
@@ -32,6 +33,7 @@ interface BuiltRequest {
 }
 
 let main: string;
+let staged: string;
 
 async function loadBuilt(requests: BuiltRequest[] = []): Promise<Loaded> {
   const { stdout } = await promisify(execFile)(process.execPath, [LOADER, main, JSON.stringify(requests)], {
@@ -47,12 +49,15 @@ let host: Server;
 let api: string;
 
 beforeAll(async () => {
-  main = stagePackage().main;
+  ({ dir: staged, main } = stagePackage());
   host = createLocalHost(httpFunctions(actAsWorker().functions));
   await new Promise<void>((r) => host.listen(0, "127.0.0.1", r));
   api = `http://127.0.0.1:${(host.address() as AddressInfo).port}/api`;
 });
-afterAll(() => new Promise((r) => host.close(r)));
+afterAll(async () => {
+  await new Promise((r) => host.close(r));
+  rmSync(staged, { recursive: true, force: true });
+});
 
 describe("the deployment package as the Node worker loads it", () => {
   it("when loaded with only the worker's core module at hand, then it sets the v4 programming model and registers every route and timer", async () => {
