@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AdminPatchBody, CandidateListQuery, CandidateView, CreateCandidateBody } from "../shared/domain/candidate.js";
 import { PageQuery } from "../shared/http/request.js";
 import { versioned, createdWithInvitation } from "../shared/http/reply.js";

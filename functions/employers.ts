@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EmployerFields, EmployerListQuery, EmployerPatchBody, EmployerView, KvkNumber, OwnEmployerView } from "../shared/domain/employer.js";
 import { PageQuery } from "../shared/http/request.js";
 import { versioned, createdWithInvitation } from "../shared/http/reply.js";

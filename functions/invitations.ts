@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EmployerView } from "../shared/domain/employer.js";
 import { CandidateView, RedeemBody } from "../shared/domain/candidate.js";
 import { route } from "../shared/http/routes.js";

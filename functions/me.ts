@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AcceptTermsBody, CandidateView, ProfilePatchBody } from "../shared/domain/candidate.js";
 import { versioned } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { openApiDocument } from "../shared/http/openapi.js";
 import { route } from "../shared/http/routes.js";
 import { getTerms } from "../shared/services/me.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CandidateView } from "../shared/domain/candidate.js";
 import { EmployerView } from "../shared/domain/employer.js";
 import { isoDate } from "../shared/domain/fields.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CandidateView } from "../shared/domain/candidate.js";
 import { FILE_KINDS, StartUploadBody } from "../shared/domain/uploads.js";
 import { versioned } from "../shared/http/reply.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Issuer and audience of the local development issuer; production config may never name them. */
 export const LOCAL_ISSUER = "urn:hallowerk:local-issuer";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { todayIso } from "./clock.js";
 import { freeText, httpsUrl, isoDate, list, patchOf, phone, postcode, text, yearOf } from "./fields.js";
 import type { Retention } from "./retention.js";

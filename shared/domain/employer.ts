@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { patchOf, phone, postcode, text } from "./fields.js";
 import { normalise } from "./search-terms.js";
 import { Contact } from "./municipality.js";

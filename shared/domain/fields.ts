@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { containsBsn } from "./bsn.js";
 
 /** Field types shared by the records' schemas, with the limits clients are told about. */

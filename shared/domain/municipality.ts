@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { phone, text } from "./fields.js";
 import { RetentionPeriods } from "./retention.js";
 import { EMPLOYER_REACH } from "./visibility.js";

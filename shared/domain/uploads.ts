@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 export const FILE_KINDS = ["cv", "video", "photo"] as const;
 export type FileKind = (typeof FILE_KINDS)[number];

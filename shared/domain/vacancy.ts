@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DRIVING_LICENCES } from "./candidate.js";
 import { freeText, list, patchOf, text } from "./fields.js";
 

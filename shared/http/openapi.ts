@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isPublic } from "../domain/policy.js";
 import { POLICY } from "../domain/policy.js";
 import { registeredRoutes, type RouteSpec } from "./routes.js";

@@ -1,5 +1,5 @@
 import type { HttpRequest } from "@azure/functions";
-import { z } from "zod";
+import * as z from "zod";
 import { AppError, badRequest, parseOr400 } from "../domain/errors.js";
 
 const MAX_JSON_BYTES = 256 * 1024;

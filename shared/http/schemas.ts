@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Shapes shared by several routes' OpenAPI entries. */
 export const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9.-]{1,110}$/, "an id") });

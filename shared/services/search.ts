@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { searchMunicipality, searchVisible, type SearchFilter } from "../data/candidates.js";
 import { restrictedMunicipalities } from "../data/municipalities.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
