@@ -29,6 +29,7 @@ function cosmosContainers() {
     containers: Object.values(CONTAINERS).map((c) => ({
       id: c.id,
       partitionKey: { paths: [...c.partitionKey.paths], kind: "Hash", version: 2 },
+      ...("defaultTtl" in c ? { defaultTtl: c.defaultTtl } : {}),
       ...("indexingPolicy" in c ? { indexingPolicy: c.indexingPolicy } : {}),
       ...("uniqueKeyPolicy" in c ? { uniqueKeyPolicy: c.uniqueKeyPolicy } : {}),
     })),

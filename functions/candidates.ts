@@ -1,9 +1,10 @@
 import * as z from "zod";
-import { AdminPatchBody, CandidateListQuery, CandidateView, CreateCandidateBody } from "../shared/domain/candidate.js";
+import { AdminPatchBody, CandidateListQuery, CreateCandidateBody } from "../shared/domain/candidate.js";
 import { PageQuery } from "../shared/http/request.js";
 import { versioned, createdWithInvitation } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
-import { IdParams, pageOf } from "../shared/http/schemas.js";
+import { IdParams } from "../shared/http/schemas.js";
+import { CandidateCreated, CandidateForCaller, CandidateListPage, CandidateStaffView } from "../shared/http/views.js";
 import {
   createCandidate,
   getCandidate,
@@ -12,14 +13,6 @@ import {
   setStatus,
   updateCandidateAdmin,
 } from "../shared/services/candidates.js";
-
-const ListItem = z.object({
-  id: z.string(),
-  status: z.string(),
-  admin: z.object({ clientNumber: z.string(), firstName: z.string(), lastName: z.string() }),
-  sharing: z.object({ withEmployers: z.boolean() }),
-  updatedAt: z.string(),
-});
 
 route({
   name: "candidates-create",
@@ -32,7 +25,8 @@ route({
   responses: {
     201: {
       description: "the candidate, with the one-time invitation code to hand over",
-      schema: CandidateView.extend({ invitationCode: z.string(), invitationExpiresAt: z.string() }),
+      schema: CandidateCreated,
+      headers: { ETag: true, Location: true },
     },
     409: { description: "the client number is already in use in the municipality" },
   },
@@ -48,7 +42,7 @@ route({
   action: "candidates.list",
   summary: "List the candidates of your municipality",
   query: CandidateListQuery.extend(PageQuery).strict(),
-  responses: { 200: { description: "a page of candidates, by last name", schema: pageOf(ListItem) } },
+  responses: { 200: { description: "a page of candidates, by last name", schema: CandidateListPage } },
   handler: async ({ principal, query }) => ({ body: await listCandidates(principal, query) }),
 });
 
@@ -62,7 +56,8 @@ route({
   responses: {
     200: {
       description: "the candidate, projected for the caller: staff of the candidate's municipality get the whole record; employers and account managers of other municipalities the employer projection",
-      schema: CandidateView.partial(),
+      schema: CandidateForCaller,
+      headers: { ETag: true },
     },
   },
   handler: async ({ principal, params }) => {
@@ -79,9 +74,10 @@ route({
   params: IdParams,
   body: AdminPatchBody,
   writes: "admin",
+  ifMatch: true,
   responses: {
-    200: { description: "the changed candidate", schema: CandidateView },
-    409: { description: "the new client number is already in use" },
+    200: { description: "the changed candidate", schema: CandidateStaffView, headers: { ETag: true } },
+    409: { description: "the new client number is already in use, or the candidate is being changed by others right now; try again" },
   },
   handler: async ({ principal, params, body, ifMatch }) => {
     return versioned(await updateCandidateAdmin(principal, params.id, body.admin, ifMatch));
@@ -98,7 +94,11 @@ route({
   body: z
     .strictObject({ hidden: z.boolean(), reason: z.string().trim().min(1).max(500).optional() })
     .refine((b) => !b.hidden || b.reason, { message: "say why the profile is hidden", path: ["reason"] }),
-  responses: { 200: { description: "the candidate", schema: CandidateView } },
+  ifMatch: true,
+  responses: {
+    200: { description: "the candidate", schema: CandidateStaffView, headers: { ETag: true } },
+    409: { description: "the candidate is being changed by others right now; try again" },
+  },
   handler: async ({ principal, params, body, ifMatch }) => {
     return versioned(await setEmployerVisibility(principal, params.id, body, ifMatch));
   },
@@ -112,9 +112,10 @@ route({
   summary: "Set a candidate active or inactive",
   params: IdParams,
   body: z.strictObject({ status: z.enum(["active", "inactive"]) }),
+  ifMatch: true,
   responses: {
-    200: { description: "the candidate", schema: CandidateView },
-    409: { description: "the candidate has not redeemed the invitation yet" },
+    200: { description: "the candidate", schema: CandidateStaffView, headers: { ETag: true } },
+    409: { description: "the candidate has not redeemed the invitation yet, or the candidate is being changed by others right now; try again" },
   },
   handler: async ({ principal, params, body, ifMatch }) => {
     return versioned(await setStatus(principal, params.id, body.status, ifMatch));

@@ -1,9 +1,10 @@
 import * as z from "zod";
-import { EmployerFields, EmployerListQuery, EmployerPatchBody, EmployerView, KvkNumber, OwnEmployerView } from "../shared/domain/employer.js";
+import { EmployerFields, EmployerListQuery, EmployerPatchBody, KvkNumber } from "../shared/domain/employer.js";
 import { PageQuery } from "../shared/http/request.js";
 import { versioned, createdWithInvitation } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
-import { IdParams, pageOf } from "../shared/http/schemas.js";
+import { IdParams } from "../shared/http/schemas.js";
+import { EmployerCreated, EmployerForCaller, EmployerPage, EmployerStaffView, KvkCompany } from "../shared/http/views.js";
 import { createEmployer, getEmployer, listEmployers, updateEmployer } from "../shared/services/employers.js";
 import { lookupCompany } from "../shared/services/kvk.js";
 
@@ -17,7 +18,8 @@ route({
   responses: {
     201: {
       description: "the employer, with the one-time invitation code for its user",
-      schema: EmployerView.extend({ invitationCode: z.string(), invitationExpiresAt: z.string() }),
+      schema: EmployerCreated,
+      headers: { ETag: true, Location: true },
     },
     409: { description: "the KvK number is already registered in the municipality" },
   },
@@ -33,7 +35,7 @@ route({
   action: "employers.list",
   summary: "List the employers your municipality registered",
   query: EmployerListQuery.extend(PageQuery).strict(),
-  responses: { 200: { description: "a page of employers, by company name (q: name prefix)", schema: pageOf(EmployerView) } },
+  responses: { 200: { description: "a page of employers, by company name (q: name prefix)", schema: EmployerPage } },
   handler: async ({ principal, query }) => ({ body: await listEmployers(principal, query) }),
 });
 
@@ -45,7 +47,11 @@ route({
   summary: "Read an employer",
   params: IdParams,
   responses: {
-    200: { description: "the employer; an employer user reading their own also gets the municipality's contact person", schema: OwnEmployerView.partial({ municipalityContact: true }) },
+    200: {
+      description: "the employer; an employer user reading their own also gets the municipality's contact person",
+      schema: EmployerForCaller,
+      headers: { ETag: true },
+    },
   },
   handler: async ({ principal, params }) => {
     return versioned(await getEmployer(principal, params.id));
@@ -60,7 +66,11 @@ route({
   summary: "Change an employer",
   params: IdParams,
   body: EmployerPatchBody,
-  responses: { 200: { description: "the employer", schema: EmployerView } },
+  ifMatch: true,
+  responses: {
+    200: { description: "the employer", schema: EmployerStaffView, headers: { ETag: true } },
+    409: { description: "the employer is being changed by others right now; try again" },
+  },
   handler: async ({ principal, params, body, ifMatch }) => {
     return versioned(await updateEmployer(principal, params.id, body, ifMatch));
   },
@@ -76,11 +86,11 @@ route({
   responses: {
     200: {
       description: "company name and visiting address, to prefill registration",
-      schema: z.object({ kvkNumber: z.string(), companyName: z.string(), address: z.object({ street: z.string(), postcode: z.string(), city: z.string() }).optional() }),
+      schema: KvkCompany,
     },
     404: { description: "KvK knows no company with this number" },
     502: { description: "KvK answered with an error" },
-    503: { description: "KvK did not answer in time, or is not configured" },
+    503: { description: "KvK did not answer in time, or is not configured (Retry-After); or the identity provider is unreachable", headers: { "Retry-After": false } },
   },
   handler: async ({ params }) => ({ body: await lookupCompany(params.kvkNumber) }),
 });

@@ -1,10 +1,13 @@
 import * as z from "zod";
-import { AcceptTermsBody, CandidateView, ProfilePatchBody } from "../shared/domain/candidate.js";
+import { AcceptTermsBody, ProfilePatchBody } from "../shared/domain/candidate.js";
 import { versioned } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
+import { CandidateOwnView } from "../shared/http/views.js";
 import { acceptTerms, eraseMyProfile, getMyProfile, setSharing, updateMyProfile } from "../shared/services/me.js";
 
-const RECORD = { description: "your record, including the target groups staff recorded", schema: CandidateView };
+const RECORD = { description: "your record, including the target groups staff recorded", schema: CandidateOwnView, headers: { ETag: true } };
+const NOT_LINKED = { description: "no record is linked to this account (redeem the invitation code first), or it no longer exists" };
+const BUSY = "your record is being changed elsewhere right now; try again";
 
 route({
   name: "me-profile-get",
@@ -12,7 +15,7 @@ route({
   path: "me/profile",
   action: "me.profile.read",
   summary: "Read your own record",
-  responses: { 200: RECORD, 404: { description: "no record is linked to this account yet" } },
+  responses: { 200: RECORD, 404: NOT_LINKED },
   handler: async ({ principal }) => versioned(await getMyProfile(principal)),
 });
 
@@ -24,7 +27,8 @@ route({
   summary: "Change your own profile",
   body: ProfilePatchBody,
   writes: "profile",
-  responses: { 200: RECORD },
+  ifMatch: true,
+  responses: { 200: RECORD, 404: NOT_LINKED, 409: { description: BUSY } },
   handler: async ({ principal, body, ifMatch }) => versioned(await updateMyProfile(principal, body.profile, ifMatch)),
 });
 
@@ -34,7 +38,11 @@ route({
   path: "me/profile",
   action: "me.profile.erase",
   summary: "Erase everything you entered",
-  responses: { 204: { description: "your profile fields and files are erased" } },
+  responses: {
+    204: { description: "your profile fields and files are erased" },
+    404: NOT_LINKED,
+    409: { description: `a legal hold applies (GDPR Art. 17(3)(e); detail gives its reason), or ${BUSY}` },
+  },
   handler: async ({ principal }) => {
     await eraseMyProfile(principal);
     return { status: 204 };
@@ -48,7 +56,7 @@ route({
   action: "me.terms.accept",
   summary: "Accept the terms of use",
   body: AcceptTermsBody,
-  responses: { 200: RECORD, 409: { description: "that is not the current version of the terms" } },
+  responses: { 200: RECORD, 404: NOT_LINKED, 409: { description: `that is not the current version of the terms, or ${BUSY}` } },
   handler: async ({ principal, body }) => versioned(await acceptTerms(principal, body.version)),
 });
 
@@ -59,6 +67,7 @@ route({
   action: "me.sharing.update",
   summary: "Share your profile with employers, or stop sharing",
   body: z.strictObject({ withEmployers: z.boolean() }),
-  responses: { 200: RECORD, 409: { description: "accept the current terms of use first" } },
+  ifMatch: true,
+  responses: { 200: RECORD, 404: NOT_LINKED, 409: { description: `accept the current terms of use first, or ${BUSY}` } },
   handler: async ({ principal, body, ifMatch }) => versioned(await setSharing(principal, body.withEmployers, ifMatch)),
 });

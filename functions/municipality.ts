@@ -1,5 +1,7 @@
 import { MunicipalitySettings } from "../shared/domain/municipality.js";
+import { versioned } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
+import { MunicipalitySettingsView } from "../shared/http/views.js";
 import { getSettings, putSettings } from "../shared/services/municipalities.js";
 
 route({
@@ -8,8 +10,8 @@ route({
   path: "municipality/settings",
   action: "municipality.settings.read",
   summary: "Read your municipality's settings",
-  responses: { 200: { description: "employer reach and contact person", schema: MunicipalitySettings } },
-  handler: async ({ principal }) => ({ body: await getSettings(principal) }),
+  responses: { 200: { description: "employer reach, contact person and retention periods", schema: MunicipalitySettingsView, headers: { ETag: true } } },
+  handler: async ({ principal }) => versioned(await getSettings(principal)),
 });
 
 route({
@@ -19,6 +21,7 @@ route({
   action: "municipality.settings.update",
   summary: "Change your municipality's settings",
   body: MunicipalitySettings,
-  responses: { 200: { description: "the settings now in force", schema: MunicipalitySettings } },
-  handler: async ({ principal, body }) => ({ body: await putSettings(principal, body) }),
+  ifMatch: true,
+  responses: { 200: { description: "the settings now in force", schema: MunicipalitySettingsView, headers: { ETag: true } } },
+  handler: async ({ principal, body, ifMatch }) => versioned(await putSettings(principal, body, ifMatch)),
 });

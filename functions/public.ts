@@ -1,6 +1,6 @@
-import * as z from "zod";
 import { openApiDocument } from "../shared/http/openapi.js";
 import { route } from "../shared/http/routes.js";
+import { Health, OpenApiDocument, Terms } from "../shared/http/views.js";
 import { getTerms } from "../shared/services/me.js";
 
 route({
@@ -9,7 +9,7 @@ route({
   path: "health",
   action: "health.read",
   summary: "Liveness",
-  responses: { 200: { description: "the app is up", schema: z.object({ status: z.literal("ok") }) } },
+  responses: { 200: { description: "the app is up", schema: Health } },
   handler: () => ({ body: { status: "ok" } }),
 });
 
@@ -19,7 +19,7 @@ route({
   path: "terms",
   action: "terms.read",
   summary: "The current terms of use",
-  responses: { 200: { description: "version and where to read it", schema: z.object({ version: z.string(), url: z.string() }) } },
+  responses: { 200: { description: "version and where to read it", schema: Terms } },
   handler: () => ({ body: getTerms() }),
 });
 
@@ -29,6 +29,6 @@ route({
   path: "openapi.json",
   action: "openapi.read",
   summary: "This API's OpenAPI document",
-  responses: { 200: { description: "OpenAPI 3.1" } },
+  responses: { 200: { description: "this document (OpenAPI 3.1)", schema: OpenApiDocument } },
   handler: () => ({ body: openApiDocument() }),
 });

@@ -1,12 +1,11 @@
 import * as z from "zod";
-import { CandidateView } from "../shared/domain/candidate.js";
-import { EmployerView } from "../shared/domain/employer.js";
 import { isoDate } from "../shared/domain/fields.js";
 import { ServiceEnd, ServiceEndBatch } from "../shared/domain/retention.js";
 import { versioned } from "../shared/http/reply.js";
 import { PageQuery } from "../shared/http/request.js";
 import { route } from "../shared/http/routes.js";
-import { IdParams, pageOf } from "../shared/http/schemas.js";
+import { IdParams } from "../shared/http/schemas.js";
+import { CandidateStaffView, EmployerStaffView, RetentionPreviewPage, RetentionRun, ServiceEndBatchResult } from "../shared/http/views.js";
 import { timer } from "../shared/http/timers.js";
 import { deleteCandidateNow, endEmployer, recordServiceEnd, recordServiceEnds, setLegalHold } from "../shared/services/lifecycle.js";
 import { municipalityOf } from "../shared/services/municipalities.js";
@@ -20,7 +19,11 @@ route({
   summary: "Record the end of service, which starts the retention period",
   params: IdParams,
   body: ServiceEnd,
-  responses: { 200: { description: "the candidate, inactive, with its retention date and rule", schema: CandidateView } },
+  ifMatch: true,
+  responses: {
+    200: { description: "the candidate, inactive, with its retention date and rule", schema: CandidateStaffView, headers: { ETag: true } },
+    409: { description: "the candidate is being changed by others right now; try again" },
+  },
   handler: async ({ principal, params, body, ifMatch }) => versioned(await recordServiceEnd(principal, params.id, body, ifMatch)),
 });
 
@@ -34,8 +37,12 @@ route({
   body: z
     .strictObject({ hold: z.boolean(), reason: z.string().trim().min(1).max(500).optional() })
     .refine((b) => !b.hold || b.reason, { message: "say why deletion is suspended", path: ["reason"] }),
-  responses: { 200: { description: "the candidate", schema: CandidateView } },
-  handler: async ({ principal, params, body }) => versioned(await setLegalHold(principal, params.id, body)),
+  ifMatch: true,
+  responses: {
+    200: { description: "the candidate", schema: CandidateStaffView, headers: { ETag: true } },
+    409: { description: "the candidate is being changed by others right now; try again" },
+  },
+  handler: async ({ principal, params, body, ifMatch }) => versioned(await setLegalHold(principal, params.id, body, ifMatch)),
 });
 
 route({
@@ -47,20 +54,13 @@ route({
   params: IdParams,
   responses: {
     204: { description: "everything of the candidate is gone; a deletion record without personal data remains" },
-    409: { description: "a legal hold applies" },
+    409: { description: "a legal hold applies (GDPR Art. 17(3)(e)); detail gives its reason" },
+    412: { description: "the candidate was changed while being erased, so the record was kept; try again" },
   },
   handler: async ({ principal, params }) => {
     await deleteCandidateNow(principal, params.id);
     return { status: 204 };
   },
-});
-
-const LineResult = z.object({
-  line: z.number(),
-  clientNumber: z.string().optional(),
-  status: z.enum(["recorded", "alreadyRecorded", "unknownClientNumber", "invalid"]),
-  candidateId: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
 route({
@@ -73,7 +73,7 @@ route({
   responses: {
     200: {
       description: "per line what happened; lines are independent, so one bad line does not stop the others",
-      schema: z.object({ results: z.array(LineResult), summary: z.record(z.string(), z.number()) }),
+      schema: ServiceEndBatchResult,
     },
   },
   handler: async ({ principal, body }) => ({ body: await recordServiceEnds(principal, body.items) }),
@@ -87,11 +87,12 @@ route({
   summary: "End an employer's participation",
   params: IdParams,
   body: z.strictObject({ endedOn: isoDate.optional() }),
-  responses: { 200: { description: "the employer, ended; its users lose access and its open vacancies close", schema: EmployerView } },
+  responses: {
+    200: { description: "the employer, ended; its users lose access and its open vacancies close", schema: EmployerStaffView, headers: { ETag: true } },
+    409: { description: "the employer is being changed by others right now; try again" },
+  },
   handler: async ({ principal, params, body }) => versioned(await endEmployer(principal, params.id, body.endedOn)),
 });
-
-const PreviewItem = z.object({ type: z.literal("candidate"), id: z.string(), deleteOn: z.string(), rule: z.string(), overdue: z.boolean() });
 
 route({
   name: "retention-preview",
@@ -100,7 +101,7 @@ route({
   action: "retention.preview",
   summary: "What the retention sweep will delete in your municipality within N days, and why",
   query: z.object({ withinDays: z.coerce.number().int().min(0).max(3650).default(30), ...PageQuery }).strict(),
-  responses: { 200: { description: "candidates due within the window (overdue ones first in line)", schema: pageOf(PreviewItem) } },
+  responses: { 200: { description: "candidates due within the window (overdue ones first in line)", schema: RetentionPreviewPage } },
   handler: async ({ principal, query }) => ({ body: await previewRetention(principal, query.withinDays, query.pageSize, query.continuation) }),
 });
 
@@ -114,7 +115,7 @@ route({
   responses: {
     200: {
       description: "what was deleted (or, in a dry run, would be), counted per rule, with the ids",
-      schema: z.object({ dryRun: z.boolean(), complete: z.boolean(), durationMs: z.number(), municipalities: z.record(z.string(), z.unknown()), items: z.array(z.unknown()) }),
+      schema: RetentionRun,
     },
   },
   // Well inside the 230 s an HTTP request may take in Azure; what is left waits for the night.

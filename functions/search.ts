@@ -1,7 +1,6 @@
-import { CandidateView } from "../shared/domain/candidate.js";
 import { PageQuery } from "../shared/http/request.js";
 import { route } from "../shared/http/routes.js";
-import { pageOf } from "../shared/http/schemas.js";
+import { CandidateSearchPage } from "../shared/http/views.js";
 import { SearchQuery, searchCandidates } from "../shared/services/search.js";
 
 route({
@@ -15,7 +14,7 @@ route({
     200: {
       description:
         "a page of candidates in the caller's projection, without files; filters combine (skill may repeat: all must match); account managers get their own municipality first",
-      schema: pageOf(CandidateView.partial()),
+      schema: CandidateSearchPage,
     },
   },
   handler: async ({ principal, query }) => ({ body: await searchCandidates(principal, query) }),

@@ -1,10 +1,10 @@
 import * as z from "zod";
-import { CandidateView } from "../shared/domain/candidate.js";
 import { FILE_KINDS, StartUploadBody } from "../shared/domain/uploads.js";
 import { versioned } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
 import { IdParams } from "../shared/http/schemas.js";
 import { timer } from "../shared/http/timers.js";
+import { CandidateOwnView, FileLink, UploadTicket } from "../shared/http/views.js";
 import { cleanupUploads, completeUpload, deleteMyFile, fileLink, startUpload } from "../shared/services/uploads.js";
 
 const Kind = z.object({ kind: z.enum(FILE_KINDS) });
@@ -19,8 +19,10 @@ route({
   responses: {
     201: {
       description: "a write-only URL for one new blob, valid for minutes: send the bytes there with the given method and headers",
-      schema: z.object({ uploadId: z.string(), uploadUrl: z.string(), method: z.literal("PUT"), headers: z.record(z.string(), z.string()), expiresAt: z.string() }),
+      schema: UploadTicket,
     },
+    404: { description: "no record is linked to this account" },
+    429: { description: "too many unfinished uploads today; complete them or try again after Retry-After" },
   },
   handler: async ({ principal, body }) => ({ status: 201, body: await startUpload(principal, body) }),
 });
@@ -33,8 +35,12 @@ route({
   summary: "Verify an uploaded file and attach it to your profile",
   params: z.object({ uploadId: z.string().max(64) }),
   responses: {
-    200: { description: "your record, with the file attached", schema: CandidateView },
-    409: { description: "completed already, or still being scanned for malware (Retry-After)" },
+    200: { description: "your record, with the file attached", schema: CandidateOwnView, headers: { ETag: true } },
+    404: { description: "no such upload of yours" },
+    409: {
+      description: "completed already, refused already, being completed by another request right now, or still being scanned for malware (then Retry-After says when to ask again)",
+      headers: { "Retry-After": false },
+    },
     422: { description: "the file failed verification and was removed; detail says why" },
   },
   handler: async ({ principal, params }) => versioned(await completeUpload(principal, params.uploadId)),
@@ -47,7 +53,11 @@ route({
   action: "me.files.delete",
   summary: "Remove one of your files",
   params: Kind,
-  responses: { 204: { description: "the file is gone" } },
+  responses: {
+    204: { description: "the file is gone" },
+    404: { description: "you have no file of this kind, or no record is linked to this account" },
+    409: { description: "your record is being changed elsewhere right now; try again" },
+  },
   handler: async ({ principal, params }) => {
     await deleteMyFile(principal, params.kind);
     return { status: 204 };
@@ -61,7 +71,7 @@ route({
   action: "candidates.read",
   summary: "A short-lived download link for a candidate's file",
   params: IdParams.extend(Kind.shape),
-  responses: { 200: { description: "a read-only link, as an attachment under a safe name", schema: z.object({ url: z.string(), expiresAt: z.string() }) } },
+  responses: { 200: { description: "a read-only link, as an attachment under a safe name", schema: FileLink } },
   handler: async ({ principal, params }) => ({ body: await fileLink(principal, params.id, params.kind) }),
 });
 

@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "../functions/index.js";
 import { allowBrowserUploads } from "../shared/storage/blob.js";
+import { checkAnswer, operationOf } from "./support/contract.js";
 import { signedUpCandidate, newMunicipality, tokenFor, buildAdmin } from "./support/factories.js";
 import { pdf } from "./support/files.js";
 import { call } from "./support/http.js";
@@ -92,11 +93,30 @@ afterAll(async () => {
   api?.kill();
 });
 
+/**
+ * A tab whose answers from the API are held to the OpenAPI document (status and headers: the
+ * browser does not hand over bodies the page never read); `checked()` awaits the checks.
+ */
+async function checkedTab(): Promise<{ tab: Page; checked: () => Promise<unknown> }> {
+  const tab = await browser.newPage();
+  const checks: Promise<void>[] = [];
+  tab.on("response", (res) => {
+    const operationId = res.url().startsWith(apiUrl) ? operationOf(res.request().method(), res.url()) : undefined;
+    if (!operationId) return; // preflights, Blob storage, the page itself
+    checks.push(
+      (async () => {
+        checkAnswer(operationId, { status: res.status(), headers: await res.allHeaders(), text: undefined });
+      })(),
+    );
+  });
+  return { tab, checked: () => Promise.all(checks) };
+}
+
 describe("a browser client of the built app behind Azure's platform CORS", () => {
   it("when the page reads Location, ETag and Retry-After, then it gets them and the ETag works as If-Match", async () => {
     const m = newMunicipality();
     const c = await signedUpCandidate(m);
-    const tab = await browser.newPage();
+    const { tab, checked } = await checkedTab();
     await tab.goto(origin);
 
     const seen = await tab.evaluate(
@@ -104,6 +124,7 @@ describe("a browser client of the built app behind Azure's platform CORS", () =>
       [apiUrl, await tokenFor("coach", m), c.token],
     );
 
+    await checked();
     expect(seen).toMatchObject({ created: 201, fresh: 200, stale: 412, retryAfter: "3600" });
     expect(seen.location).toMatch(new RegExp(`^/api/candidates/${m}\\.`));
     expect(seen.etag).toMatch(/^".+"$/);
@@ -114,7 +135,7 @@ describe("uploading from a real browser", () => {
   it("when a web page on an allowed origin uploads a CV, then CORS lets every step through and the stored bytes are the same", async () => {
     const c = await signedUpCandidate(newMunicipality());
     const bytes = pdf(300_000);
-    const tab = await browser.newPage();
+    const { tab, checked } = await checkedTab();
     await tab.goto(origin);
 
     const result = await tab.evaluate(
@@ -122,6 +143,7 @@ describe("uploading from a real browser", () => {
       [apiUrl, c.token, bytes.toString("base64")],
     );
 
+    await checked();
     expect(result).toMatchObject({ start: 201, put: 201, complete: 200 });
     const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
     const stored = Buffer.from(await (await fetch(link.body.url)).arrayBuffer());

@@ -57,6 +57,56 @@ describe("POST /candidates", () => {
     expect(text.status).toBe(415);
   });
 
+  it("when the body declares a charset other than UTF-8 or a type that is not JSON, then 415 as problem+json and nothing is stored", async () => {
+    const coach = await tokenFor("coach", newMunicipality());
+    const body = JSON.stringify({ admin: buildAdmin() });
+    for (const type of ["application/json; charset=iso-8859-1", "application/json;charset=\"windows-1252\"", "application/jsonp", "text/json", "application/x-www-form-urlencoded"]) {
+      const res = await call("POST", "/api/candidates", { token: coach, rawBody: body, headers: { "content-type": type } });
+      expect(res.status, type).toBe(415);
+      expect(res.headers["content-type"], type).toBe("application/problem+json");
+      expect(res.body.detail, type).toMatch(/JSON/);
+    }
+    expect((await call("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
+    for (const type of ["application/json; charset=UTF-8", 'application/json; charset="utf-8"', "application/merge-patch+json"]) {
+      const res = await call("POST", "/api/candidates", { token: coach, rawBody: JSON.stringify({ admin: buildAdmin() }), headers: { "content-type": type } });
+      expect(res.status, type).toBe(201);
+    }
+  });
+
+  it("when a JSON body holds a __proto__ or constructor key at any depth, then 400 names where and nothing is stored", async () => {
+    const coach = await tokenFor("coach", newMunicipality());
+    const admin = JSON.stringify(buildAdmin()).slice(1, -1);
+    const bodies: [string, string][] = [
+      [`{"admin":{${admin}},"__proto__":{"isAdmin":true}}`, "__proto__"],
+      [`{"admin":{${admin},"targetGroups":{"constructor":{"prototype":{"x":1}}}}}`, "admin.targetGroups.constructor"],
+      [`{"admin":{${admin}},"list":[{"a":1},{"__proto__":null}]}`, "list.1.__proto__"],
+    ];
+    for (const [rawBody, path] of bodies) {
+      const res = await call("POST", "/api/candidates", { token: coach, rawBody, headers: { "content-type": "application/json" } });
+      expect(res.status, rawBody).toBe(400);
+      expect(res.body.errors, rawBody).toEqual([{ path, message: expect.stringMatching(/not accepted as keys/) }]);
+    }
+    expect((await call("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
+  });
+
+  it("when a request has thousands of bad fields, then 20 are listed with the count of all", async () => {
+    const coach = await tokenFor("coach", newMunicipality());
+    const query = Array.from({ length: 2000 }, (_, i) => `unknown${i}=1`).join("&");
+
+    const res = await call("GET", `/api/candidates?${query}`, { token: coach });
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toHaveLength(20);
+    expect(res.body.errors[0]).toEqual({ path: "unknown0", message: "unknown field; remove it" });
+    expect(res.body.errorCount).toBe(2000);
+    expect(res.body.detail).toMatch(/2000 problems; the first 20 are listed/);
+    expect(JSON.stringify(res.body).length).toBeLessThan(3000);
+    // A few bad fields are listed in full, with their count.
+    const few = await call("POST", "/api/candidates", { token: coach, body: { admin: { firstName: "" } } });
+    expect(few.body.errorCount).toBe(few.body.errors.length);
+    expect(few.body.detail).not.toMatch(/are listed/);
+  });
+
   it("when the client number is already used in the municipality, then 409", async () => {
     const m = newMunicipality();
     const first = await inviteCandidate(m, { clientNumber: "KL-DUP-1" });

@@ -297,7 +297,7 @@ describe("role assignments", () => {
 });
 
 describe("Cosmos DB", () => {
-  it("when provisioned, then the containers are exactly the code's CONTAINERS: partition key, indexing policy with composite indexes, unique keys", () => {
+  it("when provisioned, then the containers are exactly the code's CONTAINERS: partition key, indexing policy with composite indexes, unique keys, TTL", () => {
     const containers = all(first, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
     expect(containers.map((c) => c.properties.resource.id).sort()).toEqual(Object.values(CONTAINERS).map((c) => c.id).sort());
     for (const def of Object.values(CONTAINERS)) {
@@ -308,6 +308,7 @@ describe("Cosmos DB", () => {
       expect(resource.partitionKey.kind, def.id).toBe("Hash");
       expect(resource.indexingPolicy, def.id).toEqual("indexingPolicy" in def ? def.indexingPolicy : undefined);
       expect(resource.uniqueKeyPolicy, def.id).toEqual("uniqueKeyPolicy" in def ? def.uniqueKeyPolicy : undefined);
+      expect(resource.defaultTtl, `${def.id}: TTL on (-1) only where documents carry their own ttl`).toEqual("defaultTtl" in def ? def.defaultTtl : undefined);
       expect(c.properties.options, `${def.id}: throughput is never per container`).toBeUndefined();
     }
   });

@@ -5,6 +5,7 @@ import { createLocalHost } from "../dev/host.js";
 import { actAsWorker, httpFunctions } from "../dev/worker.js";
 import "../functions/index.js";
 import { auditTrail } from "../shared/data/audit.js";
+import { fetchChecked } from "./support/contract.js";
 import { buildAdmin, newMunicipality, tokenFor } from "./support/factories.js";
 
 let server: Server;
@@ -22,12 +23,12 @@ describe("local host over HTTP", () => {
     const m = newMunicipality();
     const auth = { authorization: `Bearer ${await tokenFor("coach", m)}` };
 
-    const created = await fetch(`${api}/candidates`, {
+    const created = await fetchChecked(`${api}/candidates`, {
       method: "POST",
       headers: { ...auth, "content-type": "application/json" },
       body: JSON.stringify({ admin: buildAdmin({ lastName: "Over-Http" }) }),
     });
-    const list = await fetch(`${api}/candidates?q=over`, { headers: auth });
+    const list = await fetchChecked(`${api}/candidates?q=over`, { headers: auth });
 
     expect(created.status).toBe(201);
     expect(created.headers.get("etag")).toMatch(/^".+"$/);
@@ -38,11 +39,11 @@ describe("local host over HTTP", () => {
   });
 
   it("when a browser on an allowed origin asks, then CORS lets it as Azure's platform CORS would; another origin gets no CORS headers", async () => {
-    const preflight = await fetch(`${api}/me/profile`, {
+    const preflight = await fetchChecked(`${api}/me/profile`, {
       method: "OPTIONS",
       headers: { Origin: "http://app.example", "Access-Control-Request-Method": "PATCH", "Access-Control-Request-Headers": "authorization,if-match" },
     });
-    const other = await fetch(`${api}/health`, { headers: { Origin: "http://evil.example" } });
+    const other = await fetchChecked(`${api}/health`, { headers: { Origin: "http://evil.example" } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("http://app.example");
     expect(preflight.headers.get("access-control-allow-methods")).toBe("PATCH");
@@ -51,8 +52,8 @@ describe("local host over HTTP", () => {
   });
 
   it("when any answer goes out, then the app itself exposes ETag, Location and Retry-After and forbids sniffing", async () => {
-    const ok = await fetch(`${api}/health`, { headers: { Origin: "http://app.example" } });
-    const problem = await fetch(`${api}/me/profile`, { headers: { Origin: "http://app.example" } });
+    const ok = await fetchChecked(`${api}/health`, { headers: { Origin: "http://app.example" } });
+    const problem = await fetchChecked(`${api}/me/profile`, { headers: { Origin: "http://app.example" } });
     for (const res of [ok, problem]) {
       expect(res.headers.get("access-control-expose-headers")).toBe("ETag, Location, Retry-After");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
@@ -61,16 +62,16 @@ describe("local host over HTTP", () => {
   });
 
   it("when the path has malformed percent-encoding, then 400 and the host keeps serving", async () => {
-    const malformed = await fetch(`${api}/candidates/%E0%A4%A`);
-    const after = await fetch(`${api}/health`);
+    const malformed = await fetchChecked(`${api}/candidates/%E0%A4%A`);
+    const after = await fetchChecked(`${api}/health`);
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { detail: string }).detail).toMatch(/percent-encoding/);
     expect(after.status).toBe(200);
   });
 
   it("when the path or method is unknown, then 404 or 405 as problem+json", async () => {
-    const missing = await fetch(`${api}/nothing-here`);
-    const method = await fetch(`${api}/health`, { method: "DELETE" });
+    const missing = await fetchChecked(`${api}/nothing-here`);
+    const method = await fetchChecked(`${api}/health`, { method: "DELETE" });
     expect(missing.status).toBe(404);
     expect(missing.headers.get("content-type")).toBe("application/problem+json");
     expect(method.status).toBe(405);

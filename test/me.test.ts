@@ -16,7 +16,8 @@ describe("POST /invitations/redeem", () => {
     const res = await call("POST", "/api/invitations/redeem", { token, body: { code: invited.code } });
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: invited.id, status: "active", municipalityId: m });
+    expect(res.body.kind).toBe("candidate");
+    expect(res.body.candidate).toMatchObject({ id: invited.id, status: "active", municipalityId: m });
     const me = await call("GET", "/api/me/profile", { token });
     expect(me.body.id).toBe(invited.id);
     const coachView = await call("GET", `/api/candidates/${invited.id}`, { token: invited.coach });
@@ -116,6 +117,46 @@ describe("/me/profile", () => {
     expect(res.body.errors.map((e: any) => e.path).sort()).toEqual(["profile.description", "profile.workExperience.0.description"]);
     expect(res.body.errors[0].message).toMatch(/citizen service number/);
     expect((await call("GET", "/api/me/profile", { token })).body.profile).toEqual({});
+  });
+
+  it("when a BSN is typed into any field (a list item, a nested item, spaced, dotted, dashed or fullwidth), then 400 names each path and nothing is stored", async () => {
+    const { token } = await signedUpCandidate(newMunicipality());
+
+    const res = await call("PATCH", "/api/me/profile", {
+      token,
+      body: {
+        profile: {
+          residence: "111222333",
+          sectors: ["zorg", "111 222 333"],
+          preferredOccupations: ["111.222.333"],
+          languages: [{ language: "111-222-333", level: "B1" }],
+          education: [{ institution: "ROC", programme: "Zorg", level: "１１１２２２３３３" }],
+          description: "mijn nummer: １１１２２２３３３",
+        },
+      },
+    });
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: any) => e.path).sort()).toEqual([
+      "profile.description",
+      "profile.education.0.level",
+      "profile.languages.0.language",
+      "profile.preferredOccupations.0",
+      "profile.residence",
+      "profile.sectors.1",
+    ]);
+    expect(res.body.errors.every((e: any) => /citizen service number/.test(e.message))).toBe(true);
+    const one = await call("PATCH", "/api/me/profile", { token, body: { profile: { sectors: ["111222333"] } } });
+    expect(one.status).toBe(400);
+    expect(one.body.errors).toEqual([{ path: "profile.sectors.0", message: expect.stringMatching(/citizen service number/) }]);
+    expect((await call("GET", "/api/me/profile", { token })).body.profile).toEqual({});
+  });
+
+  it("when nine digits in a list item fail the 11-check, then they are accepted", async () => {
+    const { token } = await signedUpCandidate(newMunicipality());
+    const res = await call("PATCH", "/api/me/profile", { token, body: { profile: { sectors: ["123456789"], residence: "123 456 789" } } });
+    expect(res.status).toBe(200);
+    expect(res.body.profile).toEqual({ sectors: ["123456789"], residence: "123 456 789" });
   });
 
   it("when nine digits fail the 11-check (a phone-like number), then the text is accepted", async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { fetchChecked } from "./support/contract.js";
 
 // `npm start` as a new user runs it: its own emulators, the local host, the demo data. Every
 // port 0, so the run cannot collide with anything; the banner says where the API is.
@@ -38,10 +39,10 @@ describe("npm start", () => {
     });
     const [, api] = await waitFor(child, /API\s+(http:\/\/localhost:\d+\/api)/, 60_000);
 
-    const health = await fetch(`${api}/health`);
+    const health = await fetchChecked(`${api}/health`);
     const { mintLocalToken } = await import("../shared/auth/local-issuer.js");
     const token = await mintLocalToken(process.env.LOCAL_ISSUER_KEY_FILE ?? ".local/issuer-key.json", { role: "candidate", sub: "demo-candidate-utrecht" });
-    const me = await fetch(`${api}/me/profile`, { headers: { authorization: `Bearer ${token}` } });
+    const me = await fetchChecked(`${api}/me/profile`, { headers: { authorization: `Bearer ${token}` } });
 
     expect(health.status).toBe(200);
     expect(me.status).toBe(200);

@@ -9,6 +9,7 @@ import { createLocalHost } from "../dev/host.js";
 import { actAsWorker, httpFunctions, WORKER_MODULES, type Binding } from "../dev/worker.js";
 import { registeredRoutes } from "../shared/http/routes.js";
 import { registeredTimers } from "../shared/http/timers.js";
+import { checkAnswer, fetchChecked } from "./support/contract.js";
 import { stagePackage } from "./support/deployment-package.js";
 import { signedUpCandidate, newMunicipality } from "./support/factories.js";
 
@@ -81,8 +82,8 @@ describe("the deployment package as the Node worker loads it", () => {
 
   it("when a registered handler is invoked with an HttpRequest, then it answers as the local host does, on the real emulators", async () => {
     const c = await signedUpCandidate(newMunicipality());
-    const viaHost = await fetch(`${api}/candidates/${c.id}`, { headers: { authorization: `Bearer ${c.coach}` } });
-    const started = await fetch(`${api}/me/uploads`, {
+    const viaHost = await fetchChecked(`${api}/candidates/${c.id}`, { headers: { authorization: `Bearer ${c.coach}` } });
+    const started = await fetchChecked(`${api}/me/uploads`, {
       method: "POST",
       headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json" },
       body: JSON.stringify({ kind: "cv", contentType: "application/pdf", size: 1000, fileName: "cv.pdf" }),
@@ -95,6 +96,11 @@ describe("the deployment package as the Node worker loads it", () => {
     ]);
 
     const [read, upload] = built.responses;
+    // What the built bundle answers is held to the OpenAPI document too.
+    for (const [name, r] of [["candidates-get", read!], ["me-uploads-start", upload!]] as const) {
+      const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      checkAnswer(name, { status: r.status, headers, text: r.body ?? "" });
+    }
     expect(read!.status).toBe(viaHost.status);
     expect(read!.status).toBe(200);
     expect(JSON.parse(read!.body!)).toEqual(await viaHost.json());
@@ -106,7 +112,7 @@ describe("the deployment package as the Node worker loads it", () => {
     expect(upload!.status).toBe(started.status);
     expect(upload!.status).toBe(201);
     expect(Object.keys(JSON.parse(upload!.body!) as object).sort()).toEqual(Object.keys((await started.json()) as object).sort());
-    expect(JSON.parse(upload!.body!).uploadUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/candidate-files\/.+\?.*sig=/);
+    expect(JSON.parse(upload!.body!).uploadUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/candidate-uploads\/.+\?.*sig=/);
   });
 });
 

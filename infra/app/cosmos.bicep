@@ -9,7 +9,7 @@ param location string
 param tags object
 param databaseName string
 
-@description('Container resource bodies from cosmos-containers.json: id, partitionKey, indexingPolicy, uniqueKeyPolicy.')
+@description('Container resource bodies from cosmos-containers.json: id, partitionKey, defaultTtl, indexingPolicy, uniqueKeyPolicy.')
 param containers array
 
 @description('true: serverless; false: provisioned autoscale throughput on the database.')

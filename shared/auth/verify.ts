@@ -77,6 +77,11 @@ function hasMfa(payload: JWTPayload, c: Config): boolean {
 }
 
 const MUNICIPALITY_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
+/**
+ * A user's `sub`: Entra ID's are base64url (43 characters), the local issuer's `cand-<uuid>`;
+ * others use `:`, `@` or `|`. It becomes a Cosmos DB id, which may not hold `/`, `\`, `?` or `#`.
+ */
+const SUBJECT = /^[A-Za-z0-9._~:@|-]{1,256}$/;
 
 // Tokens already verified, until they expire: a client sends the same token many times, and a
 // signature check costs more than the Cosmos point read it guards. Bounded, oldest out first.
@@ -117,8 +122,8 @@ async function verify(token: string, c: Config): Promise<{ principal: Principal;
     throw explain(err);
   }
 
-  const sub = payload.sub!;
-  if (sub.length > 256) throw unauthorized("the token's sub claim is not accepted");
+  const sub = payload.sub;
+  if (typeof sub !== "string" || !SUBJECT.test(sub)) throw unauthorized("the token's sub claim is not accepted");
   const roles = claimRoles(payload, c.AUTH_ROLES_CLAIM);
   if (roles.length !== 1) throw new AppError(403, "Forbidden", "the token must carry exactly one platform role");
   const role = roles[0]!;

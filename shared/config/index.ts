@@ -79,6 +79,21 @@ const schema = z
     RETENTION_TIME_BUDGET_SECONDS: z.coerce.number().int().min(1).max(540).default(480),
     /** `outbox`: notifications are stored for delivery; `recording`: kept in memory (local, tests). */
     NOTIFIER: z.enum(["outbox", "recording"]).default("outbox"),
+    /** Usage-log events are deleted this many days after they were written (sweep; Cosmos TTL in Azure). */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+
+    /** Pages (lists, searches, candidate details, file links) a user may open per minute: employers and candidates. */
+    VIEW_LIMIT_PAGES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    /** Pages per minute for all users of one employer organisation together. */
+    VIEW_LIMIT_EMPLOYER_PAGES_PER_MINUTE: z.coerce.number().int().min(1).default(240),
+    /** Distinct candidates one employer organisation may be shown per day (UTC), all its users together. */
+    VIEW_LIMIT_EMPLOYER_CANDIDATES_PER_DAY: z.coerce.number().int().min(1).max(50_000).default(500),
+    /** Pages per minute for one staff member. */
+    VIEW_LIMIT_STAFF_PAGES_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    /** Distinct candidates one staff member may be shown per day (UTC). */
+    VIEW_LIMIT_STAFF_CANDIDATES_PER_DAY: z.coerce.number().int().min(1).max(50_000).default(2000),
+    /** At this share of its daily limit, an employer organisation is signalled to its municipality's account managers. */
+    VIEW_LIMIT_SIGNAL_PERCENT: z.coerce.number().int().min(1).max(100).default(80),
 
     KVK_BASE_URL: z.url().optional(),
     KVK_API_KEY: z.string().min(1).optional(),

@@ -1,3 +1,4 @@
+import { config } from "../config/index.js";
 import type { Principal } from "../domain/roles.js";
 import { container } from "./cosmos.js";
 
@@ -9,7 +10,10 @@ export type AuditAction = "create" | "read" | "update" | "erase" | "redeem" | "a
  */
 export interface AuditEvent {
   id: string;
-  /** A candidate's id, or for searches `search:{municipality}:{yyyy-mm}` (one partition a month). */
+  /**
+   * A candidate's id, or for searches `search:{municipality}:{yyyy-mm-dd}:{bucket}`: a partition
+   * per day and one of 16 buckets by the searching user, so none grows without bound.
+   */
   subjectId: string;
   subjectType: "candidate" | "search";
   municipalityId: string;
@@ -17,20 +21,25 @@ export interface AuditEvent {
   fields?: string[];
   filters?: Record<string, unknown>;
   resultCount?: number;
-  /** For searches: which candidates were shown (DPIA §2: which data was viewed, by whom). */
+  /**
+   * For searches: which candidates were shown (DPIA §2: which data was viewed, by whom), as keyed
+   * pseudonyms of their ids (shared/services/pseudonym.ts), so none outlives an erased candidate.
+   */
   resultIds?: string[];
   actor: { sub: string; role: Principal["role"]; municipalityId?: string; ip?: string };
   at: string;
+  /** Seconds: Azure deletes the event AUDIT_RETENTION_DAYS after it was written (the nightly sweep does too). */
+  ttl: number;
 }
 
-export type AuditInput = Omit<AuditEvent, "id" | "actor" | "at">;
+export type AuditInput = Omit<AuditEvent, "id" | "actor" | "at" | "ttl">;
 
 /** Upserts, so a retried write that logs with the same id leaves one event. */
 export async function appendAudit(principal: Principal, at: string, id: string, input: AuditInput): Promise<void> {
   const actor: AuditEvent["actor"] = { sub: principal.sub, role: principal.role };
   if (principal.municipalityId) actor.municipalityId = principal.municipalityId;
   if (principal.ip) actor.ip = principal.ip;
-  const event: AuditEvent = { id, ...input, actor, at };
+  const event: AuditEvent = { id, ...input, actor, at, ttl: config().AUDIT_RETENTION_DAYS * 86_400 };
   await container("audit").items.upsert(event);
 }
 
@@ -68,6 +77,23 @@ export async function deleteAuditTrail(subjectId: string): Promise<number> {
     // Done when the query had nothing more; otherwise ask again from the start (deleted ones are gone).
     if (!continuationToken) return deleted;
   }
+}
+
+/**
+ * Usage-log events written before `cutoff` (an ISO time), a page at a time, across partitions
+ * (by the indexed municipality and time); deletion records have no `at` and never match.
+ */
+export async function auditEventsBefore(cutoff: string, municipalityId: string | undefined, max: number): Promise<{ id: string; subjectId: string }[]> {
+  const { resources } = await container("audit")
+    .items.query<{ id: string; subjectId: string }>(
+      {
+        query: `SELECT c.id, c.subjectId FROM c WHERE c.at < @cutoff${municipalityId ? " AND c.municipalityId = @m" : ""}`,
+        parameters: [{ name: "@cutoff", value: cutoff }, ...(municipalityId ? [{ name: "@m", value: municipalityId }] : [])],
+      },
+      { maxItemCount: max },
+    )
+    .fetchNext();
+  return resources;
 }
 
 /**

@@ -9,7 +9,9 @@ import {
 import type { TargetGroup } from "../domain/search-terms.js";
 import { documents } from "./documents.js";
 
-const store = documents<CandidateDoc, CandidateRecord>("candidates", "candidate", withDerivedFields);
+export const CLIENT_NUMBER_TAKEN = "a candidate with this client number already exists in your municipality";
+
+const store = documents<CandidateDoc, CandidateRecord>("candidates", "candidate", withDerivedFields, CLIENT_NUMBER_TAKEN);
 
 export const insertCandidate = store.insert;
 export const readCandidate = store.read;

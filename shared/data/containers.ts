@@ -5,10 +5,16 @@ import type { ContainerDefinition, Database } from "@azure/cosmos";
  * `ensureContainers` (local emulator, tests) and infra/ (Azure) create them from this.
  */
 export const CONTAINERS = {
-  /** Candidates live in their municipality's partition: staff queries never cross it. */
+  /**
+   * Candidates live in their municipality's partition: staff queries never cross it. A client
+   * number is unique within the partition, enforced by Cosmos on every create and replace (so
+   * concurrent creates cannot both pass), and free again once the record is deleted. Azure sets
+   * a unique key policy only when a container is created: an existing container must be recreated.
+   */
   candidates: {
     id: "candidates",
     partitionKey: { paths: ["/municipalityId"] },
+    uniqueKeyPolicy: { uniqueKeys: [{ paths: ["/admin/clientNumber"] }] },
     indexingPolicy: {
       indexingMode: "consistent",
       automatic: true,
@@ -39,10 +45,11 @@ export const CONTAINERS = {
       ],
     },
   },
-  /** Employers, in the partition of the municipality that invited them. */
+  /** Employers, in the partition of the municipality that invited them; a KvK number once per partition (as for candidates). */
   employers: {
     id: "employers",
     partitionKey: { paths: ["/municipalityId"] },
+    uniqueKeyPolicy: { uniqueKeys: [{ paths: ["/kvkNumber"] }] },
     indexingPolicy: {
       indexingMode: "consistent",
       automatic: true,
@@ -86,14 +93,37 @@ export const CONTAINERS = {
   invitations: { id: "invitations", partitionKey: { paths: ["/id"] } },
   /** Links a signed-in user's `sub` to the record they redeemed. */
   accounts: { id: "accounts", partitionKey: { paths: ["/id"] } },
-  /** Usage log: who read or changed what, by subject (candidate), so a subject's trail is one partition. */
+  /**
+   * Usage log: who read or changed what, by subject (candidate), so a subject's trail is one
+   * partition; searches by municipality, day and bucket (`search:{m}:{day}:{bucket}`), so no
+   * partition grows without bound. TTL on (`defaultTtl: -1`): events carry a `ttl` of
+   * AUDIT_RETENTION_DAYS, deletion records none (kept). The nightly sweep deletes expired events
+   * too, for the emulator (which has no TTL) and in case Azure's TTL falls behind.
+   */
   audit: {
     id: "audit",
     partitionKey: { paths: ["/subjectId"] },
+    defaultTtl: -1,
     indexingPolicy: {
       indexingMode: "consistent",
       automatic: true,
-      includedPaths: [{ path: "/subjectId/?" }, { path: "/at/?" }],
+      includedPaths: [{ path: "/subjectId/?" }, { path: "/at/?" }, { path: "/municipalityId/?" }],
+      excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
+    },
+  },
+  /**
+   * Viewing limits: one small document per subject (an employer organisation or a user) and UTC
+   * day, partitioned by its own id, updated with one patch per page (shared/services/view-limits.ts).
+   * `ttl` on each document; the nightly sweep deletes past days where TTL is off (the emulator).
+   */
+  counters: {
+    id: "counters",
+    partitionKey: { paths: ["/id"] },
+    defaultTtl: -1,
+    indexingPolicy: {
+      indexingMode: "consistent",
+      automatic: true,
+      includedPaths: [{ path: "/day/?" }],
       excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
     },
   },

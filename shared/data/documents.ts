@@ -1,5 +1,5 @@
 import type { SqlParameter } from "@azure/cosmos";
-import { preconditionFailed } from "../domain/errors.js";
+import { conflict, preconditionFailed } from "../domain/errors.js";
 import type { ContainerName } from "./containers.js";
 import { container, withoutSystemFields } from "./cosmos.js";
 
@@ -12,18 +12,25 @@ export interface Versioned<T> {
 /**
  * Reads and writes of one document type in a container partitioned by municipality.
  * `prepare` runs on every write (derived fields); reads check the type, so one container
- * could hold more than one kind without mix-ups.
+ * could hold more than one kind without mix-ups. `duplicate` is the 409 detail when a write would
+ * break the container's unique key policy (Cosmos refuses it, however many writers race).
  */
 export function documents<T extends { id: string; municipalityId: string; type: string }, W = T>(
   name: ContainerName,
   type: T["type"],
   prepare: (doc: W) => T = (doc) => doc as unknown as T,
+  duplicate = `the ${type} conflicts with an existing one`,
 ) {
   const c = () => container(name);
   return {
     async insert(doc: W): Promise<Versioned<T>> {
-      const { resource, etag } = await c().items.create(prepare(doc));
-      return { doc: withoutSystemFields(resource as T), etag };
+      try {
+        const { resource, etag } = await c().items.create(prepare(doc));
+        return { doc: withoutSystemFields(resource as T), etag };
+      } catch (err) {
+        if ((err as { code?: number }).code === 409) throw conflict(duplicate);
+        throw err;
+      }
     },
 
     /** Point read inside the partition: one round trip; another partition's id is simply absent. */
@@ -43,6 +50,7 @@ export function documents<T extends { id: string; municipalityId: string; type: 
         return { doc: withoutSystemFields(resource as T), etag: next };
       } catch (err) {
         if ((err as { code?: number }).code === 412) throw preconditionFailed(`the ${type} was changed by someone else; read it again`);
+        if ((err as { code?: number }).code === 409) throw conflict(duplicate);
         throw err;
       }
     },

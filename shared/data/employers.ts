@@ -1,14 +1,13 @@
 import { withEmployerSortKey, type EmployerDoc, type EmployerRecord } from "../domain/employer.js";
 import { documents } from "./documents.js";
 
-const store = documents<EmployerDoc, EmployerRecord>("employers", "employer", withEmployerSortKey);
+export const KVK_NUMBER_TAKEN = "an employer with this KvK number is already registered in your municipality";
+
+const store = documents<EmployerDoc, EmployerRecord>("employers", "employer", withEmployerSortKey, KVK_NUMBER_TAKEN);
 
 export const insertEmployer = store.insert;
 export const readEmployer = store.read;
 export const replaceEmployer = store.replace;
-
-export const kvkNumberInUse = (municipalityId: string, kvkNumber: string, exceptId?: string) =>
-  store.taken(municipalityId, "kvkNumber", kvkNumber, exceptId);
 
 /** The employers a municipality invited, by company name; `prefix` narrows on the normalised name. */
 export function listEmployers(municipalityId: string, prefix: string | undefined, pageSize: number, continuation: string | undefined) {

@@ -1,6 +1,7 @@
 import { config } from "../config/index.js";
 import type { MunicipalitySettings } from "../domain/municipality.js";
-import { container, withoutSystemFields } from "./cosmos.js";
+import { container, isStatus, withoutSystemFields } from "./cosmos.js";
+import type { Versioned } from "./documents.js";
 
 const PARTITION = "municipalities";
 
@@ -13,16 +14,34 @@ interface SettingsDoc extends MunicipalitySettings {
 const municipalities = () => container("municipalities");
 
 export async function readSettings(municipalityId: string): Promise<MunicipalitySettings | undefined> {
-  const { resource } = await municipalities().item(municipalityId, PARTITION).read<SettingsDoc>();
-  if (!resource) return undefined;
-  const { id: _id, partition: _p, updatedAt: _u, ...settings } = withoutSystemFields(resource);
-  return settings;
+  return (await readSettingsVersioned(municipalityId))?.doc;
 }
 
-export async function writeSettings(municipalityId: string, settings: MunicipalitySettings, at: string): Promise<void> {
+/** The settings with their version (the Cosmos `_etag`), or undefined when none are stored. */
+export async function readSettingsVersioned(municipalityId: string): Promise<Versioned<MunicipalitySettings> | undefined> {
+  const { resource, etag } = await municipalities().item(municipalityId, PARTITION).read<SettingsDoc>();
+  if (!resource) return undefined;
+  const { id: _id, partition: _p, updatedAt: _u, ...settings } = withoutSystemFields(resource);
+  return { doc: settings, etag };
+}
+
+/**
+ * Stores the settings: with `etag`, only over that version (false when it is no longer the
+ * current one, nothing written); without, whatever is there. Returns the new version.
+ */
+export async function writeSettings(municipalityId: string, settings: MunicipalitySettings, at: string, etag?: string): Promise<string | false> {
   const doc: SettingsDoc = { id: municipalityId, partition: PARTITION, ...settings, updatedAt: at };
-  await municipalities().items.upsert(doc);
-  restricted = undefined; // this instance sees the change at once; others within SETTINGS_CACHE_SECONDS
+  try {
+    const written = etag
+      ? await municipalities().item(municipalityId, PARTITION).replace(doc, { accessCondition: { type: "IfMatch", condition: etag } })
+      : await municipalities().items.upsert(doc);
+    return written.etag;
+  } catch (err) {
+    if (isStatus(err, 412) || isStatus(err, 404)) return false;
+    throw err;
+  } finally {
+    restricted = undefined; // this instance sees the change at once; others within SETTINGS_CACHE_SECONDS
+  }
 }
 
 // The municipalities that keep their candidates to their own employers, read at most every
@@ -52,8 +71,8 @@ const registered = new Set<string>();
  * Makes sure a municipality has its settings document (with the defaults): the retention
  * sweep walks the municipalities through these, one partition each.
  */
-export async function registerMunicipality(municipalityId: string, at: string): Promise<void> {
-  if (registered.has(municipalityId)) return;
+export async function registerMunicipality(municipalityId: string, at: string, o: { force?: boolean } = {}): Promise<void> {
+  if (registered.has(municipalityId) && !o.force) return;
   const doc: SettingsDoc = { id: municipalityId, partition: PARTITION, employerReach: "all", updatedAt: at };
   await municipalities().items.create(doc).catch((err: { code?: number }) => {
     if (err.code !== 409) throw err;

@@ -1,11 +1,14 @@
 import type { FileKind } from "../domain/uploads.js";
-import { container, withoutSystemFields } from "./cosmos.js";
+import { container, isStatus, withoutSystemFields } from "./cosmos.js";
+import type { Versioned } from "./documents.js";
 
 export interface UploadDoc {
   /** `{yyyymmdd}-{uuid}`: the day is the partition. */
   id: string;
   day: string;
-  status: "pending" | "completed" | "failed";
+  /** `checking`: a `complete` call holds it (since `checkingSince`); others get 409. */
+  status: "pending" | "checking" | "completed" | "failed";
+  checkingSince?: string;
   municipalityId: string;
   candidateId: string;
   kind: FileKind;
@@ -35,11 +38,49 @@ export async function readUpload(id: string): Promise<UploadDoc | undefined> {
   return resource ? withoutSystemFields(resource) : undefined;
 }
 
-export async function setUploadStatus(upload: UploadDoc, status: "completed" | "failed"): Promise<void> {
+export async function setUploadStatus(upload: UploadDoc, status: "pending" | "completed" | "failed"): Promise<void> {
   await uploads().item(upload.id, upload.day).patch([{ op: "set", path: "/status", value: status }]);
 }
 
-export async function deleteUpload(upload: UploadDoc): Promise<void> {
+/**
+ * Takes an upload for checking, provided nobody changed it since it was read (`etag`): of
+ * concurrent `complete` calls exactly one gets true.
+ */
+export async function claimUpload(upload: UploadDoc, etag: string, at: string): Promise<boolean> {
+  try {
+    await uploads()
+      .item(upload.id, upload.day)
+      .replace({ ...upload, status: "checking", checkingSince: at }, { accessCondition: { type: "IfMatch", condition: etag } });
+    return true;
+  } catch (err) {
+    if (isStatus(err, 412) || isStatus(err, 404)) return false;
+    throw err;
+  }
+}
+
+export async function readUploadVersioned(id: string): Promise<Versioned<UploadDoc> | undefined> {
+  const day = dayOfUpload(id);
+  if (!day) return undefined;
+  const { resource, etag } = await uploads().item(id, day).read<UploadDoc>();
+  return resource ? { doc: withoutSystemFields(resource), etag } : undefined;
+}
+
+/**
+ * Deletes a candidate's upload records, whatever their day (the candidate is being erased); a
+ * query across the days' partitions, of a container that holds only the last hours' uploads.
+ */
+export async function deleteUploadsOf(candidateId: string): Promise<number> {
+  const { resources } = await uploads()
+    .items.query<{ id: string; day: string }>({
+      query: "SELECT c.id, c.day FROM c WHERE c.candidateId = @c",
+      parameters: [{ name: "@c", value: candidateId }],
+    })
+    .fetchAll();
+  for (const { id, day } of resources) await deleteUpload({ id, day });
+  return resources.length;
+}
+
+export async function deleteUpload(upload: Pick<UploadDoc, "id" | "day">): Promise<void> {
   await uploads().item(upload.id, upload.day).delete().catch((err: { code?: number }) => {
     if (err.code !== 404) throw err;
   });

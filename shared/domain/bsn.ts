@@ -10,12 +10,62 @@ export function isBsn(digits: string): boolean {
   return sum % 11 === 0;
 }
 
-// Nine digits, optionally grouped by single spaces, dots or dashes ("1234.56.782"), not part of a longer number.
-const CANDIDATE_NUMBER = /(?<![\d])\d(?:[ .-]?\d){8}(?![\d])/g;
+export const BSN_MESSAGE =
+  "this text contains what looks like a citizen service number (BSN); please remove it, the platform may not store it";
+
+// Separators people put between digit groups: spaces, dots, underscores, dashes and the minus sign.
+const SEP = "[\\s._\\-\\u2010-\\u2015\\u2212]";
+// Nine digits, optionally grouped by separators ("1234.56.782", "111 - 222 - 333"), not part of a longer number.
+const CANDIDATE_NUMBER = new RegExp(`(?<!\\d)\\d(?:${SEP}{0,3}\\d){8}(?!\\d)`, "g");
+const SEPARATORS = new RegExp(SEP, "g");
+
+/**
+ * The text as the check reads it: compatibility forms folded (NFKC: fullwidth and other look-alike
+ * digits), invisible format characters and stray combining marks dropped, and decimal digits of any
+ * script as ASCII digits.
+ */
+export function digitsOf(text: string): string {
+  return text
+    .normalize("NFKC")
+    .replace(/[\p{Cf}\p{Mn}]/gu, "")
+    .replace(/\p{Nd}/gu, (ch) => {
+      const cp = ch.codePointAt(0)!;
+      if (cp < 0x80) return ch;
+      // Unicode encodes each script's digits as a run starting at zero.
+      let k = 0;
+      while (/\p{Nd}/u.test(String.fromCodePoint(cp - k - 1))) k++;
+      return String(k % 10);
+    });
+}
 
 export function containsBsn(text: string): boolean {
-  for (const match of text.matchAll(CANDIDATE_NUMBER)) {
-    if (isBsn(match[0].replace(/[ .-]/g, ""))) return true;
+  for (const match of digitsOf(text).matchAll(CANDIDATE_NUMBER)) {
+    if (isBsn(match[0].replace(SEPARATORS, ""))) return true;
   }
   return false;
+}
+
+/**
+ * Every string in a parsed JSON value (nested objects, array items, and keys) that holds a BSN,
+ * as `{ path, message }` with paths as clients write them ("profile.sectors.0"). Iterative, so a
+ * deeply nested body cannot exhaust the stack.
+ */
+export function bsnFieldErrors(value: unknown, prefix: string[] = []): { path: string; message: string }[] {
+  const errors: { path: string; message: string }[] = [];
+  const pathOf = (path: string[]) => path.join(".") || "(body)";
+  // [value, its path, whether its last path segment is a key to check too]
+  const stack: [unknown, string[], boolean][] = [[value, prefix, false]];
+  while (stack.length) {
+    const [node, path, keyed] = stack.pop()!;
+    if ((keyed && containsBsn(path.at(-1)!)) || (typeof node === "string" && containsBsn(node))) {
+      errors.push({ path: pathOf(path), message: BSN_MESSAGE });
+    }
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], [...path, String(i)], false]);
+    } else if (node !== null && typeof node === "object") {
+      const entries = Object.entries(node);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], [...path, entries[i]![0]], true]);
+    }
+  }
+  return errors;
 }

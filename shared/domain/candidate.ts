@@ -17,13 +17,14 @@ export const TargetGroups = z.strictObject({
   practiceRoute: z.boolean().optional(),
   bbl: z.boolean().optional(),
   tozo: z.boolean().optional(),
-});
+}).meta({ id: "TargetGroups", description: "the target groups staff recorded" });
 
 export const AdminFields = z.strictObject({
   clientNumber: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9-]{1,32}$/, "letters, digits and dashes, at most 32"),
+    .regex(/^[A-Za-z0-9-]{1,32}$/, "letters, digits and dashes, at most 32")
+    .meta({ maxLength: 32 }),
   firstName: text(100),
   lastName: text(100),
   email: z.email().max(254),
@@ -68,7 +69,7 @@ export const ProfileFields = z.strictObject({
       position: freeText(200),
       ...Period,
       description: freeText(2000).optional(),
-    }),
+    }).meta({ id: "WorkExperience", description: "a job the candidate held" }),
     30,
   ).optional(),
   education: list(
@@ -79,15 +80,16 @@ export const ProfileFields = z.strictObject({
       completed: z.boolean().optional(),
       certificate: freeText(200).optional(),
       ...Period,
-    }),
+    }).meta({ id: "Education", description: "an education the candidate followed" }),
     20,
   ).optional(),
   courses: list(
-    z.strictObject({ name: freeText(200), provider: freeText(200).optional(), completedOn: isoDate.optional() }),
+    z.strictObject({ name: freeText(200), provider: freeText(200).optional(), completedOn: isoDate.optional() })
+      .meta({ id: "Course", description: "a course the candidate took" }),
     30,
   ).optional(),
   languages: list(
-    z.strictObject({ language: text(60), level: z.enum(LANGUAGE_LEVELS) }),
+    z.strictObject({ language: text(60), level: z.enum(LANGUAGE_LEVELS) }).meta({ id: "LanguageSkill", description: "a language and the level" }),
     20,
   ).optional(),
   competencies: list(freeText(100), 30).optional(),
@@ -108,16 +110,20 @@ export const ProfileFields = z.strictObject({
   preferredOccupations: list(text(100), 20).optional(),
   whatSuitsMe: freeText(2000).optional(),
   moodboard: list(
-    z.strictObject({ caption: freeText(200), url: httpsUrl.optional() }),
+    z.strictObject({ caption: freeText(200), url: httpsUrl.optional() }).meta({ id: "MoodboardItem", description: "a picture or link that says something about the candidate" }),
     20,
   ).optional(),
   /** Only work-related physical capability: never medical detail (DPIA §2). */
   physical: z
     .partialRecord(z.enum(PHYSICAL_ITEMS), z.enum(PHYSICAL_ABILITY))
     .optional(),
-  socialMedia: list(z.strictObject({ network: z.enum(SOCIAL_NETWORKS), url: httpsUrl }), 10).optional(),
+  socialMedia: list(
+    z.strictObject({ network: z.enum(SOCIAL_NETWORKS), url: httpsUrl }).meta({ id: "SocialMediaLink", description: "a profile on a social network" }),
+    10,
+  ).optional(),
   assessments: list(
-    z.strictObject({ name: freeText(200), result: freeText(1000).optional(), takenOn: isoDate.optional() }),
+    z.strictObject({ name: freeText(200), result: freeText(1000).optional(), takenOn: isoDate.optional() })
+      .meta({ id: "Assessment", description: "a test or assessment the candidate took" }),
     20,
   ).optional(),
   freeText: freeText(4000).optional(),

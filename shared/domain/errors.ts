@@ -50,8 +50,20 @@ export function fieldErrors(error: z.ZodError, prefix: string[] = []): FieldErro
   }).flat();
 }
 
-export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, what: string, prefix: string[] = []): z.infer<T> {
+/**
+ * Parses with the schema, or 400 listing every bad field. `also` adds problems found by checks
+ * outside the schema (the BSN walk over a candidate's body), so one answer names them all.
+ */
+export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, what: string, prefix: string[] = [], also: FieldError[] = []): z.infer<T> {
   const result = schema.safeParse(value);
-  if (!result.success) throw badRequest(`${what} is not valid; see errors`, fieldErrors(result.error, prefix));
-  return result.data;
+  if (result.success && !also.length) return result.data;
+  const errors = [...(result.success ? [] : fieldErrors(result.error, prefix)), ...also];
+  const seen = new Set<string>();
+  throw badRequest(
+    `${what} is not valid; see errors`,
+    errors.filter((e) => {
+      const key = `${e.path}\n${e.message}`;
+      return !seen.has(key) && !!seen.add(key);
+    }),
+  );
 }

@@ -1,16 +1,16 @@
 import * as z from "zod";
-import { containsBsn } from "./bsn.js";
+import { BSN_MESSAGE, containsBsn } from "./bsn.js";
 
 /** Field types shared by the records' schemas, with the limits clients are told about. */
 
 export const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** Free text a candidate types: refused when it holds a BSN (DPIA: sensitive data in free text). */
-export const freeText = (max: number) =>
-  text(max).refine((s) => !containsBsn(s), {
-    message:
-      "this text contains what looks like a citizen service number (BSN); please remove it, the platform may not store it",
-  });
+/**
+ * Free text: refused when it holds a BSN (DPIA: sensitive data in free text). Everything a
+ * candidate sends is checked as a whole as well (`bsnFieldErrors`, applied in shared/http/routes.ts),
+ * so a candidate's field is covered whether or not it is declared as free text.
+ */
+export const freeText = (max: number) => text(max).refine((s) => !containsBsn(s), { message: BSN_MESSAGE });
 
 export const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max);
 export const isoDate = z.iso.date();
@@ -21,7 +21,10 @@ export const postcode = z
   .trim()
   .regex(/^[1-9][0-9]{3} ?[A-Za-z]{2}$/, "a Dutch postcode such as 3511 AB")
   .refine((s) => !/(SA|SD|SS)$/i.test(s), "the letters SA, SD and SS are not used in Dutch postcodes")
-  .transform((s) => `${s.slice(0, 4)} ${s.slice(-2).toUpperCase()}`);
+  .transform((s) => `${s.slice(0, 4)} ${s.slice(-2).toUpperCase()}`)
+  // What is stored and returned: the OpenAPI document describes the output by this schema.
+  .pipe(z.string().max(7).regex(/^[1-9][0-9]{3} [A-Z]{2}$/))
+  .meta({ maxLength: 7 });
 
 export const phone = z
   .string()
@@ -30,7 +33,8 @@ export const phone = z
   .refine((s) => {
     const digits = s.replace(/\D/g, "").length;
     return digits >= 9 && digits <= 15;
-  }, "a phone number has 9 to 15 digits");
+  }, "a phone number has 9 to 15 digits")
+  .meta({ maxLength: 21 }); // implied by the pattern; for the OpenAPI document
 
 export const httpsUrl = z.url({ protocol: /^https$/ }).max(500);
 

@@ -7,7 +7,7 @@ export const Contact = z.strictObject({
   name: text(100),
   email: z.email().max(254),
   phone: phone.optional(),
-});
+}).meta({ id: "MunicipalityContact", description: "a municipality's contact person for employers" });
 export type Contact = z.infer<typeof Contact>;
 
 /** A municipality's own choices, set by its functional administrator. */
@@ -20,8 +20,10 @@ export const MunicipalitySettings = z.strictObject({
   /** The contact person employers of this municipality see; without it the general WSP contact. */
   contact: Contact.optional(),
   /** Retention periods in years where this municipality departs from the configured ones. */
-  retentionYears: RetentionPeriods.partial().optional(),
-});
+  retentionYears: RetentionPeriods.partial()
+    .meta({ id: "RetentionYears", description: "retention periods in years where the municipality keeps data longer than configured" })
+    .optional(),
+}).meta({ id: "MunicipalitySettings", description: "A municipality's own choices, set by its functional administrator." });
 export type MunicipalitySettings = z.infer<typeof MunicipalitySettings>;
 
 export const DEFAULT_SETTINGS: MunicipalitySettings = { employerReach: "all" };

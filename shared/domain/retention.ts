@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { conflict } from "./errors.js";
 import { isoDate } from "./fields.js";
 
 /**
@@ -27,7 +28,7 @@ export const ServiceEnd = z.strictObject({
   endedOn: isoDate,
   reason: z.enum(SERVICE_END_REASONS),
   esfProgrammeEndsOn: isoDate.optional(),
-});
+}).meta({ id: "ServiceEnd", description: "the end of service, which starts the retention period" });
 export type ServiceEnd = z.infer<typeof ServiceEnd>;
 
 /** What was decided when the service ended: when the data goes, and by which rule. */
@@ -90,3 +91,10 @@ export const ServiceEndBatch = z.strictObject({
 });
 
 export const ServiceEndLine = ServiceEnd.extend({ clientNumber: z.string().trim().min(1).max(32) }).strict();
+
+/**
+ * 409 for an erasure (by the candidate or on their request) while a legal hold applies: the
+ * right to erasure does not apply to data needed for legal claims (GDPR Art. 17(3)(e)).
+ */
+export const legalHoldApplies = (reason: string) =>
+  conflict(`a legal hold applies (${reason}): the data is kept for a legal claim (GDPR Art. 17(3)(e)) until an admin lifts the hold`);

@@ -16,6 +16,7 @@ export const VacancyFields = z.strictObject({
   hoursPerWeek: z
     .strictObject({ min: z.number().int().min(1).max(60), max: z.number().int().min(1).max(60) })
     .refine((h) => h.min <= h.max, { message: "min must not exceed max", path: ["min"] })
+    .meta({ id: "VacancyHours", description: "hours per week the vacancy offers" })
     .optional(),
   location: text(100).optional(),
 });

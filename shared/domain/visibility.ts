@@ -44,6 +44,11 @@ export const EMPLOYER_PROJECTION = {
 
 /** Search results: the employer projection without files (`GET /api/search/candidates` in the OpenAPI document). */
 export const SEARCH_PROJECTION = {
-  top: EMPLOYER_PROJECTION.top.filter((f) => f !== "files"),
+  top: ["id", "municipalityId", "status", "profile", "updatedAt"],
   admin: EMPLOYER_PROJECTION.admin,
+} as const satisfies { top: readonly (typeof EMPLOYER_PROJECTION.top)[number][]; admin: readonly string[] };
+
+/** Account managers searching their own municipality: the staff record (all of `admin`), without files. */
+export const STAFF_SEARCH_PROJECTION = {
+  top: ["id", "municipalityId", "status", "profile", "sharing", "employerVisibility", "updatedAt"],
 } as const;

@@ -4,22 +4,58 @@ import { AppError, badRequest, parseOr400 } from "../domain/errors.js";
 
 const MAX_JSON_BYTES = 256 * 1024;
 
+const unsupported = (detail: string) => new AppError(415, "Unsupported Media Type", detail);
+
+/** 415 unless the Content-Type is JSON (`application/json` or `application/…+json`) in UTF-8. */
+function refuseNonJson(contentType: string): void {
+  const [type = "", ...params] = contentType.split(";").map((p) => p.trim());
+  if (!/^application\/(?:[a-z0-9.!#$&^_-]+\+)?json$/i.test(type)) {
+    throw unsupported("send the body as JSON with 'Content-Type: application/json'");
+  }
+  for (const param of params) {
+    const [name = "", value = ""] = param.split("=", 2).map((p) => p.trim());
+    if (name.toLowerCase() !== "charset") continue;
+    if (!/^"?utf-?8"?$/i.test(value)) throw unsupported("JSON bodies must be UTF-8: send 'Content-Type: application/json' or '…; charset=utf-8'");
+  }
+}
+
+/** Keys that would reach an object's prototype in code that copies them; refused wherever they appear. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** The path of the first forbidden key in a parsed JSON value, or undefined (iterative: deep nesting is safe). */
+function forbiddenKeyPath(value: unknown): string | undefined {
+  const stack: [unknown, string[]][] = [[value, []]];
+  while (stack.length) {
+    const [node, path] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    for (const [key, child] of Object.entries(node)) {
+      const at = [...path, key];
+      if (!Array.isArray(node) && FORBIDDEN_KEYS.has(key)) return at.join(".");
+      stack.push([child, at]);
+    }
+  }
+  return undefined;
+}
+
 /** Reads and parses a JSON body, with clear 4xx errors for anything but a small JSON document. */
 export async function readJson(request: HttpRequest): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
-    throw new AppError(415, "Unsupported Media Type", "send the body as JSON with 'Content-Type: application/json'");
-  }
+  refuseNonJson(request.headers.get("content-type") ?? "");
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_JSON_BYTES) throw tooLarge();
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw tooLarge();
   if (!text.trim()) throw badRequest("the request needs a JSON body");
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw badRequest("the body is not valid JSON");
   }
+  const forbidden = forbiddenKeyPath(parsed);
+  if (forbidden !== undefined) {
+    throw badRequest("the body uses a key that is not allowed in any request", [{ path: forbidden, message: "'__proto__', 'constructor' and 'prototype' are not accepted as keys; remove it" }]);
+  }
+  return parsed;
 }
 
 const tooLarge = () => new AppError(413, "Content Too Large", `JSON bodies are limited to ${MAX_JSON_BYTES / 1024} KB`);

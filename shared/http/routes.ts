@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import type { z } from "zod";
 import { authenticate } from "../auth/verify.js";
+import { bsnFieldErrors } from "../domain/bsn.js";
 import { forbidden, parseOr400 } from "../domain/errors.js";
 import { allows, FIELD_OWNER, isPublic, type Action, type FieldSide } from "../domain/policy.js";
 import type { Principal } from "../domain/roles.js";
@@ -27,9 +28,15 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
+/** Response headers the OpenAPI document describes (besides WWW-Authenticate on 401, which it adds). */
+export type ResponseHeader = "ETag" | "Location" | "Retry-After";
+
 export interface ResponseSpec {
   description: string;
+  /** The JSON body; error statuses without one are problem+json. */
   schema?: z.ZodType;
+  /** Headers this answer sends: `true` always, `false` when it applies. */
+  headers?: Partial<Record<ResponseHeader, boolean>>;
 }
 
 export interface RouteSpec<
@@ -45,6 +52,12 @@ export interface RouteSpec<
   /** The row of the policy table that decides who may call this. */
   action: Action;
   summary: string;
+  /** More for the OpenAPI document's description (the roles are added). */
+  description?: string;
+  /** OpenAPI tags; by default the resource the path starts with. */
+  tags?: string[];
+  /** The handler honours `If-Match` (412 when it does not match): the document describes both. */
+  ifMatch?: boolean;
   body?: B;
   /** The side of the record the body writes; a body that names the other side is refused (403). */
   writes?: FieldSide;
@@ -123,7 +136,10 @@ function answer<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(s
       if (spec.body) {
         const raw = await readJson(request);
         if (spec.writes) refuseOtherSide(raw, spec.writes);
-        body = parseOr400(spec.body, raw, "the request body");
+        // DPIA: no BSN in anything a candidate enters. Every string of the body (nested, array
+        // items, file names) is checked, so a new field is covered without opting in.
+        const bsn = principal?.role === "candidate" ? bsnFieldErrors(raw) : [];
+        body = parseOr400(spec.body, raw, "the request body", [], bsn);
       }
       const reply = await spec.handler({
         principal: principal as Principal,

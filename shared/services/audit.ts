@@ -1,7 +1,8 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { appendAudit, removeAuditEvent, type AuditAction } from "../data/audit.js";
 import { nowIso } from "../domain/clock.js";
 import type { Principal } from "../domain/roles.js";
+import { pseudonym } from "./pseudonym.js";
 
 /**
  * Records that `principal` did `action` on a candidate; resolves when it is stored.
@@ -41,17 +42,39 @@ export function auditChange(principal: Principal, action: AuditAction, fields?: 
   return (doc: { id: string; municipalityId: string }) => audit(principal, action, doc, fields, eventId);
 }
 
-/** Records a search: who, in which municipality's name, with which filters, how many results. */
+/** Buckets a municipality's searches of a day are spread over. */
+const SEARCH_BUCKETS = 16;
+
+/**
+ * The partition of a search event: per municipality, UTC day and one of 16 buckets chosen by
+ * the searching user, so one user's searches of a day are one partition and none grows without
+ * bound (a day's searches of one bucket are bounded by the viewing limits).
+ */
+export function searchAuditPartition(municipalityId: string, sub: string, at: string): string {
+  const bucket = createHash("sha256").update(sub).digest()[0]! % SEARCH_BUCKETS;
+  return `search:${municipalityId}:${at.slice(0, 10)}:${bucket.toString(16)}`;
+}
+
+/** Filters whose values come from a closed list, ids or dates; the others are typed text and logged by name only. */
+const LOGGED_VALUES = new Set(["drivingLicence", "targetGroup", "municipality", "availableFrom", "page"]);
+
+/**
+ * Records a search: who, in which municipality's name, which filters (names; values only of
+ * closed lists, never typed text), which candidates were shown. Small: ids, no free text.
+ */
 export function auditSearch(principal: Principal, municipalityId: string, filters: Record<string, unknown>, resultIds: string[]): Promise<void> {
   const at = nowIso();
+  const used = Object.keys(filters).filter((k) => filters[k] !== undefined);
   return appendAudit(principal, at, randomUUID(), {
     subjectType: "search",
-    subjectId: `search:${municipalityId}:${at.slice(0, 7)}`,
+    subjectId: searchAuditPartition(municipalityId, principal.sub, at),
     municipalityId,
     action: "search",
-    filters,
+    fields: used.filter((k) => k !== "page").sort(),
+    filters: Object.fromEntries(used.filter((k) => LOGGED_VALUES.has(k)).map((k) => [k, filters[k]])),
     resultCount: resultIds.length,
-    resultIds,
+    // Keyed pseudonyms (as in deletion records), not ids: nothing here outlives an erased candidate.
+    resultIds: resultIds.map(pseudonym),
   });
 }
 

@@ -1,4 +1,5 @@
 import {
+  CLIENT_NUMBER_TAKEN,
   clientNumberInUse,
   insertCandidate,
   listCandidates as queryCandidates,
@@ -26,20 +27,28 @@ import { audit, auditChange, auditedRead, touchedFields } from "./audit.js";
 import { candidateView, modifyCandidate, type VersionedView } from "./concurrency.js";
 import { newInvitation, storeInvitation } from "./invitations.js";
 import { municipalityOf, reachesCandidate, registerMunicipality } from "./municipalities.js";
+import { admitView } from "./view-limits.js";
 import { viewerOf } from "./viewer.js";
 
 const NOT_FOUND = "no such candidate, or not one you may see";
 
+/**
+ * The client number is unique per municipality by the container's unique key policy: a create or
+ * change that would repeat one is refused by Cosmos (409), however many race. This look-up only
+ * spares a change that is bound to fail its usage-log line.
+ */
 const refuseTakenClientNumber = (municipalityId: string, clientNumber: string, exceptId?: string) =>
-  conflictIf(clientNumberInUse(municipalityId, clientNumber, exceptId), "a candidate with this client number already exists in your municipality");
+  conflictIf(clientNumberInUse(municipalityId, clientNumber, exceptId), CLIENT_NUMBER_TAKEN);
 
-/** A coach invites a candidate: the record starts `invited`, with a one-time code to hand over. */
+/**
+ * A coach invites a candidate: the record starts `invited`, with a one-time code to hand over.
+ * A client number already in use is a 409 from the create itself.
+ */
 export async function createCandidate(
   principal: Principal,
   admin: AdminFields,
 ): Promise<VersionedView & { invitationCode: string; invitationExpiresAt: string }> {
   const municipalityId = municipalityOf(principal);
-  await refuseTakenClientNumber(municipalityId, admin.clientNumber);
   const now = nowIso();
   const id = newCandidateId(municipalityId);
   const invitation = newInvitation("candidate", municipalityId, id);
@@ -80,6 +89,7 @@ export async function listCandidates(principal: Principal, query: ListQuery): Pr
   if (query.q) filter.term = normalise(query.q);
   const scope = JSON.stringify(["candidates", municipalityId, filter]);
   const page = await queryCandidates(municipalityId, filter, query.pageSize, decodeContinuation(query.continuation, scope));
+  await admitView({ principal }, page.items.map((c) => c.id));
   return { items: page.items, continuation: encodeContinuation(page.continuation, scope) };
 }
 
@@ -96,6 +106,8 @@ export async function getCandidate(principal: Principal, id: string): Promise<Ve
   const subject = { id, municipalityId: candidateMunicipality };
 
   if (sight === "staff") {
+    // Staff: counted before the read (a point read of an id the caller names), so the read and its log line stay one round trip.
+    await admitView(viewer, [id]);
     const found = await auditedRead(principal, subject, readCandidate(candidateMunicipality, id));
     if (!found) throw notFound(NOT_FOUND);
     return candidateView(found);
@@ -103,6 +115,7 @@ export async function getCandidate(principal: Principal, id: string): Promise<Ve
   if (!(await reachesCandidate(candidateMunicipality, viewer.municipalityId))) throw notFound(NOT_FOUND);
   const found = await readVisibleCandidate(candidateMunicipality, id, { ...EMPLOYER_PROJECTION, top: [...EMPLOYER_PROJECTION.top, "_etag"] });
   if (!found) throw notFound(NOT_FOUND);
+  await admitView(viewer, [id]);
   // Logged once something was shown, so the candidate's access log holds no views that did not happen.
   await audit(principal, "read", subject);
   const { _etag, ...view } = found as Partial<CandidateView> & { _etag: string };

@@ -4,8 +4,8 @@ import { candidatesByClientNumbers, readCandidate } from "../data/candidates.js"
 import { vacanciesOfEmployer } from "../data/vacancies.js";
 import { nowIso, todayIso } from "../domain/clock.js";
 import { toEmployerView, type EmployerView } from "../domain/employer.js";
-import { badRequest, conflict, fieldErrors, notFound, type FieldError } from "../domain/errors.js";
-import { addDays, retentionFor, ServiceEndLine, type RetentionPeriods, type ServiceEnd } from "../domain/retention.js";
+import { badRequest, fieldErrors, notFound, type FieldError } from "../domain/errors.js";
+import { addDays, legalHoldApplies, retentionFor, ServiceEndLine, type RetentionPeriods, type ServiceEnd } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
 import { config } from "../config/index.js";
 import { auditChange } from "./audit.js";
@@ -96,11 +96,16 @@ export async function recordServiceEnds(principal: Principal, items: unknown[]):
 }
 
 /** An admin suspends (or lifts) deletion of a candidate's data. */
-export async function setLegalHold(principal: Principal, id: string, hold: { hold: boolean; reason?: string | undefined }): Promise<VersionedView> {
+export async function setLegalHold(
+  principal: Principal,
+  id: string,
+  hold: { hold: boolean; reason?: string | undefined },
+  ifMatch: string | undefined,
+): Promise<VersionedView> {
   const updated = await modifyCandidate(
     municipalityOf(principal),
     id,
-    undefined,
+    ifMatch,
     (doc) => {
       const { legalHold: _old, ...rest } = doc;
       return hold.hold ? { ...rest, legalHold: { since: nowIso(), reason: hold.reason! }, updatedAt: nowIso() } : { ...rest, updatedAt: nowIso() };
@@ -115,7 +120,7 @@ export async function deleteCandidateNow(principal: Principal, id: string): Prom
   const municipalityId = municipalityOf(principal);
   const found = await readCandidate(municipalityId, id);
   if (!found) throw notFound("no such candidate in your municipality");
-  if (found.doc.legalHold) throw conflict("a legal hold applies to this candidate; an admin must lift it first");
+  if (found.doc.legalHold) throw legalHoldApplies(found.doc.legalHold.reason);
   await eraseCandidate(found.doc, found.etag, "request", principal);
 }
 

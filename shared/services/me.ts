@@ -4,6 +4,7 @@ import { readCandidate } from "../data/candidates.js";
 import { ProfileFields, type CandidateDoc } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
 import { conflict, notFound, parseOr400 } from "../domain/errors.js";
+import { legalHoldApplies } from "../domain/retention.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { deleteCandidateFiles } from "../storage/blob.js";
@@ -57,18 +58,18 @@ export function updateMyProfile(
 /**
  * Erases everything the candidate entered: profile fields and uploaded files. Sharing is
  * switched off (an empty profile is not shown). Staff data and the terms acceptance stay.
+ * Not while a legal hold applies (409): the data is needed for a legal claim.
  */
 export async function eraseMyProfile(principal: Principal): Promise<void> {
   // Files go first: should the record update fail after, nothing the candidate uploaded is left behind.
   const { municipalityId, recordId } = await accountOf(principal);
+  const current = await readCandidate(municipalityId, recordId);
+  if (current?.doc.legalHold) throw legalHoldApplies(current.doc.legalHold.reason);
   await deleteCandidateFiles(municipalityId, recordId);
-  await changeOwn(principal, undefined, "erase", ["profile", "files"], (doc) => ({
-    ...doc,
-    profile: {},
-    files: {},
-    sharing: { withEmployers: false },
-    updatedAt: nowIso(),
-  }));
+  await changeOwn(principal, undefined, "erase", ["profile", "files"], (doc) => {
+    if (doc.legalHold) throw legalHoldApplies(doc.legalHold.reason);
+    return { ...doc, profile: {}, files: {}, sharing: { withEmployers: false }, updatedAt: nowIso() };
+  });
 }
 
 export function getTerms(): { version: string; url: string } {

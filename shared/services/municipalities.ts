@@ -1,11 +1,12 @@
 import { config } from "../config/index.js";
-import { readSettings, registerMunicipality as register, restrictedMunicipalities, writeSettings } from "../data/municipalities.js";
+import { readSettings, readSettingsVersioned, registerMunicipality as register, restrictedMunicipalities, writeSettings } from "../data/municipalities.js";
 import { nowIso } from "../domain/clock.js";
-import { forbidden } from "../domain/errors.js";
+import { forbidden, preconditionFailed } from "../domain/errors.js";
 import { DEFAULT_SETTINGS, type Contact, type MunicipalitySettings } from "../domain/municipality.js";
 import type { RetentionPeriods } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
 import { reachAllows } from "../domain/visibility.js";
+import { etagMatches, type VersionedView } from "./concurrency.js";
 
 /** Staff act in their own municipality only; the token guarantees they have one. */
 export function municipalityOf(principal: Principal): string {
@@ -13,14 +14,39 @@ export function municipalityOf(principal: Principal): string {
   return principal.municipalityId;
 }
 
-export async function getSettings(principal: Principal): Promise<MunicipalitySettings> {
-  return (await readSettings(municipalityOf(principal))) ?? DEFAULT_SETTINGS;
+/**
+ * The settings with their ETag. A municipality without stored settings gets the defaults
+ * stored first (as its first candidate or employer would), so there is a version to send back.
+ */
+export async function getSettings(principal: Principal): Promise<VersionedView<MunicipalitySettings>> {
+  const municipalityId = municipalityOf(principal);
+  let found = await readSettingsVersioned(municipalityId);
+  if (!found) {
+    await register(municipalityId, nowIso(), { force: true });
+    found = await readSettingsVersioned(municipalityId);
+  }
+  return { view: found?.doc ?? DEFAULT_SETTINGS, etag: found?.etag ?? "" };
 }
 
-export async function putSettings(principal: Principal, settings: MunicipalitySettings): Promise<MunicipalitySettings> {
-  await writeSettings(municipalityOf(principal), settings, nowIso());
-  return settings;
+/**
+ * Replaces the settings. With `If-Match`, only when it names the current version (412
+ * otherwise, also when another administrator got there first): a reach restriction cannot be
+ * undone by someone who never saw it.
+ */
+export async function putSettings(principal: Principal, settings: MunicipalitySettings, ifMatch: string | undefined): Promise<VersionedView<MunicipalitySettings>> {
+  const municipalityId = municipalityOf(principal);
+  let current: string | undefined;
+  if (ifMatch !== undefined) {
+    const found = await readSettingsVersioned(municipalityId);
+    if (!found || !etagMatches(ifMatch, found.etag)) throw changedMeanwhile();
+    current = found.etag;
+  }
+  const etag = await writeSettings(municipalityId, settings, nowIso(), current);
+  if (etag === false) throw changedMeanwhile();
+  return { view: settings, etag };
 }
+
+const changedMeanwhile = () => preconditionFailed("the settings were changed since you read them; read them again and reapply your change");
 
 /** Whether viewers of `viewerMunicipality` may see candidates of `candidateMunicipality` (employerReach). */
 export async function reachesCandidate(candidateMunicipality: string, viewerMunicipality: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { config } from "../config/index.js";
 import { container } from "../data/cosmos.js";
 
 /** A message to the coaches of a municipality; ids only, the coach looks the candidate up. */
-export interface Notification {
+export interface RetentionSignal {
   /** Deterministic, so a repeated signal replaces rather than duplicates. */
   id: string;
   municipalityId: string;
@@ -12,6 +12,26 @@ export interface Notification {
   deleteOn: string;
   createdAt: string;
 }
+
+/**
+ * To the account managers of an employer's municipality: the organisation was shown
+ * VIEW_LIMIT_SIGNAL_PERCENT of the candidates it may see in a day (shared/services/view-limits.ts).
+ */
+export interface ViewLimitSignal {
+  /** `view-limit-{employerId}-{day}`: once per organisation per day. */
+  id: string;
+  municipalityId: string;
+  audience: "accountManager";
+  type: "viewLimitNear";
+  employerId: string;
+  day: string;
+  candidatesShown: number;
+  limit: number;
+  candidateId?: undefined;
+  createdAt: string;
+}
+
+export type Notification = RetentionSignal | ViewLimitSignal;
 
 /** Where notifications go: an outbox that a mailer drains (Azure), or memory (local runs, tests). */
 export interface Notifier {

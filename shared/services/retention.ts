@@ -1,10 +1,11 @@
-import { createHmac, randomBytes } from "node:crypto";
 import { config } from "../config/index.js";
 import { deleteAccount } from "../data/accounts.js";
-import { deleteAuditTrail, recordDeletion } from "../data/audit.js";
+import { auditEventsBefore, deleteAuditTrail, recordDeletion, removeAuditEvent } from "../data/audit.js";
 import { candidatesDue, candidatesToSignal, deleteCandidateDoc, readCandidate, type RetentionItem } from "../data/candidates.js";
+import { deleteViewCounter, pastViewCounters } from "../data/counters.js";
 import { deleteEmployerDoc, employersDue } from "../data/employers.js";
 import { deleteInvitation } from "../data/invitations.js";
+import { deleteUploadsOf } from "../data/uploads.js";
 import { municipalityIds } from "../data/municipalities.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { deleteVacancy, vacanciesOfEmployer } from "../data/vacancies.js";
@@ -15,6 +16,8 @@ import { deleteCandidateFiles } from "../storage/blob.js";
 import { modifyCandidate } from "./concurrency.js";
 import { municipalityOf } from "./municipalities.js";
 import { notifier } from "./notifier.js";
+import { pseudonym } from "./pseudonym.js";
+import { admitView } from "./view-limits.js";
 
 const PAGE = 50;
 const CONCURRENCY = 4;
@@ -34,12 +37,6 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
 }
 
 
-// Locally a key per process is enough; Azure must keep one (config refuses to start without).
-let localKey: Buffer | undefined;
-/** A keyed hash of the record id: the deletion record can be matched to an id one holds, but not reversed or guessed. */
-const pseudonym = (recordId: string) =>
-  createHmac("sha256", config().PSEUDONYM_KEY ?? (localKey ??= randomBytes(32))).update(recordId).digest("hex");
-
 type Erasable = Pick<RetentionItem, "id" | "municipalityId" | "accountSub" | "invitationIds"> & {
   retention?: { rule: string; deleteOn: string };
   serviceEnd?: { endedOn: string };
@@ -57,6 +54,9 @@ export async function eraseCandidate(c: Erasable, etag: string, trigger: "retent
   if (c.accountSub) await deleteAccount(c.accountSub);
   await notifier().forget(c.municipalityId, c.id);
   const auditEvents = await deleteAuditTrail(c.id);
+  // Uploads under way: their records go now, their blobs went above (and what a still-valid
+  // upload URL writes from now on, the hourly cleanup removes).
+  await deleteUploadsOf(c.id);
   const removed = { files, invitations: c.invitationIds?.length ?? 0, accounts: c.accountSub ? 1 : 0, auditEvents, records: 1 };
   await recordDeletion({
     recordType: "candidate",
@@ -116,6 +116,10 @@ export interface SweepSummary {
   /** False when the time budget ran out or failures piled up: the next run continues. */
   complete: boolean;
   municipalities: Record<string, MunicipalitySweep>;
+  /** Usage-log events older than AUDIT_RETENTION_DAYS deleted (not in a dry run). */
+  auditEvents: number;
+  /** Viewing-limit counters of past days deleted (not in a dry run). */
+  counters: number;
   /** Ids of what was deleted (or would be), at most 1,000. */
   items: { type: "candidate" | "employer"; id: string; municipalityId: string; rule: string; deleteOn: string }[];
 }
@@ -149,7 +153,16 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
   const budget = (options.budgetSeconds ?? config().RETENTION_TIME_BUDGET_SECONDS) * 1000;
   const shouldStop = options.shouldStop ?? (() => Date.now() - started > budget);
   const log = options.log ?? (() => {});
-  const summary: SweepSummary = { dryRun: options.dryRun, startedAt: new Date(started).toISOString(), durationMs: 0, complete: true, municipalities: {}, items: [] };
+  const summary: SweepSummary = {
+    dryRun: options.dryRun,
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    complete: true,
+    municipalities: {},
+    auditEvents: 0,
+    counters: 0,
+    items: [],
+  };
   const note = (item: SweepSummary["items"][number]) => summary.items.length < MAX_ITEMS && summary.items.push(item);
   const day = todayIso();
 
@@ -157,14 +170,73 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
     const counts: MunicipalitySweep = { candidates: {}, employers: 0, failed: 0, signalled: 0 };
     summary.municipalities[municipalityId] = counts;
     const pass: Pass = { municipalityId, day, dryRun: options.dryRun, counts, note, shouldStop, log };
-    const finished = (await sweepCandidates(pass)) && (await sweepEmployers(pass)) && (options.dryRun || (await signal(pass)));
+    const finished =
+      (await sweepCandidates(pass)) &&
+      (await sweepEmployers(pass)) &&
+      (options.dryRun || (await signal(pass))) &&
+      // A run for some municipalities removes their usage log's old events; the nightly run all at once, below.
+      (options.dryRun || !options.municipalities || (await sweepAudit(summary, municipalityId, shouldStop, log)));
     if (!finished) {
       summary.complete = false;
       if (shouldStop()) break; // out of time; a municipality with too many failures only ends itself
     }
   }
+  if (!options.dryRun) {
+    // Across partitions, so events of municipalities never registered (staff searching first) go too.
+    const finished =
+      !shouldStop() && (options.municipalities || (await sweepAudit(summary, undefined, shouldStop, log))) && (await sweepCounters(summary, day, shouldStop, log));
+    if (!finished) summary.complete = false;
+  }
   summary.durationMs = Date.now() - started;
   return summary;
+}
+
+/**
+ * Deletes usage-log events written more than AUDIT_RETENTION_DAYS ago, of one municipality or
+ * all (Azure's TTL does the same; the emulator has none, and TTL may fall behind). Deletion
+ * records have no `at` and stay. False when it had to stop early.
+ */
+async function sweepAudit(summary: SweepSummary, municipalityId: string | undefined, shouldStop: () => boolean, log: (line: string) => void): Promise<boolean> {
+  const cutoff = new Date(Date.parse(nowIso()) - config().AUDIT_RETENTION_DAYS * 86_400_000).toISOString();
+  let failures = 0;
+  for (;;) {
+    // Always from the start: what was deleted no longer matches.
+    const page = await auditEventsBefore(cutoff, municipalityId, PAGE * 2);
+    if (!page.length) return true;
+    let stopped = false;
+    await inParallel(page, CONCURRENCY, async (e) => {
+      if (stopped || (stopped = shouldStop())) return;
+      try {
+        await removeAuditEvent(e.subjectId, e.id);
+        summary.auditEvents++;
+      } catch (err) {
+        failures++;
+        log(`retention: deleting an old usage-log event failed: ${reason(err)}`);
+      }
+    });
+    if (stopped || failures >= MAX_FAILURES) return false;
+  }
+}
+
+/** Deletes viewing-limit counters of days before today (Azure's TTL does the same). */
+async function sweepCounters(summary: SweepSummary, day: string, shouldStop: () => boolean, log: (line: string) => void): Promise<boolean> {
+  let failures = 0;
+  for (;;) {
+    const ids = await pastViewCounters(day, PAGE * 2);
+    if (!ids.length) return true;
+    let stopped = false;
+    await inParallel(ids, CONCURRENCY, async (id) => {
+      if (stopped || (stopped = shouldStop())) return;
+      try {
+        await deleteViewCounter(id);
+        summary.counters++;
+      } catch (err) {
+        failures++;
+        log(`retention: deleting a viewing-limit counter failed: ${reason(err)}`);
+      }
+    });
+    if (stopped || failures >= MAX_FAILURES) return false;
+  }
 }
 
 /** One municipality's part of a run. */
@@ -281,7 +353,8 @@ export async function previewRetention(principal: Principal, withinDays: number,
   const m = municipalityOf(principal);
   const day = todayIso();
   const scope = JSON.stringify(["retention-preview", m, withinDays]);
-  const page = await candidatesDue(m, addDays(day, withinDays), [], pageSize, decodeContinuation(continuation, scope));
+  // A list of candidate ids: a page like any other, counted alongside the query.
+  const [page] = await Promise.all([candidatesDue(m, addDays(day, withinDays), [], pageSize, decodeContinuation(continuation, scope)), admitView({ principal }, [])]);
   const items: PreviewItem[] = page.items.map((c) => ({
     type: "candidate",
     id: c.id,

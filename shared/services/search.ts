@@ -6,8 +6,9 @@ import { DRIVING_LICENCES, type CandidateView } from "../domain/candidate.js";
 import { isoDate } from "../domain/fields.js";
 import type { Principal } from "../domain/roles.js";
 import { normalise, TARGET_GROUPS, words } from "../domain/search-terms.js";
-import { SEARCH_PROJECTION } from "../domain/visibility.js";
+import { SEARCH_PROJECTION, STAFF_SEARCH_PROJECTION } from "../domain/visibility.js";
 import { auditSearch } from "./audit.js";
+import { admitView } from "./view-limits.js";
 import { viewerOf } from "./viewer.js";
 
 const term = z.string().trim().min(1).max(100);
@@ -19,14 +20,12 @@ export const SearchQuery = z.object({
   skill: z.union([term, z.array(term).max(10)]).optional(),
   language: term.optional(),
   drivingLicence: z.enum(DRIVING_LICENCES).optional(),
-  municipality: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, "a municipality id such as den-haag").optional(),
+  municipality: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, "a municipality id such as den-haag").meta({ maxLength: 64 }).optional(),
   availableFrom: isoDate.optional(),
   targetGroup: z.enum(TARGET_GROUPS).optional(),
 });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
-/** Account managers at home see the staff projection of their own candidates (without files). */
-const HOME_PROJECTION = { top: ["id", "municipalityId", "status", "profile", "sharing", "employerVisibility", "updatedAt"] } as const;
 
 /** Where a search stands: in the account manager's own municipality, or among the others. */
 interface Position {
@@ -69,7 +68,7 @@ export async function searchCandidates(
   let items: Partial<CandidateView>[] = [];
   let next: Position | undefined = position;
   if (next.phase === "home") {
-    const page = await searchMunicipality(home, filter, HOME_PROJECTION, query.pageSize, next.token);
+    const page = await searchMunicipality(home, filter, STAFF_SEARCH_PROJECTION, query.pageSize, next.token);
     items = page.items;
     const homeOnly = filter.municipality === home;
     next = page.continuation ? { phase: "home", token: page.continuation } : homeOnly ? undefined : { phase: "others" };
@@ -82,6 +81,8 @@ export async function searchCandidates(
     items = [...items, ...page.items];
     next = page.continuation ? { phase: "others", token: page.continuation } : undefined;
   }
+  // Counted (and possibly refused) once the page's candidates are known, before anything is logged or shown.
+  await admitView(viewer, items.map((c) => c.id!));
   const { pageSize: _p, continuation: _c, ...filters } = query;
   await auditSearch(principal, home, { ...filters, page: position.phase }, items.map((c) => c.id!));
   return { items, continuation: encodeContinuation(next, scope) };

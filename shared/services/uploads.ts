@@ -1,7 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { config } from "../config/index.js";
 import { readCandidate } from "../data/candidates.js";
-import { deleteUpload, insertUpload, pendingUploads, readUpload, setUploadStatus, uploadDay, uploadsOfDay, type UploadDoc } from "../data/uploads.js";
+import {
+  claimUpload,
+  deleteUpload,
+  insertUpload,
+  pendingUploads,
+  readUploadVersioned,
+  setUploadStatus,
+  uploadDay,
+  uploadsOfDay,
+  type UploadDoc,
+} from "../data/uploads.js";
+import { containsBsn } from "../domain/bsn.js";
 import type { CandidateView } from "../domain/candidate.js";
 import { clock, nowIso } from "../domain/clock.js";
 import { AppError, badRequest, conflict, notFound } from "../domain/errors.js";
@@ -16,12 +27,14 @@ import {
   signatureProblem,
   TAIL_BYTES,
   zipDirectory,
-  zipEntryNames,
+  zipEntries,
+  cachedReader,
+  docxPartsProblem,
   type FileKind,
   type StartUploadBody,
 } from "../domain/uploads.js";
-import { blobInfo, blobTags, candidatePrefix, deleteFile, lockBlob, readRange } from "../storage/blob.js";
-import { downloadLink, uploadLink } from "../storage/sas.js";
+import { blobInfo, blobTags, candidatePrefix, copyToFiles, deleteFile, deleteStaleUploads, readRange, snapshotUpload } from "../storage/blob.js";
+import { downloadLink, snapshotReadLink, uploadLink } from "../storage/sas.js";
 import { auditChange } from "./audit.js";
 import { getCandidate } from "./candidates.js";
 import { candidateView, modifyCandidate, type VersionedView } from "./concurrency.js";
@@ -111,7 +124,11 @@ async function verificationProblem(upload: UploadDoc, size: number): Promise<str
   const bytes = inTail
     ? tail.subarray(directory.offset - tailStart, directory.offset - tailStart + directory.size)
     : await readRange(upload.blobName, directory.offset, directory.size);
-  return docxProblem(zipEntryNames(bytes));
+  const entries = zipEntries(bytes);
+  // The package's parts are read from the bytes at hand (head, tail) where they lie there; the
+  // rest in at most MAX_PART_READS more range reads.
+  const read = cachedReader([{ at: 0, bytes: head }, { at: tailStart, bytes: tail }], (offset, count) => readRange(upload.blobName, offset, count));
+  return docxProblem(entries.map((e) => e.name)) ?? (await docxPartsProblem(entries, size, read));
 }
 
 /** Defender for Storage's verdict, when scanning is on: "clean", "pending" or "malicious". */
@@ -123,40 +140,83 @@ async function scanVerdict(blobName: string): Promise<"clean" | "pending" | "mal
 }
 
 async function refuse(upload: UploadDoc, reason: string): Promise<never> {
-  await deleteFile(upload.blobName);
+  await deleteFile(upload.blobName, "candidateUploads");
   await setUploadStatus(upload, "failed");
-  throw unprocessable(`the upload was refused and removed: ${reason}`);
+  throw Object.assign(unprocessable(`the upload was refused and removed: ${reason}`), { refused: true });
 }
 
 /** How long after its URL expired an upload may still be completed (the cleanup comes later). */
 const COMPLETE_GRACE_MS = 30 * 60_000;
+/** A `complete` call that held an upload this long is taken to have died: another may take over. */
+const CHECK_TIMEOUT_MS = 5 * 60_000;
+/** How long the copy's read link to the checked snapshot works. */
+const COPY_SOURCE_MINUTES = 10;
+
+const busy = () =>
+  new AppError(409, "Conflict", "this upload is being completed by another request right now", undefined, { "Retry-After": "5" });
+
+/** Whether a claim on an upload is still held by a running `complete` call. */
+const heldBy = (upload: UploadDoc, now: number) =>
+  upload.status === "checking" && Date.parse(upload.checkingSince ?? "") + CHECK_TIMEOUT_MS > now;
 
 /**
  * Step 3: verifies what arrived and attaches it to the profile, replacing (and deleting) the
  * previous file of that kind. A file that fails verification is deleted: 422 with the reason.
- * A file that passes is locked (a lease), so the still-valid upload URL cannot change it.
+ * Of concurrent calls one does the work (it claims the upload record); the others get 409.
+ *
+ * A file that passes is snapshotted (only if it is still the checked version) and copied
+ * server-side from that snapshot to the verified files, which no upload URL covers: a still-valid
+ * upload URL (whose write permission includes leasing and overwriting) can change the upload, never
+ * what download links serve. The upload itself is then deleted.
  */
 export async function completeUpload(principal: Principal, uploadId: string): Promise<VersionedView> {
   const account = await linkedAccount(principal, "candidate");
-  const upload = await readUpload(uploadId);
-  if (!upload || upload.candidateId !== account.recordId) throw notFound("no such upload of yours");
+  const found = await readUploadVersioned(uploadId);
+  if (!found || found.doc.candidateId !== account.recordId) throw notFound("no such upload of yours");
+  const upload = found.doc;
+  const now = clock().now().getTime();
   if (upload.status === "completed") throw conflict("this upload was completed already");
   if (upload.status === "failed") throw conflict("this upload was refused; start a new one");
-  if (Date.parse(upload.expiresAt) + COMPLETE_GRACE_MS < clock().now().getTime()) await refuse(upload, "the upload has expired; start a new one");
+  if (heldBy(upload, now) || !(await claimUpload(upload, found.etag, new Date(now).toISOString()))) throw busy();
 
-  const blob = await blobInfo(upload.blobName);
+  // Once its record says "completed" or "failed" (refused), that stands; otherwise (scan
+  // pending, a failure midway) the claim is given back, so the upload may be completed again.
+  let settled = false;
+  try {
+    return await verifyAndAttach(principal, upload, now, () => (settled = true));
+  } catch (err) {
+    if ((err as { refused?: boolean }).refused) settled = true;
+    throw err;
+  } finally {
+    if (!settled) await setUploadStatus(upload, "pending").catch(() => {});
+  }
+}
+
+async function verifyAndAttach(principal: Principal, upload: UploadDoc, now: number, completed: () => void): Promise<VersionedView> {
+  if (Date.parse(upload.expiresAt) + COMPLETE_GRACE_MS < now) await refuse(upload, "the upload has expired; start a new one");
+
+  const blob = await blobInfo(upload.blobName, "candidateUploads");
   if (!blob) throw unprocessable("no bytes have arrived for this upload yet; PUT the file to uploadUrl first");
   const problem = await verificationProblem(upload, blob.size);
   if (problem) await refuse(upload, problem);
+  // The name travels as blob metadata, which the uploader sets on the PUT: checked again here.
+  const givenName = decodeMetadata(blob.metadata.filename);
+  if (containsBsn(givenName)) await refuse(upload, "the file name contains what looks like a citizen service number (BSN); rename the file and upload it again");
   const verdict = await scanVerdict(upload.blobName);
   if (verdict === "pending") {
     throw new AppError(409, "Conflict", "the file is still being scanned for malware; try again shortly", undefined, { "Retry-After": "10" });
   }
   if (verdict === "malicious") await refuse(upload, "the malware scan found a threat");
-  if (!(await lockBlob(upload.blobName, blob.etag))) await refuse(upload, "the file changed while it was being checked");
+  // The snapshot is made only if the blob is still the version whose properties were read: as
+  // every write gets a new ETag, it was that version all along, so what was read, checked and
+  // scanned above is exactly what is copied.
+  const snapshot = await snapshotUpload(upload.blobName, blob.etag);
+  if (!snapshot) return refuse(upload, "the file changed while it was being checked");
+  const source = await snapshotReadLink(upload.blobName, snapshot, COPY_SOURCE_MINUTES);
+  await copyToFiles(source.url, upload.blobName, blob.size);
 
   let replaced: string | undefined;
-  const fileName = sanitiseFileName(decodeMetadata(blob.metadata.filename), upload.kind, upload.contentType);
+  const fileName = sanitiseFileName(givenName, upload.kind, upload.contentType);
   const updated = await modifyCandidate(
     upload.municipalityId,
     upload.candidateId,
@@ -167,8 +227,14 @@ export async function completeUpload(principal: Principal, uploadId: string): Pr
       return { ...doc, files: { ...doc.files, [upload.kind]: file }, updatedAt: nowIso() };
     },
     auditChange(principal, "update", [`files.${upload.kind}`]),
-  );
+  ).catch(async (err) => {
+    if (err instanceof AppError && err.status === 404) await deleteFile(upload.blobName); // the candidate is gone meanwhile
+    throw err;
+  });
   await setUploadStatus(upload, "completed");
+  completed();
+  // The upload has served its purpose; should deleting it fail, the hourly cleanup does it.
+  await deleteFile(upload.blobName, "candidateUploads").catch(() => {});
   if (replaced && replaced !== upload.id) await deleteFile(blobNameOf(upload.municipalityId, upload.candidateId, upload.kind, replaced));
   return candidateView(updated);
 }
@@ -219,11 +285,14 @@ const CLEANUP_DAYS = 7;
 const GRACE_MS = 3600_000;
 
 /**
- * Tidies up uploads whose URL expired more than an hour ago: a blob that no profile points to
- * (started and never completed, refused and sent again, or left by a crash midway) is deleted;
- * then the record goes. A failing item is counted and retried next time.
+ * Tidies up uploads whose URL expired more than an hour ago. Per record: the uploaded blob goes;
+ * a verified copy that no profile points to (replaced, or left by a crash midway) goes; then the
+ * record. Then every blob in the uploads container last written before any upload URL that could
+ * have written it expired (plus the completion grace and the hour), record or not: this also
+ * removes what a still-valid URL wrote after its candidate was erased. A failing item is counted
+ * and retried next time. `municipalityId` narrows it to one municipality (tests).
  */
-export async function cleanupUploads(): Promise<{ removedBlobs: number; records: number; failed: number }> {
+export async function cleanupUploads(scope: { municipalityId?: string } = {}): Promise<{ removedBlobs: number; records: number; failed: number }> {
   const now = clock().now().getTime();
   const summary = { removedBlobs: 0, records: 0, failed: 0 };
   for (let d = 0; d < CLEANUP_DAYS; d++) {
@@ -231,8 +300,10 @@ export async function cleanupUploads(): Promise<{ removedBlobs: number; records:
     for await (const page of uploadsOfDay(day)) {
       for (const upload of page) {
         if (Date.parse(upload.expiresAt) + GRACE_MS > now) continue;
+        if (scope.municipalityId && upload.municipalityId !== scope.municipalityId) continue;
         try {
           const candidate = await readCandidate(upload.municipalityId, upload.candidateId);
+          await deleteFile(upload.blobName, "candidateUploads");
           if (candidate?.doc.files[upload.kind]?.uploadId !== upload.id) {
             await deleteFile(upload.blobName);
             summary.removedBlobs++;
@@ -245,5 +316,9 @@ export async function cleanupUploads(): Promise<{ removedBlobs: number; records:
       }
     }
   }
+  const before = new Date(now - config().UPLOAD_SAS_MINUTES * 60_000 - COMPLETE_GRACE_MS - GRACE_MS);
+  const stale = await deleteStaleUploads(before, scope.municipalityId ? `${scope.municipalityId}/` : undefined);
+  summary.removedBlobs += stale.deleted;
+  summary.failed += stale.failed;
   return summary;
 }

@@ -3,15 +3,32 @@ import { readEmployer } from "../data/employers.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { insertVacancy, listVacancies as queryVacancies, readOpenVacancy, readVacancy, type VacancyFilter } from "../data/vacancies.js";
 import { nowIso } from "../domain/clock.js";
-import { AppError, notFound, parseOr400 } from "../domain/errors.js";
+import { AppError, conflict, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { CANDIDATE_VACANCY_FIELDS, VacancyFields, toVacancyView, type VacancyDoc, type VacancyView } from "../domain/vacancy.js";
 import { modifyVacancy, type VersionedView } from "./concurrency.js";
 import { municipalityOf } from "./municipalities.js";
+import { admitView } from "./view-limits.js";
 import { viewerOf } from "./viewer.js";
 
 const NOT_FOUND = "no such vacancy, or not one you may see";
+const EMPLOYER_ENDED = "this employer's participation has ended: its vacancies are closed and stay closed";
+
+const hasEnded = async (municipalityId: string, employerId: string) => {
+  const employer = await readEmployer(municipalityId, employerId);
+  return !!employer && (employer.doc.status === "ended" || !!employer.doc.ended);
+};
+
+/**
+ * An open vacancy written while its employer was being ended (the end closes the vacancies it
+ * finds, then this write lands): checked again after the write, and closed if so.
+ */
+async function closeIfEnded(municipalityId: string, vacancy: VacancyDoc): Promise<void> {
+  if (!(await hasEnded(municipalityId, vacancy.employerId))) return;
+  await modifyVacancy(municipalityId, vacancy.id, undefined, (doc) => ({ ...doc, status: "closed" as const, updatedAt: nowIso() }));
+  throw conflict(EMPLOYER_ENDED);
+}
 
 /** An account manager creates a vacancy for an employer their municipality registered. */
 export async function createVacancy(
@@ -26,9 +43,11 @@ export async function createVacancy(
       { path: "employerId", message: "not an employer of your municipality" },
     ]);
   }
+  if (employer.doc.status === "ended" || employer.doc.ended) throw conflict(EMPLOYER_ENDED);
   const now = nowIso();
   const doc: VacancyDoc = { id: randomUUID(), type: "vacancy", municipalityId, employerId, status: "open", ...fields, createdAt: now, updatedAt: now };
   const stored = await insertVacancy(doc);
+  await closeIfEnded(municipalityId, stored.doc);
   return { view: toVacancyView(stored.doc), etag: stored.etag };
 }
 
@@ -47,16 +66,18 @@ export async function listVacancies(
   if (principal.role === "employer") filter.employerId = viewer.recordId!;
   const fields = principal.role === "candidate" ? CANDIDATE_VACANCY_FIELDS : undefined;
   const scope = JSON.stringify(["vacancies", principal.role, viewer.municipalityId, filter]);
-  const page = await queryVacancies(viewer.municipalityId, filter, fields, query.pageSize, decodeContinuation(query.continuation, scope));
+  // A page without candidates: counted alongside the query, no added latency.
+  const [page] = await Promise.all([queryVacancies(viewer.municipalityId, filter, fields, query.pageSize, decodeContinuation(query.continuation, scope)), admitView(viewer, [])]);
   return { items: page.items.map((v) => (fields ? v : toVacancyView(v))), continuation: encodeContinuation(page.continuation, scope) };
 }
 
-export async function getVacancy(principal: Principal, id: string): Promise<VersionedView<VacancyView> | { view: Partial<VacancyView> }> {
+export async function getVacancy(principal: Principal, id: string): Promise<VersionedView<VacancyView | Partial<VacancyView>>> {
   const viewer = await viewerOf(principal);
   if (principal.role === "candidate") {
-    const open = await readOpenVacancy(viewer.municipalityId, id, CANDIDATE_VACANCY_FIELDS);
+    const open = await readOpenVacancy(viewer.municipalityId, id, [...CANDIDATE_VACANCY_FIELDS, "_etag"]);
     if (!open) throw notFound(NOT_FOUND);
-    return { view: open };
+    const { _etag, ...view } = open as typeof open & { _etag: string };
+    return { view, etag: _etag };
   }
   const found = await readVacancy(viewer.municipalityId, id);
   if (!found || (principal.role === "employer" && found.doc.employerId !== viewer.recordId)) throw notFound(NOT_FOUND);
@@ -70,12 +91,19 @@ export async function updateVacancy(
   patch: Record<string, unknown>,
   ifMatch: string | undefined,
 ): Promise<VersionedView<VacancyView>> {
-  const updated = await modifyVacancy(municipalityOf(principal), id, ifMatch, (doc) => {
+  const municipalityId = municipalityOf(principal);
+  const reopens = patch.status === "open";
+  if (reopens) {
+    const current = await readVacancy(municipalityId, id);
+    if (current && (await hasEnded(municipalityId, current.doc.employerId))) throw conflict(EMPLOYER_ENDED);
+  }
+  const updated = await modifyVacancy(municipalityId, id, ifMatch, (doc) => {
     const { id: vacancyId, type, municipalityId, employerId, status, createdAt, updatedAt: _u, ...fields } = doc;
     const { status: nextStatus, ...changes } = patch;
     const next = parseOr400(VacancyFields, mergePatch(fields, changes), "the changed vacancy");
     const identity = { id: vacancyId, type, municipalityId, employerId, createdAt };
     return { ...identity, ...next, status: (nextStatus as VacancyDoc["status"] | undefined) ?? status, updatedAt: nowIso() };
   });
+  if (reopens) await closeIfEnded(municipalityId, updated.doc);
   return { view: toVacancyView(updated.doc), etag: updated.etag };
 }

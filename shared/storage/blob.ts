@@ -1,13 +1,23 @@
-import { randomUUID } from "node:crypto";
 import type { BlobClient, BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { azureCredential } from "../auth/azure-credential.js";
 import { config } from "../config/index.js";
 
 /** Blob containers, declared once; infra/ mirrors them. */
 export const BLOB_CONTAINERS = {
-  /** CVs, videos and photos, named `{municipalityId}/{candidateId}/{kind}/{uuid}`. */
+  /**
+   * Verified CVs, videos and photos, named `{municipalityId}/{candidateId}/{kind}/{uploadId}`.
+   * Only the app writes here (a server-side copy of what passed verification); no upload URL
+   * covers this container, so what download links serve cannot change after `complete`.
+   */
   candidateFiles: "candidate-files",
+  /**
+   * Where clients upload (the write-only upload URLs point here), under the same names. Transient:
+   * `complete` copies what passed and deletes the upload; the hourly cleanup deletes the rest.
+   */
+  candidateUploads: "candidate-uploads",
 } as const;
+
+export type BlobContainerName = keyof typeof BLOB_CONTAINERS;
 
 let service: Promise<BlobServiceClient> | undefined;
 
@@ -25,12 +35,13 @@ export function blobService(): Promise<BlobServiceClient> {
   return service;
 }
 
-export async function blobContainer(name: keyof typeof BLOB_CONTAINERS): Promise<ContainerClient> {
+export async function blobContainer(name: BlobContainerName): Promise<ContainerClient> {
   return (await blobService()).getContainerClient(BLOB_CONTAINERS[name]);
 }
 
-/** One blob of a candidate's files. */
-export const candidateFile = async (name: string): Promise<BlobClient> => (await blobContainer("candidateFiles")).getBlobClient(name);
+/** One blob of a candidate's verified files, or (`where`) of the uploads. */
+export const candidateFile = async (name: string, where: BlobContainerName = "candidateFiles"): Promise<BlobClient> =>
+  (await blobContainer(where)).getBlobClient(name);
 
 /** Creates the containers and lets the allowed web origins upload (Azurite and tests; Azure gets both from infra/). */
 export async function provisionStorage(): Promise<void> {
@@ -64,9 +75,9 @@ export interface BlobInfo {
 }
 
 /** Size, version and metadata, or undefined when the blob does not exist. */
-export async function blobInfo(name: string): Promise<BlobInfo | undefined> {
+export async function blobInfo(name: string, where: BlobContainerName = "candidateFiles"): Promise<BlobInfo | undefined> {
   try {
-    const p = await (await candidateFile(name)).getProperties();
+    const p = await (await candidateFile(name, where)).getProperties();
     return { size: p.contentLength ?? 0, etag: p.etag!, metadata: p.metadata ?? {} };
   } catch (err) {
     if (isMissing(err)) return undefined;
@@ -75,28 +86,53 @@ export async function blobInfo(name: string): Promise<BlobInfo | undefined> {
 }
 
 /**
- * Locks a checked blob for good with a lease only the app knows, provided it is still the
- * version that was checked: an upload URL that is still valid can then no longer change it.
- * Returns false when the blob changed since `etag`.
+ * A read-only snapshot of an upload, provided it is still the version `etag` names: what was
+ * checked can then be copied without a client changing it midway. Undefined when it changed.
  */
-export async function lockBlob(name: string, etag: string): Promise<boolean> {
-  const leases = (await candidateFile(name)).getBlobLeaseClient(randomUUID());
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await leases.acquireLease(-1, { conditions: { ifMatch: etag } });
-      return true;
-    } catch (err) {
-      const status = (err as { statusCode?: number }).statusCode;
-      if (status === 412) return false;
-      if (status !== 409 || attempt > 0) throw err;
-      await breakLease(name); // the uploader took a lease of its own
-    }
+export async function snapshotUpload(name: string, etag: string): Promise<string | undefined> {
+  try {
+    return (await (await candidateFile(name, "candidateUploads")).createSnapshot({ conditions: { ifMatch: etag } })).snapshot!;
+  } catch (err) {
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status === 412 || status === 404) return undefined;
+    throw err;
   }
-  return false;
 }
 
-async function breakLease(name: string): Promise<void> {
-  await (await candidateFile(name)).getBlobLeaseClient().breakLease(0).catch((err: { statusCode?: number }) => {
+/** Copy Blob From URL works synchronously up to this size (Azure's limit); larger sources are copied asynchronously. */
+const SYNC_COPY_MAX_BYTES = 256 * 1024 * 1024;
+/** How long `complete` waits for an asynchronous copy (well inside the 230 s an HTTP request may take). */
+const COPY_WAIT_MS = 120_000;
+
+/**
+ * Copies `sourceUrl` (a read link to a snapshot of an upload) to a verified file, server-side:
+ * the function carries no bytes. One round trip up to 256 MiB (Copy Blob From URL); beyond that
+ * Copy Blob, which within one account usually completes at once, else is polled.
+ */
+export async function copyToFiles(sourceUrl: string, name: string, size: number, o: { syncMaxBytes?: number } = {}): Promise<void> {
+  const target = await candidateFile(name);
+  if (size <= (o.syncMaxBytes ?? SYNC_COPY_MAX_BYTES)) {
+    await target.syncCopyFromURL(sourceUrl);
+    return;
+  }
+  const copy = await target.beginCopyFromURL(sourceUrl);
+  const until = Date.now() + COPY_WAIT_MS;
+  while (!copy.isDone() && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 500));
+    await copy.poll();
+  }
+  try {
+    if (!copy.isDone()) throw new Error("copying a verified file did not finish in time");
+    await copy.pollUntilDone(); // a done poller: its result, or the error of a failed or aborted copy
+  } catch (err) {
+    if (!copy.isDone()) await copy.cancelOperation().catch(() => {});
+    await deleteFile(name);
+    throw err;
+  }
+}
+
+async function breakLease(name: string, where: BlobContainerName): Promise<void> {
+  await (await candidateFile(name, where)).getBlobLeaseClient().breakLease(0).catch((err: { statusCode?: number }) => {
     if (err.statusCode !== 409 && !isMissing(err)) throw err; // 409: there was no lease
   });
 }
@@ -105,10 +141,10 @@ let bytesRead = 0;
 /** Bytes the functions have read from blob contents in this process (benchmarks). */
 export const blobBytesRead = () => bytesRead;
 
-/** Reads `count` bytes from `offset`: a range read, never the whole blob. */
+/** Reads `count` bytes from `offset` of an upload: a range read, never the whole blob. */
 export async function readRange(name: string, offset: number, count: number): Promise<Buffer> {
   if (count <= 0) return Buffer.alloc(0);
-  const res = await (await candidateFile(name)).download(offset, count);
+  const res = await (await candidateFile(name, "candidateUploads")).download(offset, count);
   const chunks: Buffer[] = [];
   for await (const chunk of res.readableStreamBody!) chunks.push(chunk as Buffer);
   const buf = Buffer.concat(chunks);
@@ -116,20 +152,24 @@ export async function readRange(name: string, offset: number, count: number): Pr
   return buf;
 }
 
+/** An upload's index tags (Defender for Storage writes its verdict there). */
 export async function blobTags(name: string): Promise<Record<string, string>> {
-  return (await (await candidateFile(name)).getTags()).tags;
+  return (await (await candidateFile(name, "candidateUploads")).getTags()).tags;
 }
 
-/** Deletes a blob, breaking any lease on it first (ours after a check, or one an uploader took). */
-export async function deleteFile(name: string): Promise<void> {
-  const files = await blobContainer("candidateFiles");
+/**
+ * Deletes a blob and its snapshots, breaking any lease on it first (one an uploader took, or
+ * the app's own on files verified before copies were made).
+ */
+export async function deleteFile(name: string, where: BlobContainerName = "candidateFiles"): Promise<void> {
+  const files = await blobContainer(where);
   const remove = () => files.deleteBlob(name, { deleteSnapshots: "include" });
   try {
     await remove();
   } catch (err) {
     if (isMissing(err)) return;
     if ((err as { statusCode?: number }).statusCode !== 412) throw err; // 412: a lease is present
-    await breakLease(name);
+    await breakLease(name, where);
     await remove().catch((again) => {
       if (!isMissing(again)) throw again;
     });
@@ -138,15 +178,42 @@ export async function deleteFile(name: string): Promise<void> {
 
 export const candidatePrefix = (municipalityId: string, candidateId: string) => `${municipalityId}/${candidateId}/`;
 
-/** Deletes every blob under a candidate's prefix, page by page; returns how many went. */
+/**
+ * Deletes every blob under a candidate's prefix, verified files and uploads alike, page by page;
+ * returns how many went.
+ */
 export async function deleteCandidateFiles(municipalityId: string, candidateId: string): Promise<number> {
-  const files = await blobContainer("candidateFiles");
   let deleted = 0;
-  for await (const page of files.listBlobsFlat({ prefix: candidatePrefix(municipalityId, candidateId) }).byPage({ maxPageSize: 100 })) {
-    for (const blob of page.segment.blobItems) {
-      await deleteFile(blob.name);
-      deleted++;
+  for (const where of ["candidateFiles", "candidateUploads"] as const) {
+    const files = await blobContainer(where);
+    for await (const page of files.listBlobsFlat({ prefix: candidatePrefix(municipalityId, candidateId) }).byPage({ maxPageSize: 100 })) {
+      for (const blob of page.segment.blobItems) {
+        await deleteFile(blob.name, where);
+        deleted++;
+      }
     }
   }
   return deleted;
+}
+
+/**
+ * Deletes every upload last written before `before`, whoever wrote it: by then no upload URL that
+ * could have written it works, nor may it still be completed. Also what a still-valid URL wrote
+ * after its candidate was erased. `prefix` narrows it (one municipality, in tests). Returns the count.
+ */
+export async function deleteStaleUploads(before: Date, prefix?: string): Promise<{ deleted: number; failed: number }> {
+  const uploads = await blobContainer("candidateUploads");
+  const result = { deleted: 0, failed: 0 };
+  for await (const page of uploads.listBlobsFlat(prefix ? { prefix } : {}).byPage({ maxPageSize: 100 })) {
+    for (const blob of page.segment.blobItems) {
+      if (blob.properties.lastModified >= before) continue;
+      try {
+        await deleteFile(blob.name, "candidateUploads");
+        result.deleted++;
+      } catch {
+        result.failed++;
+      }
+    }
+  }
+  return result;
 }

@@ -1,6 +1,6 @@
 import type { StorageSharedKeyCredential, UserDelegationKey } from "@azure/storage-blob";
 import { clock } from "../domain/clock.js";
-import { blobService, BLOB_CONTAINERS, candidateFile } from "./blob.js";
+import { blobService, BLOB_CONTAINERS, candidateFile, type BlobContainerName } from "./blob.js";
 
 // Already loaded by blobService() by the time a link is made: this costs no extra compile.
 const sdk = () => import("@azure/storage-blob");
@@ -25,32 +25,49 @@ async function signer(expiresOn: Date): Promise<StorageSharedKeyCredential | Use
   return delegation.key;
 }
 
-async function link(blobName: string, permissions: string, minutes: number, headers: { contentDisposition?: string; contentType?: string } = {}) {
+interface LinkOptions {
+  contentDisposition?: string;
+  contentType?: string;
+  /** A snapshot of the blob rather than the blob itself. */
+  snapshotTime?: string;
+}
+
+async function link(where: BlobContainerName, blobName: string, permissions: string, minutes: number, o: LinkOptions = {}) {
   const now = clock().now();
   const expiresOn = new Date(now.getTime() + minutes * 60_000);
   const key = await signer(expiresOn);
   const { BlobSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } = await sdk();
   const options = {
-    containerName: BLOB_CONTAINERS.candidateFiles,
+    containerName: BLOB_CONTAINERS[where],
     blobName,
     permissions: BlobSASPermissions.parse(permissions),
     startsOn: new Date(now.getTime() - 60_000), // small allowance for clock skew
     expiresOn,
-    ...headers,
+    ...o,
   };
   const sas =
     key instanceof StorageSharedKeyCredential
       ? generateBlobSASQueryParameters(options, key)
       : generateBlobSASQueryParameters(options, key, (await blobService()).accountName);
-  return { url: `${(await candidateFile(blobName)).url}?${sas.toString()}`, expiresAt: expiresOn.toISOString() };
+  const blob = await candidateFile(blobName, where);
+  const url = o.snapshotTime ? blob.withSnapshot(o.snapshotTime).url : blob.url;
+  return { url: `${url}${url.includes("?") ? "&" : "?"}${sas.toString()}`, expiresAt: expiresOn.toISOString() };
 }
 
-/** Create and write, nothing else: enough for a single PUT or for blocks and a block list. */
-export const uploadLink = (blobName: string, minutes: number) => link(blobName, "cw", minutes);
+/**
+ * Create and write, nothing else, on one blob of the uploads container: a single PUT needs only
+ * create, blocks and a block list need write as well (which also lets the holder lease the blob:
+ * why verified files are copied elsewhere).
+ */
+export const uploadLink = (blobName: string, minutes: number) => link("candidateUploads", blobName, "cw", minutes);
 
-/** Read only, downloaded as an attachment under a safe name. */
+/** Read only, one snapshot of an upload: the source of the server-side copy of a verified file. */
+export const snapshotReadLink = (blobName: string, snapshotTime: string, minutes: number) =>
+  link("candidateUploads", blobName, "r", minutes, { snapshotTime });
+
+/** Read only, a verified file, downloaded as an attachment under a safe name. */
 export const downloadLink = (blobName: string, minutes: number, fileName: string, contentType: string) =>
-  link(blobName, "r", minutes, {
+  link("candidateFiles", blobName, "r", minutes, {
     contentDisposition: `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
     contentType,
   });

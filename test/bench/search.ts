@@ -11,7 +11,17 @@ const MUNICIPALITIES = ["den-haag", "rotterdam", "amsterdam", "utrecht"];
 const SKILLS = ["lassen", "heftruck", "koken", "schoonmaken", "kassa", "orderpicken", "klantcontact", "timmeren"];
 
 const emulators = await startEmulators();
-Object.assign(process.env, emulators.env, { AUTH_LOCAL_ISSUER: "true", LOCAL_ISSUER_KEY_FILE: ".local/bench-issuer-key.json" });
+Object.assign(process.env, emulators.env, {
+  AUTH_LOCAL_ISSUER: "true",
+  LOCAL_ISSUER_KEY_FILE: ".local/bench-issuer-key.json",
+  // The viewing limits are counted as usual (one patch per page, shown below as `counters`), but
+  // set high enough that a benchmark's 65 pages a minute per user are never refused.
+  VIEW_LIMIT_PAGES_PER_MINUTE: "100000",
+  VIEW_LIMIT_EMPLOYER_PAGES_PER_MINUTE: "100000",
+  VIEW_LIMIT_EMPLOYER_CANDIDATES_PER_DAY: "50000",
+});
+// As the Functions worker does before it loads the app, so the handlers register and `call` finds them.
+(await import("../../dev/worker.js")).actAsWorker();
 const { provisionDatabase, container } = await import("../../shared/data/cosmos.js");
 const { provisionStorage } = await import("../../shared/storage/blob.js");
 const { insertCandidate, selectList } = await import("../../shared/data/candidates.js");
@@ -89,7 +99,8 @@ const candidates = container("candidates");
 const raw = async (query: string, parameters: { name: string; value: string | string[] }[], partitionKey?: string) =>
   (await candidates.items.query({ query, parameters }, { maxItemCount: PAGE, ...(partitionKey ? { partitionKey } : {}) }).fetchNext()).resources;
 
-const employer = (await employerUser("utrecht")).token;
+const employerAccount = await employerUser("utrecht");
+const employer = employerAccount.token;
 const am = await tokenFor("accountManager", "rotterdam");
 const select = selectList(SEARCH_PROJECTION);
 const employerWhere = "c.type = 'candidate' AND c.visibleToEmployers = true AND (c.municipalityId = @viewer OR NOT ARRAY_CONTAINS(@restricted, c.municipalityId))";
@@ -125,6 +136,23 @@ rows.push([
   ),
 ]);
 rows.push(["handler: account manager, skill=koken", await measure(async () => (await call("GET", `/api/search/candidates?skill=koken&pageSize=${PAGE}`, { token: am })).body.items)]);
+// The limits' worst case: every page shows candidates not counted yet (paging on), so each patch also adds their hashes.
+const pager = await employerUser("utrecht");
+let next: string | null = null;
+rows.push([
+  "handler: employer, paging on (all new)",
+  await measure(async () => {
+    const res = await call("GET", `/api/search/candidates?pageSize=${PAGE}${next ? `&continuation=${encodeURIComponent(next)}` : ""}`, { token: pager.token });
+    next = res.body.continuation;
+    return res.body.items;
+  }),
+]);
+const { viewCounterId } = await import("../../shared/services/view-limits.js");
+const counterBytes = async (e: { sub: string; id: string }) => {
+  const id = viewCounterId({ principal: { sub: e.sub, role: "employer" }, recordId: e.id }, new Date().toISOString().slice(0, 10));
+  const { resource } = await container("counters").item(id, id).read();
+  return Buffer.byteLength(JSON.stringify(resource));
+};
 const full = await measure(() => raw(`SELECT * FROM c WHERE c.municipalityId = @m ${order}`, [{ name: "@m", value: "utrecht" }], "utrecht"));
 
 const fmt = (n: number, w = 8) => n.toFixed(1).padStart(w);
@@ -135,6 +163,10 @@ for (const [name, f] of rows) {
   console.log(`${name.padEnd(40)} ${fmt(f.median, 10)} ${fmt(f.p95, 9)} ${fmt(f.items, 11)} ${fmt(f.bytesPerItem, 11)}   ${trips}`);
 }
 console.log(`\nfor comparison, a whole stored document: ${full.bytesPerItem.toFixed(0)} bytes`);
+console.log(
+  `viewing-limit counter document after the runs: ${await counterBytes(employerAccount)} bytes (same 20 candidates again), ` +
+    `${await counterBytes(pager)} bytes (${(N + 5) * PAGE} distinct candidates)`,
+);
 const ratio = (a: number, b: number) => (rows[a]![1].median / rows[b]![1].median).toFixed(2);
 console.log(`handler/raw median: employer skill ${ratio(1, 0)}x, employer unfiltered ${ratio(3, 2)}x, account manager ${ratio(5, 4)}x`);
 await emulators.stop();

@@ -12,6 +12,8 @@ const { provisionDatabase } = await import("../../shared/data/cosmos.js");
 const { provisionStorage, blobBytesRead } = await import("../../shared/storage/blob.js");
 await provisionDatabase();
 await provisionStorage();
+// Before the app is imported: its routes register with the worker stand-in, as in the tests.
+(await import("../../dev/worker.js")).actAsWorker();
 const { signedUpCandidate } = await import("../support/factories.js");
 const { call } = await import("../support/http.js");
 const c = await signedUpCandidate("bench");

@@ -52,7 +52,7 @@ export async function signedUpCandidate(municipality: string, overrides: Partial
   const sub = `cand-${randomUUID()}`;
   const token = await tokenFor("candidate", undefined, { sub });
   const res = await call("POST", "/api/invitations/redeem", { token, body: { code: invited.code } });
-  if (res.status !== 200) throw new Error(`redeem failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200 || res.body.kind !== "candidate") throw new Error(`redeem failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...invited, sub, token, etag: res.headers.etag! };
 }
 
@@ -92,7 +92,7 @@ export async function employerUser(municipality: string) {
   const sub = `emp-${randomUUID()}`;
   const token = await tokenFor("employer", undefined, { sub });
   const redeemed = await call("POST", "/api/invitations/redeem", { token, body: { code: created.body.invitationCode } });
-  if (redeemed.status !== 200) throw new Error(`employer redeem failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
+  if (redeemed.status !== 200 || redeemed.body.kind !== "employer") throw new Error(`employer redeem failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
   return { accountManager, id: created.body.id as string, token, sub };
 }
 

@@ -26,18 +26,18 @@ const crc32 = (buf: Buffer) => {
 };
 
 /** A zip archive (deflated entries, central directory, end record), as Word and `zip` write them. */
-export function zip(entries: Record<string, string>): Buffer {
+export function zip(entries: Record<string, string | Buffer>, o: { stored?: boolean } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, text] of Object.entries(entries)) {
-    const data = Buffer.from(text);
-    const packed = deflateRawSync(data);
+    const data = Buffer.isBuffer(text) ? text : Buffer.from(text);
+    const packed = o.stored ? data : deflateRawSync(data);
     const nameBytes = Buffer.from(name);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(o.stored ? 0 : 8, 8);
     local.writeUInt32LE(crc32(data), 14);
     local.writeUInt32LE(packed.length, 18);
     local.writeUInt32LE(data.length, 22);
@@ -46,7 +46,7 @@ export function zip(entries: Record<string, string>): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(o.stored ? 0 : 8, 10);
     central.writeUInt32LE(crc32(data), 16);
     central.writeUInt32LE(packed.length, 20);
     central.writeUInt32LE(data.length, 24);
@@ -74,3 +74,46 @@ export const docx = () =>
   });
 
 export const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+const CT = "http://schemas.openxmlformats.org/package/2006/content-types";
+const RELS = "http://schemas.openxmlformats.org/package/2006/relationships";
+const R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+export const REL = {
+  officeDocument: `${R}/officeDocument`,
+  settings: `${R}/settings`,
+  hyperlink: `${R}/hyperlink`,
+  image: `${R}/image`,
+  oleObject: `${R}/oleObject`,
+  attachedTemplate: `${R}/attachedTemplate`,
+  vbaProject: "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+};
+
+/** `[Content_Types].xml` as Word writes it, with extra `<Default>`/`<Override>` lines. */
+export const contentTypes = (extra = "", main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml") =>
+  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="${CT}"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+  `<Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/>` +
+  `<Override PartName="/word/document.xml" ContentType="${main}"/>` +
+  `<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>${extra}</Types>`;
+
+/** A relationship part with these `<Relationship>` elements (attributes as given). */
+export const rels = (...relationships: string[]) =>
+  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="${RELS}">${relationships.join("")}</Relationships>`;
+
+/**
+ * A Word document made of the parts Word writes, in Word's order; `parts` replaces or adds
+ * (a value of `undefined` leaves a part out).
+ */
+export function wordDocument(parts: Record<string, string | Buffer | undefined> = {}, o: { stored?: boolean } = {}): Buffer {
+  const all: Record<string, string | Buffer | undefined> = {
+    "[Content_Types].xml": contentTypes(),
+    "_rels/.rels": rels(`<Relationship Id="rId1" Type="${REL.officeDocument}" Target="word/document.xml"/>`),
+    "word/document.xml": '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>CV</w:t></w:r></w:p></w:body></w:document>',
+    "word/_rels/document.xml.rels": rels(
+      `<Relationship Id="rId1" Type="${REL.settings}" Target="settings.xml"/>`,
+      `<Relationship Id="rId2" Type="${REL.hyperlink}" Target="https://www.linkedin.com/in/noor" TargetMode="External"/>`,
+    ),
+    "word/settings.xml": '<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>',
+    ...parts,
+  };
+  return zip(Object.fromEntries(Object.entries(all).filter((e): e is [string, string | Buffer] => e[1] !== undefined)), o);
+}

@@ -2,6 +2,7 @@ import azureFunctions from "@azure/functions";
 import { matchRoute } from "../../dev/host.js";
 import { actAsWorker, httpFunctions } from "../../dev/worker.js";
 import "../../functions/index.js";
+import { checkAnswer } from "./contract.js";
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 
@@ -22,6 +23,8 @@ export interface CallOptions {
 /**
  * Calls the handler registered with the worker for `METHOD /api/path` in-process, with real
  * HttpRequest and InvocationContext objects, exactly as the Functions host and the local host do.
+ * Every answer is checked against the OpenAPI document (./contract.ts): an undocumented status,
+ * header or body shape fails the test.
  */
 export async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<Response<T>> {
   const url = new URL(path, "http://localhost");
@@ -44,9 +47,8 @@ export async function call<T = any>(method: string, path: string, o: CallOptions
   const context = new InvocationContext({ functionName: match.fn.name, invocationId: "test" });
   const response = await match.fn.handler(request, context);
   const text = typeof response.body === "string" ? response.body : "";
-  return {
-    status: response.status ?? 200,
-    headers: Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
-    body: text ? JSON.parse(text) : undefined,
-  };
+  const status = response.status ?? 200;
+  const responseHeaders = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  checkAnswer(match.fn.name, { status, headers: responseHeaders, text });
+  return { status, headers: responseHeaders, body: text ? JSON.parse(text) : undefined };
 }
