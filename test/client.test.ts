@@ -67,7 +67,10 @@ describe("a client generated from the OpenAPI document", () => {
     expect(journey.companyName).toBe("Bakkerij De Gouden Korrel B.V.");
     expect(journey.employerFinds).toEqual([journey.candidateId]);
     expect(journey.employerSeesClientNumber).toBe(false);
+    expect(journey.cv).toEqual({ sent: journey.cv.size, put: 201, complete: 200, size: expect.any(Number) });
+    expect(journey.cv.size).toBeGreaterThan(0);
+    expect(journey.vacancyStatus).toBe("open");
     expect(journey.erasedStatus).toBe(204);
-    expect(answers.length).toBeGreaterThanOrEqual(15);
+    expect(answers.length).toBeGreaterThanOrEqual(18);
   });
 });

@@ -27,6 +27,8 @@ export interface Journey {
   redeemedKinds: string[];
   employerFinds: string[];
   employerSeesClientNumber: boolean;
+  cv: { sent: number; put: number; complete: number; size: number | undefined };
+  vacancyStatus: string;
   erasedStatus: number;
 }
 
@@ -81,6 +83,14 @@ export async function walkThrough(baseUrl: string, tokens: Tokens, check?: Middl
   const shared = await me.PUT("/me/sharing", { body: { withEmployers: true } });
   if (!shared.data) return fail("sharing", shared.response.status, shared.error);
 
+  // The candidate uploads a CV straight to Blob storage: a ticket, the bytes, then complete.
+  const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
+  const ticket = await me.POST("/me/uploads", { body: { kind: "cv", contentType: "application/pdf", size: pdf.length, fileName: "cv.pdf" } });
+  if (!ticket.data) return fail("upload start", ticket.response.status, ticket.error);
+  const put = await fetch(ticket.data.uploadUrl, { method: ticket.data.method, headers: ticket.data.headers, body: pdf });
+  const completed = await me.POST("/me/uploads/{uploadId}/complete", { params: { path: { uploadId: ticket.data.uploadId } } });
+  if (!completed.data) return fail("upload complete", completed.response.status, completed.error);
+
   // The coach sees the candidate.
   const list = await coach.GET("/candidates", { params: { query: { q: "bakker" } } });
   if (!list.data) return fail("list", list.response.status, list.error);
@@ -104,6 +114,12 @@ export async function walkThrough(baseUrl: string, tokens: Tokens, check?: Middl
   if (!linked.data) return fail("employer redeem", linked.response.status, linked.error);
   kinds.push(linked.data.kind);
 
+  // The account manager puts up a vacancy for the employer.
+  const vacancy = await accountManager.POST("/vacancies", {
+    body: { employerId: employerCreated.data.id, title: "Hulpkok", description: "Meewerken in de keuken.", occupation: "kok", sector: "horeca", skills: ["koken"] },
+  });
+  if (!vacancy.data) return fail("vacancy", vacancy.response.status, vacancy.error);
+
   // The employer finds the candidate, in the employer projection.
   const found = await employer.GET("/search/candidates", { params: { query: { skill: "koken", municipality: record.municipalityId } } });
   if (!found.data) return fail("search", found.response.status, found.error);
@@ -124,6 +140,8 @@ export async function walkThrough(baseUrl: string, tokens: Tokens, check?: Middl
     redeemedKinds: kinds,
     employerFinds: found.data.items.map((c) => c.id),
     employerSeesClientNumber,
+    cv: { sent: pdf.length, put: put.status, complete: completed.response.status, size: completed.data.files?.cv?.size },
+    vacancyStatus: vacancy.data.status,
     erasedStatus: erased.response.status,
   };
 }
