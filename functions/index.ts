@@ -9,3 +9,5 @@ import "./vacancies.js";
 import "./municipality.js";
 import "./uploads.js";
 import "./retention.js";
+import "./privacy.js";
+import "./signals.js";

@@ -38,7 +38,8 @@ route({
     200: { description: "your record, with the file attached", schema: CandidateOwnView, headers: { ETag: true } },
     404: { description: "no such upload of yours" },
     409: {
-      description: "completed already, refused already, being completed by another request right now, or still being scanned for malware (then Retry-After says when to ask again)",
+      description:
+        "completed already, refused already, being completed by another request right now, still being scanned for malware (then Retry-After says when to ask again), or it would replace a file under a legal hold (GDPR Art. 17(3)(e); detail gives its reason; the upload was removed)",
       headers: { "Retry-After": false },
     },
     422: { description: "the file failed verification and was removed; detail says why" },
@@ -56,7 +57,7 @@ route({
   responses: {
     204: { description: "the file is gone" },
     404: { description: "you have no file of this kind, or no record is linked to this account" },
-    409: { description: "your record is being changed elsewhere right now; try again" },
+    409: { description: "a legal hold applies (GDPR Art. 17(3)(e); detail gives its reason), or your record is being changed elsewhere right now; try again" },
   },
   handler: async ({ principal, params }) => {
     await deleteMyFile(principal, params.kind);

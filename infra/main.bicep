@@ -114,6 +114,10 @@ param malwareScanning bool = true
 @minValue(1)
 param malwareScanningCapGBPerMonth int = 100
 
+@minLength(3)
+@description('ALERT_EMAIL: where the alerts go (infra/app/alerts.bicep; README "Operating it"): the retention sweep failing or not completing, failed items, 5xx, viewing-limit spikes, Cosmos DB throttling, the availability test.')
+param alertEmail string
+
 @description('Log Analytics retention in days (application logs carry ids, never personal data).')
 @minValue(30)
 @maxValue(730)
@@ -273,6 +277,20 @@ module function 'app/function.bicep' = {
       empty(kvkBaseUrl) ? {} : { KVK_BASE_URL: kvkBaseUrl },
       empty(kvkApiKey) ? {} : { KVK_API_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.kvkApiKeyUri})' }
     )
+  }
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namePrefix: token
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    cosmosAccountName: cosmos.outputs.accountName
+    healthUrl: 'https://${function.outputs.defaultHostName}/api/health'
+    alertEmail: alertEmail
   }
 }
 

@@ -13,6 +13,7 @@ import {
   signedUpCandidate,
   tokenFor,
 } from "./support/factories.js";
+import { outboxNotifier } from "../shared/services/notifier.js";
 import { call, type CallOptions } from "./support/http.js";
 import { badTokens } from "./support/tokens.js";
 import { jpeg, pdf } from "./support/files.js";
@@ -60,6 +61,7 @@ async function redeemRequest(f: Fixture, caller: Caller) {
 
 const ROWS: Row[] = [
   { route: "GET /health", request: async () => ({ path: "/api/health" }), allowed: everyone(200) },
+  { route: "GET /health/ready", request: async () => ({ path: "/api/health/ready" }), allowed: everyone(200) },
   { route: "GET /terms", request: async () => ({ path: "/api/terms" }), allowed: everyone(200) },
   { route: "GET /openapi.json", request: async () => ({ path: "/api/openapi.json" }), allowed: everyone(200) },
   { route: "POST /candidates", request: async () => ({ path: "/api/candidates", body: { admin: buildAdmin() } }), allowed: both("coach", 201) },
@@ -203,8 +205,41 @@ const ROWS: Row[] = [
     },
     allowed: both("accountManager", 200, 404),
   },
+  { route: "GET /me/export", request: async () => ({ path: "/api/me/export" }), allowed: both("candidate", 200) },
+  { route: "GET /me/access-log", request: async () => ({ path: "/api/me/access-log" }), allowed: both("candidate", 200) },
+  {
+    route: "GET /candidates/{id}/export",
+    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/export` }),
+    allowed: { ...both("coach", 200, 404), ...both("admin", 200, 404) },
+  },
+  {
+    route: "GET /candidates/{id}/access-log",
+    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/access-log` }),
+    allowed: { ...both("coach", 200, 404), ...both("admin", 200, 404) },
+  },
+  { route: "GET /signals", request: async () => ({ path: "/api/signals" }), allowed: { ...both("coach", 200), ...both("accountManager", 200) } },
+  {
+    route: "POST /signals/{id}/read",
+    // A signal in the home municipality's outbox for each cell: the account managers' kind for them, the coaches' for everyone else.
+    request: async (f, caller) => {
+      const id = `signal-${randomUUID()}`;
+      const base = { id, municipalityId: f.home, createdAt: new Date().toISOString() };
+      await outboxNotifier.send(
+        caller.startsWith("accountManager")
+          ? { ...base, audience: "accountManager", type: "viewLimitNear", employerId: f.employerId, day: "2026-11-28", candidatesShown: 400, limit: 500 }
+          : { ...base, audience: "coach", type: "retentionDue", candidateId: f.candidateId, deleteOn: "2027-01-01" },
+      );
+      return { path: `/api/signals/${id}/read` };
+    },
+    allowed: { ...both("coach", 200, 404), ...both("accountManager", 200, 404) },
+  },
   { route: "GET /admin/retention/preview", request: async () => ({ path: "/api/admin/retention/preview?withinDays=30" }), allowed: both("admin", 200) },
   { route: "POST /admin/retention/run", request: async () => ({ path: "/api/admin/retention/run", body: { dryRun: true } }), allowed: both("admin", 200) },
+  {
+    route: "POST /admin/retention/replay-deletions",
+    request: async () => ({ path: "/api/admin/retention/replay-deletions", body: { since: new Date(Date.now() - 3_600_000).toISOString() } }),
+    allowed: both("admin", 200),
+  },
   { route: "GET /municipality/settings", request: async () => ({ path: "/api/municipality/settings" }), allowed: both("admin", 200) },
   {
     route: "PUT /municipality/settings",

@@ -14,6 +14,7 @@ import {
   zipDirectory,
   zipEntries,
 } from "../shared/domain/uploads.js";
+import { employerMaySee } from "../shared/domain/visibility.js";
 import { buildAdmin } from "./support/factories.js";
 import { contentTypes, REL, rels, wordDocument } from "./support/files.js";
 
@@ -102,11 +103,14 @@ describe("derived fields", () => {
     });
   });
 
-  it("is visible to employers only when active, shared and not hidden", () => {
-    expect(withDerivedFields(record()).visibleToEmployers).toBe(true);
-    expect(withDerivedFields(record({ status: "inactive" })).visibleToEmployers).toBe(false);
-    expect(withDerivedFields(record({ sharing: { withEmployers: false } })).visibleToEmployers).toBe(false);
-    expect(withDerivedFields(record({ employerVisibility: { hidden: true, reason: "r" } })).visibleToEmployers).toBe(false);
+  it("is visible to employers only when active, shared and not hidden, and stores no flag saying so", () => {
+    const viewer = { municipalityId: "utrecht", restricted: [] };
+    expect(employerMaySee(withDerivedFields(record()), viewer)).toBe(true);
+    expect(employerMaySee(withDerivedFields(record({ status: "inactive" })), viewer)).toBe(false);
+    expect(employerMaySee(withDerivedFields(record({ sharing: { withEmployers: false } })), viewer)).toBe(false);
+    expect(employerMaySee(withDerivedFields(record({ employerVisibility: { hidden: true, reason: "r" } })), viewer)).toBe(false);
+    expect(employerMaySee(withDerivedFields(record({ employerVisibility: {} })), viewer)).toBe(false);
+    expect(withDerivedFields({ ...record(), visibleToEmployers: true })).not.toHaveProperty("visibleToEmployers");
   });
 });
 

@@ -45,6 +45,7 @@ const AZD_ENV: Record<string, string> = {
   CORS_ALLOWED_ORIGINS: "https://app.hallowerk.example, https://coach.hallowerk.example",
   KVK_BASE_URL: "https://api.kvk.nl/api",
   KVK_API_KEY: "kvk-test-api-key",
+  ALERT_EMAIL: "beheer@hallowerk.example",
 };
 
 /** azd's password for $(secretOrRandomPassword) when the vault has none: 5 lower, 5 upper, 5 digits. */
@@ -458,6 +459,79 @@ describe("app settings", () => {
     expect(appSettings(provision({ AUTH_OIDC_DISCOVERY_URL: "https://idp.example/.well-known/openid-configuration" })).AUTH_OIDC_DISCOVERY_URL).toBe(
       "https://idp.example/.well-known/openid-configuration",
     );
+  });
+});
+
+describe("alerts (infra/app/alerts.bicep)", () => {
+  const actionGroup = () => one(first, "Microsoft.Insights/actionGroups");
+  const logAlert = (name: string) => one(first, "Microsoft.Insights/scheduledQueryRules", (r) => r.name.endsWith(`-${name}`));
+  const EVENTS = 'traces | where message startswith "hallowerk.event " | extend e = parse_json(substring(message, 16))';
+
+  it("when provisioned, then one action group e-mails ALERT_EMAIL, and every alert points at it", () => {
+    expect(actionGroup().location).toBe("global");
+    expect(actionGroup().properties.emailReceivers).toEqual([expect.objectContaining({ emailAddress: "beheer@hallowerk.example", useCommonAlertSchema: true })]);
+    const rules = all(first, "Microsoft.Insights/scheduledQueryRules");
+    expect(rules.map((r) => r.properties.displayName).sort()).toEqual(
+      ["api-server-errors", "mail-failed", "retention-items-failing", "retention-replay-found-restored", "retention-sweep-failed", "retention-sweep-not-completed", "viewing-limit-spike"],
+    );
+    for (const r of rules) {
+      expect(r.properties.actions.actionGroups).toEqual([actionGroup().id]);
+      expect(r.properties.scopes).toEqual([one(first, "Microsoft.Insights/components").id]);
+      expect(r.properties.enabled).toBe(true);
+    }
+    const metricAlerts = all(first, "Microsoft.Insights/metricAlerts");
+    expect(metricAlerts).toHaveLength(2);
+    for (const m of metricAlerts) expect(m.properties.actions).toEqual([{ actionGroupId: actionGroup().id }]);
+  });
+
+  it("when the retention sweep throws, does not complete within 26 hours, or leaves failed items three nights running, then a log alert on its events fires", () => {
+    const failed = logAlert("retention-sweep-failed").properties;
+    expect(failed.criteria.allOf[0]).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 });
+    expect(failed.criteria.allOf[0].query).toContain(`${EVENTS} | where tostring(e.event) == "timer.failed" and tostring(e.timer) == "retentionSweep"`);
+    expect(failed.criteria.allOf[0].query).toContain('requests | where name == "retentionSweep" and success == false');
+
+    const missing = logAlert("retention-sweep-not-completed").properties;
+    expect(missing.criteria.allOf[0]).toMatchObject({ timeAggregation: "Count", operator: "LessThan", threshold: 1 });
+    expect(missing.criteria.allOf[0].query).toBe(`${EVENTS} | where timestamp > ago(26h) | where tostring(e.event) == "retention.sweep" and tobool(e.complete) == true`);
+    expect(missing).toMatchObject({ evaluationFrequency: "PT1H", windowSize: "P2D" });
+
+    const items = logAlert("retention-items-failing").properties;
+    expect(items).toMatchObject({ evaluationFrequency: "P1D", windowSize: "P1D" });
+    expect(items.criteria.allOf[0]).toMatchObject({
+      metricMeasureColumn: "failed",
+      timeAggregation: "Total",
+      operator: "GreaterThan",
+      threshold: 0,
+      failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 3 },
+    });
+  });
+
+  it("when 5xx rise, viewing limits refuse many pages, mail fails or a replay finds restored people, then a log alert fires", () => {
+    expect(logAlert("api-server-errors").properties.criteria.allOf[0]).toMatchObject({ metricMeasureColumn: "errorPercent", operator: "GreaterThan", threshold: 5 });
+    expect(logAlert("api-server-errors").properties.criteria.allOf[0].query).toContain("countif(toint(resultCode) >= 500)");
+    expect(logAlert("viewing-limit-spike").properties.criteria.allOf[0]).toMatchObject({ query: `${EVENTS} | where tostring(e.event) == "limit.hit"`, threshold: 50 });
+    expect(logAlert("mail-failed").properties.criteria.allOf[0].query).toBe(`${EVENTS} | where tostring(e.event) == "mail.failed"`);
+    expect(logAlert("retention-replay-found-restored").properties.criteria.allOf[0].query).toContain('tostring(e.event) == "retention.replay"');
+  });
+
+  it("when Cosmos DB throttles, then a metric alert on the account's TotalRequests with StatusCode 429 fires", () => {
+    const throttling = one(first, "Microsoft.Insights/metricAlerts", (r) => r.name.endsWith("-cosmos-throttling"));
+    expect(throttling.properties.scopes).toEqual([one(first, "Microsoft.DocumentDB/databaseAccounts").id]);
+    expect(throttling.properties.criteria.allOf).toEqual([
+      expect.objectContaining({ metricName: "TotalRequests", dimensions: [{ name: "StatusCode", operator: "Include", values: ["429"] }], operator: "GreaterThan" }),
+    ]);
+  });
+
+  it("when /api/health fails, then the standard availability test on the app's host alerts from two locations", () => {
+    const test = one(first, "Microsoft.Insights/webtests");
+    const component = one(first, "Microsoft.Insights/components");
+    expect(test.kind).toBe("standard");
+    expect(test.properties.Request).toMatchObject({ RequestUrl: `https://${site(first).name}.azurewebsites.net/api/health`, HttpVerb: "GET" });
+    expect(test.properties.ValidationRules.ExpectedHttpStatusCode).toBe(200);
+    expect(test.tags?.[`hidden-link:${component.id}`]).toBe("Resource");
+    const availability = one(first, "Microsoft.Insights/metricAlerts", (r) => r.name.endsWith("-health-availability"));
+    expect(availability.properties.scopes).toEqual([test.id, component.id]);
+    expect(availability.properties.criteria).toMatchObject({ "odata.type": "Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria", webTestId: test.id, componentId: component.id, failedLocationCount: 2 });
   });
 });
 

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { BlockBlobClient } from "@azure/storage-blob";
 import { container } from "../shared/data/cosmos.js";
 import { readUpload } from "../shared/data/uploads.js";
-import { employerUser, newMunicipality, sharedCandidate, signedUpCandidate } from "./support/factories.js";
+import { employerUser, newMunicipality, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
 import { contentTypes, docx, DOCX_TYPE, exe, jpeg, mp4, pdf, png, REL, rels, wordDocument, zip } from "./support/files.js";
 import { call } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
@@ -363,6 +363,69 @@ describe("uploads", () => {
     expect(await blobsOf(m, c.id)).toEqual([]);
     expect((await call("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
     expect((await call("DELETE", "/api/me/files/cv", { token: c.token })).status).toBe(404);
+  });
+
+  it("when a legal hold applies, then deleting a file is 409 with the reason and the file stays; once lifted, 204", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const { ticket } = await upload(c.token, "cv", "application/pdf", pdf());
+    await complete(c.token, ticket.uploadId);
+    const admin = await tokenFor("admin", m);
+    await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: true, reason: "lopende bezwaarprocedure" } });
+
+    const refused = await call("DELETE", "/api/me/files/cv", { token: c.token });
+
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/legal hold.*lopende bezwaarprocedure.*Art\. 17\(3\)\(e\)/);
+    expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}cv/${ticket.uploadId}`]);
+    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files.cv.uploadId).toBe(ticket.uploadId);
+
+    await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: false } });
+    expect((await call("DELETE", "/api/me/files/cv", { token: c.token })).status).toBe(204);
+    expect(await anyBlobsOf(m, c.id)).toEqual([]);
+  });
+
+  it("when a legal hold applies, then a new upload may not replace a file: 409 with the reason, the new upload is removed, the old file stays; a first file of another kind is attached", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const first = await upload(c.token, "photo", "image/jpeg", jpeg());
+    await complete(c.token, first.ticket.uploadId);
+    const admin = await tokenFor("admin", m);
+    await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: true, reason: "lopende bezwaarprocedure" } });
+    const second = await upload(c.token, "photo", "image/png", png());
+
+    const refused = await complete(c.token, second.ticket.uploadId);
+
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/legal hold.*lopende bezwaarprocedure.*Art\. 17\(3\)\(e\).*new upload was not attached and has been removed/);
+    expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${first.ticket.uploadId}`]);
+    expect((await readUpload(second.ticket.uploadId))?.status).toBe("failed");
+    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files.photo.uploadId).toBe(first.ticket.uploadId);
+    expect((await complete(c.token, second.ticket.uploadId)).status).toBe(409);
+
+    const cv = await upload(c.token, "cv", "application/pdf", pdf());
+    const added = await complete(c.token, cv.ticket.uploadId);
+    expect(added.status).toBe(200);
+    expect(added.body.files.photo.uploadId).toBe(first.ticket.uploadId);
+    expect(added.body.files.cv.uploadId).toBe(cv.ticket.uploadId);
+  });
+
+  it("when two photos are completed at once under a legal hold and there is none yet, then one is attached and the other refused with 409, leaving no blob of it", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const admin = await tokenFor("admin", m);
+    await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: true, reason: "lopende bezwaarprocedure" } });
+    const a = await upload(c.token, "photo", "image/jpeg", jpeg());
+    const b = await upload(c.token, "photo", "image/png", png());
+
+    const results = await Promise.all([complete(c.token, a.ticket.uploadId), complete(c.token, b.ticket.uploadId)]);
+
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const refused = results.find((r) => r.status === 409)!;
+    expect(refused.body.detail).toMatch(/legal hold.*lopende bezwaarprocedure.*new upload was not attached and has been removed/);
+    const attached = results.find((r) => r.status === 200)!.body.files.photo.uploadId;
+    expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${attached}`]);
+    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files.photo.uploadId).toBe(attached);
   });
 
   it("when uploads are started and never completed, then the cleanup timer removes them after their URL expired", async () => {

@@ -77,6 +77,11 @@ const schema = z
     EMPLOYER_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(365),
     /** A sweep stops itself after this long and continues the next night (Functions timeout is 10 min). */
     RETENTION_TIME_BUDGET_SECONDS: z.coerce.number().int().min(1).max(540).default(480),
+    /**
+     * The nightly sweep first erases again whoever was deleted in the last this many days and is
+     * back (a point-in-time restore): 35 covers Cosmos DB's 30-day continuous backup tier (7 here) with margin.
+     */
+    RETENTION_REPLAY_DAYS: z.coerce.number().int().min(1).max(366).default(35),
     /** `outbox`: notifications are stored for delivery; `recording`: kept in memory (local, tests). */
     NOTIFIER: z.enum(["outbox", "recording"]).default("outbox"),
     /** Usage-log events are deleted this many days after they were written (sweep; Cosmos TTL in Azure). */

@@ -7,6 +7,7 @@ import {
   type CandidateView,
 } from "../domain/candidate.js";
 import type { TargetGroup } from "../domain/search-terms.js";
+import { employerSightFilter, selectList, type EmployerViewer, type Projection } from "../domain/visibility.js";
 import { documents } from "./documents.js";
 
 export const CLIENT_NUMBER_TAKEN = "a candidate with this client number already exists in your municipality";
@@ -17,19 +18,7 @@ export const insertCandidate = store.insert;
 export const readCandidate = store.read;
 export const replaceCandidate = store.replace;
 
-/** A projection: top-level fields, and the `admin` fields kept (all of `admin` when absent). */
-export interface Projection {
-  top: readonly string[];
-  admin?: readonly string[];
-}
-
-/** The SELECT list of a projection, so fields outside it never leave the database. */
-export function selectList(p: Projection): string {
-  const fields = p.top.map((f) => `c.${f}`);
-  if (p.admin) fields.push(`{${p.admin.map((f) => `"${f}": c.admin.${f}`).join(", ")}} AS admin`);
-  else fields.push("c.admin");
-  return fields.join(", ");
-}
+export { selectList, type Projection } from "../domain/visibility.js";
 
 export interface CandidateListItem {
   id: string;
@@ -78,15 +67,18 @@ export function listCandidates(
 export const clientNumberInUse = (municipalityId: string, clientNumber: string, exceptId?: string) =>
   store.taken(municipalityId, "admin.clientNumber", clientNumber, exceptId);
 
-/** One candidate as employers may see it: only when visible to employers, only the projection's fields. */
-export function readVisibleCandidate(municipalityId: string, id: string, projection: Projection): Promise<Partial<CandidateView> | undefined> {
+/** One candidate as an employer looking from `viewer` may see it (EMPLOYER_SIGHT): only then, only the projection's fields. */
+export function readVisibleCandidate(
+  municipalityId: string,
+  id: string,
+  viewer: EmployerViewer,
+  projection: Projection,
+): Promise<Partial<CandidateView> | undefined> {
+  const sight = employerSightFilter(viewer);
   return store.first(
     `SELECT ${selectList(projection)} FROM c
-     WHERE c.municipalityId = @m AND c.id = @id AND c.type = 'candidate' AND c.visibleToEmployers = true`,
-    [
-      { name: "@m", value: municipalityId },
-      { name: "@id", value: id },
-    ],
+     WHERE c.municipalityId = @m AND c.id = @id AND c.type = 'candidate' AND ${sight.where}`,
+    [{ name: "@m", value: municipalityId }, { name: "@id", value: id }, ...sight.parameters],
     municipalityId,
   );
 }
@@ -140,18 +132,15 @@ export function searchMunicipality(
 }
 
 export interface VisibleScope {
-  /** The viewer's municipality: its own candidates are in reach whatever its policy. */
-  viewerMunicipality: string;
-  /** Municipalities whose candidates only their own employers may see. */
-  restricted: string[];
+  /** Where the employer looks from (EMPLOYER_SIGHT in visibility.ts). */
+  viewer: EmployerViewer;
   /** Leave this municipality out (account managers search their own separately). */
   exclude?: string;
 }
 
 /**
- * The employer-wide search: candidates visible to employers, in every municipality whose
- * policy reaches the viewer. The only query that crosses partitions (unless a municipality
- * filter pins it to one).
+ * The employer-wide search: the candidates EMPLOYER_SIGHT lets the viewer see, in every
+ * municipality. The only query that crosses partitions (unless a municipality filter pins it to one).
  */
 export function searchVisible(
   scope: VisibleScope,
@@ -160,16 +149,9 @@ export function searchVisible(
   pageSize: number,
   continuation: string | undefined,
 ): Promise<Page<Partial<CandidateView>>> {
-  const parameters: SqlParameter[] = [
-    { name: "@viewer", value: scope.viewerMunicipality },
-    { name: "@restricted", value: scope.restricted },
-  ];
-  const where = [
-    "c.type = 'candidate'",
-    "c.visibleToEmployers = true",
-    "(c.municipalityId = @viewer OR NOT ARRAY_CONTAINS(@restricted, c.municipalityId))",
-    ...filterClauses(filter, parameters),
-  ];
+  const sight = employerSightFilter(scope.viewer);
+  const parameters: SqlParameter[] = [...sight.parameters];
+  const where = ["c.type = 'candidate'", sight.where, ...filterClauses(filter, parameters)];
   if (scope.exclude) {
     parameters.push({ name: "@exclude", value: scope.exclude });
     where.push("c.municipalityId != @exclude");

@@ -1,4 +1,8 @@
 import type { ContainerDefinition, Database } from "@azure/cosmos";
+import { employerSightIndexPaths } from "../domain/visibility.js";
+
+/** Included index paths, each once. */
+const included = (...lists: string[][]) => [...new Set(lists.flat())].map((path) => ({ path }));
 
 /**
  * Every container, its partition key and its indexing policy, declared once.
@@ -19,18 +23,11 @@ export const CONTAINERS = {
       indexingMode: "consistent",
       automatic: true,
       // Index only what queries filter or sort on; free text is never scanned.
-      includedPaths: [
-        { path: "/type/?" },
-        { path: "/municipalityId/?" },
-        { path: "/status/?" },
-        { path: "/lookup/[]/?" },
-        { path: "/sortKey/?" },
-        { path: "/admin/clientNumber/?" },
-        { path: "/visibleToEmployers/?" },
-        { path: "/deleteOn/?" },
-        { path: "/updatedAt/?" },
-        { path: "/search/*" },
-      ],
+      // What the employer sight filter reads comes from its definition (visibility.ts), so it never filters on an unindexed field.
+      includedPaths: included(
+        ["/type/?", "/municipalityId/?", "/status/?", "/lookup/[]/?", "/sortKey/?", "/admin/clientNumber/?", "/deleteOn/?", "/updatedAt/?", "/search/*"],
+        employerSightIndexPaths(),
+      ),
       excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
       // Every multi-field ORDER BY needs its composite index; test/indexes.test.ts checks each query.
       compositeIndexes: [
@@ -95,8 +92,9 @@ export const CONTAINERS = {
   accounts: { id: "accounts", partitionKey: { paths: ["/id"] } },
   /**
    * Usage log: who read or changed what, by subject (candidate), so a subject's trail is one
-   * partition; searches by municipality, day and bucket (`search:{m}:{day}:{bucket}`), so no
-   * partition grows without bound. TTL on (`defaultTtl: -1`): events carry a `ttl` of
+   * partition (with one count per organisation and day of the candidate's appearances in search
+   * results, for their access log); searches by municipality, day and bucket
+   * (`search:{m}:{day}:{bucket}`), so no partition grows without bound. TTL on (`defaultTtl: -1`): events carry a `ttl` of
    * AUDIT_RETENTION_DAYS, deletion records none (kept). The nightly sweep deletes expired events
    * too, for the emulator (which has no TTL) and in case Azure's TTL falls behind.
    */

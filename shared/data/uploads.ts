@@ -114,3 +114,11 @@ export async function pendingUploads(day: string, candidateId: string): Promise<
     .fetchAll();
   return resources[0] ?? 0;
 }
+
+/** A candidate's upload records, whatever their day (their export): the container holds only the last hours' uploads. */
+export async function uploadsOf(candidateId: string): Promise<UploadDoc[]> {
+  const { resources } = await uploads()
+    .items.query<UploadDoc>({ query: "SELECT * FROM c WHERE c.candidateId = @c", parameters: [{ name: "@c", value: candidateId }] })
+    .fetchAll();
+  return resources.map((r) => withoutSystemFields(r));
+}

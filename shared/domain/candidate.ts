@@ -159,7 +159,7 @@ export const CandidateView = z.object({
     .object({ endedOn: z.string(), reason: z.string(), esfProgrammeEndsOn: z.string().optional() })
     .optional(),
   /** When the data will be deleted and why (set when the service ends). */
-  retention: z.object({ deleteOn: z.string(), rule: z.string() }).optional(),
+  retention: z.object({ deleteOn: z.string(), rule: z.string(), explanation: z.string().optional() }).optional(),
   /** Set by an admin: suspends deletion. */
   legalHold: z.object({ since: z.string(), reason: z.string() }).optional(),
   createdAt: z.string(),
@@ -188,8 +188,6 @@ export interface DerivedFields {
   sortKey: string;
   /** Normalised search terms for employer search. */
   search: SearchTerms;
-  /** Active, shared and not hidden by a coach: the only candidates employers may ever get. */
-  visibleToEmployers: boolean;
   /** The retention date, absent while a legal hold applies: the sweep's indexed range. */
   deleteOn?: string;
 }
@@ -222,7 +220,9 @@ export function municipalityOfCandidate(id: string): string | undefined {
 /** Recomputes the derived fields; the data layer applies it on every write. */
 export function withDerivedFields<T extends CandidateRecord>(record: T): T & DerivedFields {
   // Recomputed from scratch: a stale value (a deleteOn under a new legal hold) must not survive.
-  const { deleteOn: _stale, ...doc } = record as T & Partial<DerivedFields>;
+  // Who employers see is not stored: queries apply EMPLOYER_SIGHT (visibility.ts) to the fields
+  // themselves. `visibleToEmployers`, which documents written before that still carry, goes.
+  const { deleteOn: _stale, visibleToEmployers: _legacy, ...doc } = record as T & Partial<DerivedFields> & { visibleToEmployers?: unknown };
   const { admin } = doc;
   const words = `${admin.firstName} ${admin.lastName}`.split(/[\s-]+/).map(normalise);
   return {
@@ -230,12 +230,11 @@ export function withDerivedFields<T extends CandidateRecord>(record: T): T & Der
     lookup: [...new Set([...words, normalise(admin.clientNumber)].filter(Boolean))],
     sortKey: normalise(`${admin.lastName} ${admin.firstName}`),
     search: searchTerms(doc),
-    visibleToEmployers: doc.status === "active" && doc.sharing.withEmployers && !doc.employerVisibility.hidden,
     ...(doc.retention && !doc.legalHold ? { deleteOn: doc.retention.deleteOn } : {}),
   };
 }
 
-export function toView(doc: CandidateRecord & Partial<DerivedFields>): CandidateView {
+export function toView(doc: CandidateRecord & Partial<DerivedFields> & { visibleToEmployers?: unknown }): CandidateView {
   const { type: _t, lookup: _l, sortKey: _s, search: _q, visibleToEmployers: _v, deleteOn: _d, accountSub: _a, invitationIds: _i, retention, ...view } =
     doc;
   return { ...view, ...(retention ? { retention: { deleteOn: retention.deleteOn, rule: retention.rule } } : {}) };

@@ -8,6 +8,7 @@ import type { Role } from "./roles.js";
  */
 export const POLICY = {
   "health.read": "public",
+  "health.ready": "public",
   "openapi.read": "public",
   "terms.read": "public",
   "candidates.create": ["coach"],
@@ -23,6 +24,7 @@ export const POLICY = {
   "integrations.serviceEnds": ["integration"],
   "retention.preview": ["admin"],
   "retention.run": ["admin"],
+  "retention.replayDeletions": ["admin"],
   "invitations.redeem": ["candidate", "employer"],
   "me.profile.read": ["candidate"],
   "me.profile.update": ["candidate"],
@@ -32,6 +34,14 @@ export const POLICY = {
   "me.uploads.start": ["candidate"],
   "me.uploads.complete": ["candidate"],
   "me.files.delete": ["candidate"],
+  // GDPR Art. 15 and 20: the candidate's own copy of everything stored, and who looked at it.
+  "me.export": ["candidate"],
+  "me.accessLog": ["candidate"],
+  // The same for a written request that reached the municipality.
+  "candidates.export": ["coach", "admin"],
+  "candidates.accessLog": ["coach", "admin"],
+  "signals.list": ["coach", "accountManager"],
+  "signals.markRead": ["coach", "accountManager"],
   "search.candidates": ["employer", "accountManager"],
   "employers.create": ["accountManager"],
   "employers.list": ["accountManager"],

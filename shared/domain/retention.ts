@@ -98,3 +98,30 @@ export const ServiceEndLine = ServiceEnd.extend({ clientNumber: z.string().trim(
  */
 export const legalHoldApplies = (reason: string) =>
   conflict(`a legal hold applies (${reason}): the data is kept for a legal claim (GDPR Art. 17(3)(e)) until an admin lifts the hold`);
+
+/**
+ * The retention rule in plain English, for the candidate (GET /me/profile, the export): why
+ * the data is kept and until when. English, as every other message of the API; a Dutch client
+ * translates it from `deleteOn` and the service end it is shown with.
+ */
+export function retentionInWords(r: Pick<Retention, "deleteOn" | "rule">, end: { endedOn: string; reason: string; esfProgrammeEndsOn?: string } | undefined, held = false): string {
+  const years = (/(\d+) years/.exec(r.rule)?.[1] ?? "").replace(/^1$/, "1 year").replace(/^(\d+)$/, "$1 years");
+  const ended = end?.endedOn ?? "the end of your participation";
+  let text: string;
+  if (r.rule.startsWith("esf")) {
+    text =
+      `Part of your support was paid for by the European Social Fund (ESF). The municipality must keep your data ` +
+      `for ${years} after that programme ends (${end?.esfProgrammeEndsOn ?? "its end date"}), so it is deleted on ${r.deleteOn}.`;
+  } else {
+    const why =
+      end?.reason === "aborted"
+        ? `Your application was stopped on ${ended}.`
+        : end?.reason === "rejected"
+          ? `Your application was not accepted (${ended}).`
+          : `Your participation ended on ${ended}.`;
+    text = `${why} The municipality must keep your data for ${years || "a fixed period"} after that date, and it is deleted on ${r.deleteOn}.`;
+  }
+  if (r.rule.includes("postponed")) text += ` The date was moved later so that your coach is told first.`;
+  if (held) text += " For now a legal hold stops the deletion: the data is needed for a legal claim.";
+  return text;
+}

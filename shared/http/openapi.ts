@@ -96,6 +96,11 @@ const HEADERS: Record<ResponseHeader | "WWW-Authenticate", { component: string; 
     description: "Seconds to wait before trying again.",
     schema: { type: "integer", format: "int32", minimum: 0, maximum: 86400 },
   },
+  "Content-Disposition": {
+    component: "ContentDisposition",
+    description: 'The answer is a file to save: `attachment; filename="hallowerk-export-2026-11-28.json"`.',
+    schema: { type: "string", pattern: '^attachment; filename="[A-Za-z0-9._-]+"$', maxLength: 200 },
+  },
   "WWW-Authenticate": {
     component: "WWWAuthenticate",
     description: 'The bearer challenge (RFC 6750), e.g. `Bearer error="invalid_token", error_description="…"`.',
@@ -193,8 +198,9 @@ function operation(spec: RouteSpec, components: Components) {
     responses[code] = {
       description: r.description,
       ...(Object.keys(headers).length ? { headers } : {}),
+      // An error status a route describes itself is a problem with extension members (RFC 9457 §3.2).
       ...(r.schema
-        ? { content: { "application/json": { schema: components.schema(r.schema, "output") } } }
+        ? { content: { [status >= 400 ? PROBLEM_JSON : "application/json"]: { schema: components.schema(r.schema, "output") } } }
         : status >= 400
           ? { content: problemContent(status) }
           : {}),

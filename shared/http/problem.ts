@@ -1,5 +1,6 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { AppError, type FieldError } from "../domain/errors.js";
+import { emitEvent } from "../services/telemetry.js";
 
 const PROBLEM_BASE = "https://hallowerk.example/problems/";
 
@@ -47,7 +48,11 @@ export function unavailableFor(err: unknown): number | undefined {
 
 /** Maps anything thrown to a response; unexpected errors are logged without request data. */
 export function errorResponse(err: unknown, context: InvocationContext): HttpResponseInit {
-  if (err instanceof AppError) return problem(err.status, err.title, err.detail, err.errors, err.headers);
+  if (err instanceof AppError) {
+    // A viewing limit refused a page (possible scraping): counted by route, never by caller.
+    if (err.status === 429) emitEvent("limit.hit", { route: context.functionName }, { count: 1 }, "warn");
+    return problem(err.status, err.title, err.detail, err.errors, err.headers);
+  }
   const e = err as { name?: string; code?: unknown; stack?: string };
   const wait = unavailableFor(err);
   if (wait !== undefined) {

@@ -6,6 +6,7 @@ import { forbidden, parseOr400 } from "../domain/errors.js";
 import { allows, FIELD_OWNER, isPublic, type Action, type FieldSide } from "../domain/policy.js";
 import type { Principal } from "../domain/roles.js";
 import { errorResponse } from "./problem.js";
+import { withEvents } from "../services/telemetry.js";
 import { clientIp, parseQuery, readJson } from "./request.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -29,7 +30,7 @@ export interface Reply {
 }
 
 /** Response headers the OpenAPI document describes (besides WWW-Authenticate on 401, which it adds). */
-export type ResponseHeader = "ETag" | "Location" | "Retry-After";
+export type ResponseHeader = "ETag" | "Location" | "Retry-After" | "Content-Disposition";
 
 export interface ResponseSpec {
   description: string;
@@ -115,7 +116,7 @@ const ALWAYS: Record<string, string> = {
 function wrap<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): HttpHandler {
   const handle = answer(spec);
   return async (request, context) => {
-    const response = await handle(request, context);
+    const response = await withEvents(context, () => handle(request, context));
     return { ...response, headers: { ...ALWAYS, ...(response.headers as Record<string, string>) } };
   };
 }
@@ -162,6 +163,7 @@ function toResponse(reply: Reply, personal: boolean): HttpResponseInit {
   headers["Cache-Control"] = personal ? "no-store" : (headers["Cache-Control"] ?? "no-cache");
   if (reply.etag) headers.ETag = reply.etag;
   if (reply.body === undefined) return { status: reply.status ?? 204, headers };
-  headers["Content-Type"] = "application/json; charset=utf-8";
+  // An error a handler answers itself is a problem (with extension members), as thrown ones are.
+  headers["Content-Type"] = (reply.status ?? 200) >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
   return { status: reply.status ?? 200, headers, body: JSON.stringify(reply.body) };
 }

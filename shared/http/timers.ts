@@ -1,4 +1,5 @@
 import { app, type InvocationContext } from "@azure/functions";
+import { emitEvent, withEvents } from "../services/telemetry.js";
 
 export interface TimerSpec {
   /** The Azure function name; unique. */
@@ -16,11 +17,22 @@ export const registeredTimers: TimerSpec[] = [];
 
 export function timer(spec: TimerSpec): void {
   if (registeredTimers.some((t) => t.name === spec.name)) throw new Error(`timer ${spec.name} registered twice`);
-  registeredTimers.push(spec);
+  // Wherever it runs (Azure, the local host, a test), events go to the invocation's log, and a
+  // failure is an event too: the invocation fails as well (requests: success false), this line is what the alert reads.
+  const run = (context: InvocationContext) =>
+    withEvents(context, async () => {
+      try {
+        return await spec.run(context);
+      } catch (err) {
+        emitEvent("timer.failed", { timer: spec.name, error: (err as Error)?.name ?? "Error" }, {}, "warn");
+        throw err;
+      }
+    });
+  registeredTimers.push({ ...spec, run });
   app.timer(spec.name, {
     schedule: spec.schedule,
     handler: async (_timer, context) => {
-      const summary = await spec.run(context);
+      const summary = await run(context);
       context.log(`${spec.name} done ${JSON.stringify(summary)}`);
     },
   });

@@ -97,7 +97,15 @@ export const EmployerVisibility = named(
 
 export const TermsAcceptance = named("TermsAcceptance", "Which terms of use the candidate accepted, when.", z.object({ version: z.string().max(40), acceptedAt: Timestamp }));
 
-export const RetentionDate = named("RetentionDate", "When the data will be deleted, and by which rule.", z.object({ deleteOn: Day, rule: z.string() }));
+export const RetentionDate = named(
+  "RetentionDate",
+  "When the data will be deleted, and by which rule.",
+  z.object({
+    deleteOn: Day,
+    rule: z.string(),
+    explanation: z.string().optional().describe("own view only: the rule in plain English"),
+  }),
+);
 
 export const LegalHold = named("LegalHold", "Set by an admin: deletion is suspended.", z.object({ since: Timestamp, reason: z.string().max(500) }));
 
@@ -332,6 +340,20 @@ export const RetentionRun = named(
   }),
 );
 
+export const ReplayResult = named(
+  "ReplayResult",
+  "What replaying the deletions found and erased again: counts only.",
+  z.object({
+    since: Timestamp,
+    complete: z.boolean().describe("false when it stopped early or a step failed: run it again"),
+    deletions: z.int().min(0).describe("candidates and employers deleted since `since` (deletion records and the deletion journal)"),
+    found: z.int().min(0).describe("of those, present again (a restore brought them back)"),
+    erased: z.int().min(0).describe("of those, erased again with their files"),
+    failed: z.int().min(0),
+    recordsRestored: z.int().min(0).describe("deletion records the restore had taken, written again from the journal"),
+  }),
+);
+
 const LINE_STATUSES = ["recorded", "alreadyRecorded", "unknownClientNumber", "invalid"] as const;
 
 export const ServiceEndLineResult = named(
@@ -369,6 +391,16 @@ export const MunicipalitySettingsView = MunicipalitySettings;
 
 export const Health = named("Health", "The app is up.", z.object({ status: z.literal("ok") }));
 
+const CheckResult = z.enum(["ok", "unavailable", "timeout"]);
+
+const Checks = z
+  .object({ cosmos: CheckResult, blobStorage: CheckResult })
+  .describe("each dependency: `ok`, `unavailable` (an error, or the connection refused) or `timeout` (no answer within 2 s)");
+
+export const Readiness = named("Readiness", "Every dependency answers.", z.object({ status: z.literal("ready"), checks: Checks }));
+
+export const NotReady = named("NotReady", "A problem naming the dependencies that did not answer.", Problem.extend({ checks: Checks }));
+
 export const Terms = named("Terms", "The current terms of use.", z.object({ version: z.string().max(40), url: z.url() }));
 
 export const OpenApiDocument = named(
@@ -383,3 +415,94 @@ export const OpenApiDocument = named(
  * batch), but clients are to send lines of this shape.
  */
 export const DOCUMENTED_AS = new Map<z.ZodType, z.ZodType>([[ServiceEndBatch.shape.items.element, ServiceEndLine]]);
+
+// ---- what the platform tells people: access log, export, signals ------------
+
+const ROLE = z.enum(["candidate", "coach", "accountManager", "employer", "teamLead", "admin", "integration"]);
+
+export const AccessLogEntry = named(
+  "AccessLogEntry",
+  "A line of a candidate's access log: who (role and organisation, never an account) did what, when; search appearances summed per organisation and day (`day`, `count`).",
+  z.object({
+    at: Timestamp,
+    action: z.enum(["create", "read", "update", "erase", "redeem", "acceptTerms", "sharing", "search", "download", "export", "accessLog", "appearances"]),
+    fields: z.array(z.string().max(100)).max(50).optional(),
+    day: Day.optional(),
+    count: z.int().min(1).optional(),
+    who: z.object({
+      role: ROLE,
+      organisation: z.object({
+        type: z.enum(["candidate", "municipality", "employer"]),
+        id: z.string().max(110).optional(),
+        name: z.string().max(300),
+      }),
+    }),
+  }),
+);
+
+export const AccessLogPage = pageOf("AccessLogPage", AccessLogEntry, "access-log lines, newest first");
+
+export const CandidateExport = named(
+  "CandidateExport",
+  "Everything stored about a candidate (GDPR Art. 15 and 20). Left out: index values, code hashes, storage paths, and other users' accounts and IP addresses.",
+  z.object({
+    exportedAt: Timestamp,
+    candidate: z.lazy(() => CandidateStaffView),
+    account: z.object({ sub: z.string().max(256), linkedAt: Timestamp }).optional(),
+    invitations: z.array(z.object({ createdAt: Timestamp, expiresAt: Timestamp, redeemedAt: Timestamp.optional() })).max(100),
+    files: z
+      .array(
+        UploadedFile.extend({
+          kind: z.enum(FILE_KINDS),
+          url: z.url(),
+          expiresAt: Timestamp,
+        }),
+      )
+      .max(FILE_KINDS.length),
+    uploads: z
+      .array(
+        z.object({
+          uploadId: z.string().max(64),
+          kind: z.enum(FILE_KINDS),
+          status: z.enum(["pending", "checking", "completed", "failed"]),
+          contentType: z.string().max(200),
+          size: z.int().min(0),
+          createdAt: Timestamp,
+          expiresAt: Timestamp,
+          checkingSince: Timestamp.optional(),
+        }),
+      )
+      .max(1000),
+    accessLog: z.array(AccessLogEntry).max(100_000),
+    notifications: z
+      .array(
+        z.object({
+          id: z.string().max(200),
+          type: z.enum(["retentionDue"]),
+          audience: z.enum(["coach"]),
+          createdAt: Timestamp,
+          deleteOn: Day.optional(),
+        }),
+      )
+      .max(1000),
+  }),
+);
+
+export const Signal = named(
+  "Signal",
+  "A signal: a candidate whose data goes soon (coaches), or an employer near its viewing limit (account managers); `read` is per user.",
+  z.object({
+    id: z.string().max(200),
+    type: z.enum(["retentionDue", "viewLimitNear"]),
+    createdAt: Timestamp,
+    read: z.boolean(),
+    candidateId: Id.optional(),
+    deleteOn: Day.optional(),
+    employerId: Id.optional(),
+    day: Day.optional(),
+    candidatesShown: z.int().min(0).optional(),
+    limit: z.int().min(0).optional(),
+  }),
+);
+
+export const SignalPage = pageOf("SignalPage", Signal, "signals, newest first");

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
-import { appendAudit, removeAuditEvent, type AuditAction } from "../data/audit.js";
+import { findAccount } from "../data/accounts.js";
+import { appendAudit, countAppearances, removeAuditEvent, type AuditAction } from "../data/audit.js";
+import { municipalityOfCandidate } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
 import type { Principal } from "../domain/roles.js";
 import { pseudonym } from "./pseudonym.js";
@@ -8,20 +10,38 @@ import { pseudonym } from "./pseudonym.js";
  * Records that `principal` did `action` on a candidate; resolves when it is stored.
  * Pass the same `eventId` to record one event however often a write is retried.
  */
-export function audit(
+export async function audit(
   principal: Principal,
   action: AuditAction,
   candidate: { id: string; municipalityId: string },
   fields?: string[],
   eventId: string = randomUUID(),
 ): Promise<void> {
-  return appendAudit(principal, nowIso(), eventId, {
-    subjectType: "candidate",
-    subjectId: candidate.id,
-    municipalityId: candidate.municipalityId,
-    action,
-    ...(fields ? { fields } : {}),
-  });
+  const at = nowIso();
+  return appendAudit(
+    principal,
+    at,
+    eventId,
+    {
+      subjectType: "candidate",
+      subjectId: candidate.id,
+      municipalityId: candidate.municipalityId,
+      action,
+      ...(fields ? { fields } : {}),
+    },
+    await employerOf(principal),
+  );
+}
+
+/**
+ * The organisation of an employer user (their linked employer record), so the candidate's access
+ * log can name the company instead of a person. The account link is cached per process, and the
+ * request that audits has just read it, so this costs no round trip.
+ */
+async function employerOf(principal: Principal): Promise<{ id: string; municipalityId: string } | undefined> {
+  if (principal.role !== "employer") return undefined;
+  const account = await findAccount(principal.sub);
+  return account?.kind === "employer" ? { id: account.recordId, municipalityId: account.municipalityId } : undefined;
 }
 
 /**
@@ -62,10 +82,22 @@ const LOGGED_VALUES = new Set(["drivingLicence", "targetGroup", "municipality", 
  * Records a search: who, in which municipality's name, which filters (names; values only of
  * closed lists, never typed text), which candidates were shown. Small: ids, no free text.
  */
-export function auditSearch(principal: Principal, municipalityId: string, filters: Record<string, unknown>, resultIds: string[]): Promise<void> {
+export async function auditSearch(principal: Principal, municipalityId: string, filters: Record<string, unknown>, resultIds: string[]): Promise<void> {
   const at = nowIso();
   const used = Object.keys(filters).filter((k) => filters[k] !== undefined);
-  return appendAudit(principal, at, randomUUID(), {
+  const employer = await employerOf(principal);
+  // An employer's search counts, in each shown candidate's access log, the appearance per
+  // organisation and day (concurrent with the search event), so the log never has to scan other
+  // municipalities' searches. Staff lists and searches are not counted: the log names what
+  // employers saw.
+  const appearances = employer
+    ? countAppearances(
+        resultIds.map((id) => ({ id, municipalityId: municipalityOfCandidate(id) ?? municipalityId })),
+        { role: principal.role, employerId: employer.id, municipalityId: employer.municipalityId },
+        at,
+      )
+    : undefined;
+  const event = appendAudit(principal, at, randomUUID(), {
     subjectType: "search",
     subjectId: searchAuditPartition(municipalityId, principal.sub, at),
     municipalityId,
@@ -75,7 +107,8 @@ export function auditSearch(principal: Principal, municipalityId: string, filter
     resultCount: resultIds.length,
     // Keyed pseudonyms (as in deletion records), not ids: nothing here outlives an erased candidate.
     resultIds: resultIds.map(pseudonym),
-  });
+  }, employer);
+  await Promise.all([event, appearances]);
 }
 
 /** Field names a merge patch touches, as dotted paths one level deep ("admin.postcode"). */

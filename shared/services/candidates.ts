@@ -26,7 +26,7 @@ import { EMPLOYER_PROJECTION, sightOf } from "../domain/visibility.js";
 import { audit, auditChange, auditedRead, touchedFields } from "./audit.js";
 import { candidateView, modifyCandidate, type VersionedView } from "./concurrency.js";
 import { newInvitation, storeInvitation } from "./invitations.js";
-import { municipalityOf, reachesCandidate, registerMunicipality } from "./municipalities.js";
+import { employerViewer, municipalityOf, registerMunicipality } from "./municipalities.js";
 import { admitView } from "./view-limits.js";
 import { viewerOf } from "./viewer.js";
 
@@ -112,8 +112,8 @@ export async function getCandidate(principal: Principal, id: string): Promise<Ve
     if (!found) throw notFound(NOT_FOUND);
     return candidateView(found);
   }
-  if (!(await reachesCandidate(candidateMunicipality, viewer.municipalityId))) throw notFound(NOT_FOUND);
-  const found = await readVisibleCandidate(candidateMunicipality, id, { ...EMPLOYER_PROJECTION, top: [...EMPLOYER_PROJECTION.top, "_etag"] });
+  const projection = { ...EMPLOYER_PROJECTION, top: [...EMPLOYER_PROJECTION.top, "_etag"] };
+  const found = await readVisibleCandidate(candidateMunicipality, id, await employerViewer(viewer.municipalityId), projection);
   if (!found) throw notFound(NOT_FOUND);
   await admitView(viewer, [id]);
   // Logged once something was shown, so the candidate's access log holds no views that did not happen.

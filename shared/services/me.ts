@@ -4,7 +4,7 @@ import { readCandidate } from "../data/candidates.js";
 import { ProfileFields, type CandidateDoc } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
 import { conflict, notFound, parseOr400 } from "../domain/errors.js";
-import { legalHoldApplies } from "../domain/retention.js";
+import { legalHoldApplies, retentionInWords } from "../domain/retention.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { deleteCandidateFiles } from "../storage/blob.js";
@@ -29,7 +29,17 @@ async function changeOwn(
       throw err;
     },
   );
-  return candidateView(updated);
+  return ownView(candidateView(updated));
+}
+
+/**
+ * The candidate's own view: the retention date comes with the rule in plain words
+ * (`explanation`), for the person whose data it is.
+ */
+function ownView(v: VersionedView): VersionedView {
+  const { retention, serviceEnd, legalHold } = v.view;
+  if (!retention) return v;
+  return { ...v, view: { ...v.view, retention: { ...retention, explanation: retentionInWords(retention, serviceEnd, !!legalHold) } } };
 }
 
 export async function getMyProfile(principal: Principal): Promise<VersionedView> {
@@ -39,7 +49,7 @@ export async function getMyProfile(principal: Principal): Promise<VersionedView>
     forgetAccount(principal.sub);
     throw notFound("your profile no longer exists");
   }
-  return candidateView(found);
+  return ownView(candidateView(found));
 }
 
 /** The candidate changes their own profile fields only. */
@@ -91,7 +101,7 @@ export function acceptTerms(principal: Principal, version: string): Promise<Vers
 
 /**
  * The candidate decides whether employers may find the profile (needs the current terms
- * accepted). Withdrawing takes effect on the next request: searches read the stored flag.
+ * accepted). Withdrawing takes effect on the next request: searches filter on `sharing` itself (EMPLOYER_SIGHT).
  */
 export function setSharing(principal: Principal, withEmployers: boolean, ifMatch: string | undefined): Promise<VersionedView> {
   const current = getTerms().version;

@@ -5,7 +5,7 @@ import { forbidden, preconditionFailed } from "../domain/errors.js";
 import { DEFAULT_SETTINGS, type Contact, type MunicipalitySettings } from "../domain/municipality.js";
 import type { RetentionPeriods } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
-import { reachAllows } from "../domain/visibility.js";
+import type { EmployerViewer } from "../domain/visibility.js";
 import { etagMatches, type VersionedView } from "./concurrency.js";
 
 /** Staff act in their own municipality only; the token guarantees they have one. */
@@ -48,10 +48,9 @@ export async function putSettings(principal: Principal, settings: MunicipalitySe
 
 const changedMeanwhile = () => preconditionFailed("the settings were changed since you read them; read them again and reapply your change");
 
-/** Whether viewers of `viewerMunicipality` may see candidates of `candidateMunicipality` (employerReach). */
-export async function reachesCandidate(candidateMunicipality: string, viewerMunicipality: string): Promise<boolean> {
-  const restricted = await restrictedMunicipalities();
-  return reachAllows(restricted.has(candidateMunicipality) ? "ownMunicipality" : "all", candidateMunicipality, viewerMunicipality);
+/** Where an employer of `viewerMunicipality` looks from: the input of `EMPLOYER_SIGHT` (visibility.ts). */
+export async function employerViewer(viewerMunicipality: string): Promise<EmployerViewer> {
+  return { municipalityId: viewerMunicipality, restricted: [...(await restrictedMunicipalities())] };
 }
 
 /** The contact person employers of a municipality see: its own, or the general WSP contact. */

@@ -13,6 +13,7 @@ import { nowIso, todayIso } from "../domain/clock.js";
 import { addDays, isDue } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
 import { deleteCandidateFiles } from "../storage/blob.js";
+import { journalDeletion } from "../storage/deletion-journal.js";
 import { modifyCandidate } from "./concurrency.js";
 import { municipalityOf } from "./municipalities.js";
 import { notifier } from "./notifier.js";
@@ -46,9 +47,12 @@ type Erasable = Pick<RetentionItem, "id" | "municipalityId" | "accountSub" | "in
  * Deletes everything of a candidate: files, invitations, the account link, notifications, the
  * usage log, and last the record itself (only if it is still the version `etag` names), so a
  * run cut off midway finds the candidate again next time and every step is safe to repeat.
- * What stays is a deletion record without personal data.
+ * What stays is a deletion record without personal data, also in the deletion journal (Blob
+ * storage), which a point-in-time restore of Cosmos DB does not roll back.
+ * A replay (`trigger: "replay"`, a candidate a restore brought back) writes no new deletion
+ * record: the one it replays stands.
  */
-export async function eraseCandidate(c: Erasable, etag: string, trigger: "retention" | "request", actor?: Principal): Promise<Record<string, number>> {
+export async function eraseCandidate(c: Erasable, etag: string, trigger: "retention" | "request" | "replay", actor?: Principal): Promise<Record<string, number>> {
   const files = await deleteCandidateFiles(c.municipalityId, c.id);
   for (const id of c.invitationIds ?? []) await deleteInvitation(id);
   if (c.accountSub) await deleteAccount(c.accountSub);
@@ -58,7 +62,7 @@ export async function eraseCandidate(c: Erasable, etag: string, trigger: "retent
   // upload URL writes from now on, the hourly cleanup removes).
   await deleteUploadsOf(c.id);
   const removed = { files, invitations: c.invitationIds?.length ?? 0, accounts: c.accountSub ? 1 : 0, auditEvents, records: 1 };
-  await recordDeletion({
+  if (trigger !== "replay") await keepDeletionRecord({
     recordType: "candidate",
     municipalityId: c.municipalityId,
     pseudonym: pseudonym(c.id),
@@ -76,25 +80,31 @@ export async function eraseCandidate(c: Erasable, etag: string, trigger: "retent
   return removed;
 }
 
-interface EmployerDue {
+/** The deletion record, in Cosmos DB and in the journal; both are upserts, so a retried erase leaves one of each. */
+async function keepDeletionRecord(record: Parameters<typeof recordDeletion>[0]): Promise<void> {
+  await journalDeletion(await recordDeletion(record));
+}
+
+export interface EmployerDue {
   id: string;
-  ended: { endedOn: string; deleteOn: string };
+  ended?: { endedOn: string; deleteOn: string };
   accountSubs?: string[];
   invitationIds?: string[];
 }
 
-async function eraseEmployer(municipalityId: string, e: EmployerDue): Promise<void> {
+/** Deletes an ended employer: vacancies, codes, account links, then the record; a replay (a restored one) writes no new deletion record. */
+export async function eraseEmployer(municipalityId: string, e: EmployerDue, trigger: "retention" | "replay" = "retention"): Promise<void> {
   const vacancies = await vacanciesOfEmployer(municipalityId, e.id);
   for (const v of vacancies) await deleteVacancy(municipalityId, v.id);
   for (const id of e.invitationIds ?? []) await deleteInvitation(id);
   for (const sub of e.accountSubs ?? []) await deleteAccount(sub);
-  await recordDeletion({
+  if (trigger === "retention") await keepDeletionRecord({
     recordType: "employer",
     municipalityId,
     pseudonym: pseudonym(e.id),
     trigger: "retention",
-    rule: `employer ended ${e.ended.endedOn}, kept ${config().EMPLOYER_RETENTION_DAYS} days`,
-    deleteOn: e.ended.deleteOn,
+    rule: `employer ended ${e.ended!.endedOn}, kept ${config().EMPLOYER_RETENTION_DAYS} days`,
+    deleteOn: e.ended!.deleteOn,
     deletedAt: nowIso(),
     removed: { vacancies: vacancies.length, accounts: e.accountSubs?.length ?? 0, records: 1 },
   });
@@ -298,7 +308,7 @@ async function sweepEmployers({ municipalityId: m, day, dryRun, counts, note, sh
       try {
         if (!dryRun) await eraseEmployer(m, e);
         counts.employers++;
-        note({ type: "employer", id: e.id, municipalityId: m, rule: "employer ended", deleteOn: e.ended.deleteOn });
+        note({ type: "employer", id: e.id, municipalityId: m, rule: "employer ended", deleteOn: e.ended!.deleteOn });
       } catch (err) {
         counts.failed++;
         log(`retention: deleting an employer of ${m} failed: ${reason(err)}`);

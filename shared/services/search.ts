@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { searchMunicipality, searchVisible, type SearchFilter } from "../data/candidates.js";
-import { restrictedMunicipalities } from "../data/municipalities.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { DRIVING_LICENCES, type CandidateView } from "../domain/candidate.js";
 import { isoDate } from "../domain/fields.js";
@@ -9,6 +8,7 @@ import { normalise, TARGET_GROUPS, words } from "../domain/search-terms.js";
 import { SEARCH_PROJECTION, STAFF_SEARCH_PROJECTION } from "../domain/visibility.js";
 import { auditSearch } from "./audit.js";
 import { admitView } from "./view-limits.js";
+import { employerViewer } from "./municipalities.js";
 import { viewerOf } from "./viewer.js";
 
 const term = z.string().trim().min(1).max(100);
@@ -75,8 +75,7 @@ export async function searchCandidates(
   }
   // The others fill what is left of the page, so a page is only short at the very end.
   if (next?.phase === "others" && items.length < query.pageSize) {
-    const restricted = [...(await restrictedMunicipalities())];
-    const scopeOfOthers = { viewerMunicipality: home, restricted, ...(atHome ? { exclude: home } : {}) };
+    const scopeOfOthers = { viewer: await employerViewer(home), ...(atHome ? { exclude: home } : {}) };
     const page = await searchVisible(scopeOfOthers, filter, SEARCH_PROJECTION, query.pageSize - items.length, next.token);
     items = [...items, ...page.items];
     next = page.continuation ? { phase: "others", token: page.continuation } : undefined;

@@ -14,7 +14,9 @@ import {
 } from "../data/uploads.js";
 import { containsBsn } from "../domain/bsn.js";
 import type { CandidateView } from "../domain/candidate.js";
+import { legalHoldApplies } from "../domain/retention.js";
 import { clock, nowIso } from "../domain/clock.js";
+import { emitEvent } from "./telemetry.js";
 import { AppError, badRequest, conflict, notFound } from "../domain/errors.js";
 import type { Principal } from "../domain/roles.js";
 import {
@@ -35,7 +37,7 @@ import {
 } from "../domain/uploads.js";
 import { blobInfo, blobTags, candidatePrefix, copyToFiles, deleteFile, deleteStaleUploads, readRange, snapshotUpload } from "../storage/blob.js";
 import { downloadLink, snapshotReadLink, uploadLink } from "../storage/sas.js";
-import { auditChange } from "./audit.js";
+import { audit, auditChange } from "./audit.js";
 import { getCandidate } from "./candidates.js";
 import { candidateView, modifyCandidate, type VersionedView } from "./concurrency.js";
 import { linkedAccount } from "./viewer.js";
@@ -46,7 +48,7 @@ const limitOf = (kind: FileKind) => {
 };
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
-const blobNameOf = (municipalityId: string, candidateId: string, kind: FileKind, uploadId: string) =>
+export const blobNameOf = (municipalityId: string, candidateId: string, kind: FileKind, uploadId: string) =>
   `${candidatePrefix(municipalityId, candidateId)}${kind}/${uploadId}`;
 
 export interface UploadTicket {
@@ -139,7 +141,18 @@ async function scanVerdict(blobName: string): Promise<"clean" | "pending" | "mal
   return result === "No threats found" ? "clean" : "malicious";
 }
 
+/** What kind of refusal, as a code for the `upload.refused` event (the text may say more). */
+const refusalCode = (reason: string) =>
+  /expired/.test(reason) ? "expired"
+  : /citizen service number/.test(reason) ? "bsnInFileName"
+  : /malware/.test(reason) ? "malware"
+  : /changed while/.test(reason) ? "changedWhileChecked"
+  : /macro|OLE|ActiveX|relationship|template/i.test(reason) ? "activeContent"
+  : /size|bytes|large|small|empty/i.test(reason) ? "size"
+  : "contentMismatch";
+
 async function refuse(upload: UploadDoc, reason: string): Promise<never> {
+  emitEvent("upload.refused", { kind: upload.kind, reason: refusalCode(reason) }, { count: 1 }, "warn");
   await deleteFile(upload.blobName, "candidateUploads");
   await setUploadStatus(upload, "failed");
   throw Object.assign(unprocessable(`the upload was refused and removed: ${reason}`), { refused: true });
@@ -192,8 +205,25 @@ export async function completeUpload(principal: Principal, uploadId: string): Pr
   }
 }
 
+/**
+ * A new upload may not replace a file while a legal hold applies (GDPR Art. 17(3)(e)): replacing
+ * deletes the old file. The new upload is removed and its record marked refused; 409 with the reason.
+ */
+async function refuseReplacementUnderHold(upload: UploadDoc, hold: { reason: string }): Promise<never> {
+  await deleteFile(upload.blobName, "candidateUploads");
+  await setUploadStatus(upload, "failed");
+  const held = legalHoldApplies(hold.reason);
+  throw Object.assign(
+    new AppError(409, held.title, `${held.detail}; the ${upload.kind} you have may not be replaced, so the new upload was not attached and has been removed`),
+    { refused: true },
+  );
+}
+
 async function verifyAndAttach(principal: Principal, upload: UploadDoc, now: number, completed: () => void): Promise<VersionedView> {
   if (Date.parse(upload.expiresAt) + COMPLETE_GRACE_MS < now) await refuse(upload, "the upload has expired; start a new one");
+  // Checked before anything is read or copied; the record update below checks again.
+  const current = (await readCandidate(upload.municipalityId, upload.candidateId))?.doc;
+  if (current?.legalHold && current.files[upload.kind]) await refuseReplacementUnderHold(upload, current.legalHold);
 
   const blob = await blobInfo(upload.blobName, "candidateUploads");
   if (!blob) throw unprocessable("no bytes have arrived for this upload yet; PUT the file to uploadUrl first");
@@ -223,16 +253,24 @@ async function verifyAndAttach(principal: Principal, upload: UploadDoc, now: num
     undefined,
     (doc) => {
       replaced = doc.files[upload.kind]?.uploadId;
+      if (doc.legalHold && replaced && replaced !== upload.id) throw Object.assign(legalHoldApplies(doc.legalHold.reason), { hold: doc.legalHold });
       const file = { uploadId: upload.id, contentType: upload.contentType, size: blob.size, fileName, uploadedAt: nowIso() };
       return { ...doc, files: { ...doc.files, [upload.kind]: file }, updatedAt: nowIso() };
     },
     auditChange(principal, "update", [`files.${upload.kind}`]),
   ).catch(async (err) => {
     if (err instanceof AppError && err.status === 404) await deleteFile(upload.blobName); // the candidate is gone meanwhile
+    const hold = (err as { hold?: { reason: string } }).hold;
+    if (hold) {
+      // A hold, or a file under one, that came while this upload was checked: the copy goes, the kept file stays.
+      await deleteFile(upload.blobName);
+      await refuseReplacementUnderHold(upload, hold);
+    }
     throw err;
   });
   await setUploadStatus(upload, "completed");
   completed();
+  emitEvent("upload.accepted", { kind: upload.kind }, { count: 1, bytes: blob.size });
   // The upload has served its purpose; should deleting it fail, the hourly cleanup does it.
   await deleteFile(upload.blobName, "candidateUploads").catch(() => {});
   if (replaced && replaced !== upload.id) await deleteFile(blobNameOf(upload.municipalityId, upload.candidateId, upload.kind, replaced));
@@ -253,10 +291,18 @@ export async function fileLink(principal: Principal, candidateId: string, kind: 
   const file = (view as Partial<CandidateView>).files?.[kind];
   if (!file) throw notFound(`the candidate has no ${kind}`);
   const blobName = blobNameOf(view.municipalityId!, candidateId, kind, file.uploadId);
-  return downloadLink(blobName, config().DOWNLOAD_SAS_MINUTES, file.fileName, file.contentType);
+  // The candidate's access log lists each download on its own, next to the read above.
+  const [link] = await Promise.all([
+    downloadLink(blobName, config().DOWNLOAD_SAS_MINUTES, file.fileName, file.contentType),
+    audit(principal, "download", { id: candidateId, municipalityId: view.municipalityId! }, [`files.${kind}`]),
+  ]);
+  return link;
 }
 
-/** The candidate removes a file: the blob first, so nothing is left if the record update fails. */
+/**
+ * The candidate removes a file: the blob first, so nothing is left if the record update fails.
+ * Not while a legal hold applies (409, GDPR Art. 17(3)(e)).
+ */
 export async function deleteMyFile(principal: Principal, kind: FileKind): Promise<void> {
   const { municipalityId, recordId } = await linkedAccount(principal, "candidate");
   const current = await getOwnFile(municipalityId, recordId, kind);
@@ -277,6 +323,7 @@ async function getOwnFile(municipalityId: string, candidateId: string, kind: Fil
   const found = await readCandidate(municipalityId, candidateId);
   const file = found?.doc.files[kind];
   if (!file) throw notFound(`you have no ${kind}`);
+  if (found.doc.legalHold) throw legalHoldApplies(found.doc.legalHold.reason);
   return file;
 }
 

@@ -15,6 +15,12 @@ export const BLOB_CONTAINERS = {
    * `complete` copies what passed and deletes the upload; the hourly cleanup deletes the rest.
    */
   candidateUploads: "candidate-uploads",
+  /**
+   * A copy of every deletion record, named `{yyyy-mm-dd}/{municipalityId}/{pseudonym}`: no
+   * personal data. Outside Cosmos DB on purpose, so a point-in-time restore of the database
+   * (which rolls the deletion records back too) cannot lose what must be erased again.
+   */
+  deletionJournal: "deletion-journal",
 } as const;
 
 export type BlobContainerName = keyof typeof BLOB_CONTAINERS;

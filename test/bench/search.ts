@@ -25,7 +25,7 @@ Object.assign(process.env, emulators.env, {
 const { provisionDatabase, container } = await import("../../shared/data/cosmos.js");
 const { provisionStorage } = await import("../../shared/storage/blob.js");
 const { insertCandidate, selectList } = await import("../../shared/data/candidates.js");
-const { SEARCH_PROJECTION } = await import("../../shared/domain/visibility.js");
+const { SEARCH_PROJECTION, employerSightFilter } = await import("../../shared/domain/visibility.js");
 const { buildAdmin, employerUser, tokenFor } = await import("../support/factories.js");
 const { call } = await import("../support/http.js");
 await provisionDatabase();
@@ -96,34 +96,28 @@ async function measure(run: () => Promise<unknown[]>): Promise<Figures> {
 }
 
 const candidates = container("candidates");
-const raw = async (query: string, parameters: { name: string; value: string | string[] }[], partitionKey?: string) =>
+const raw = async (query: string, parameters: { name: string; value: string | boolean | string[] }[], partitionKey?: string) =>
   (await candidates.items.query({ query, parameters }, { maxItemCount: PAGE, ...(partitionKey ? { partitionKey } : {}) }).fetchNext()).resources;
 
 const employerAccount = await employerUser("utrecht");
 const employer = employerAccount.token;
 const am = await tokenFor("accountManager", "rotterdam");
 const select = selectList(SEARCH_PROJECTION);
-const employerWhere = "c.type = 'candidate' AND c.visibleToEmployers = true AND (c.municipalityId = @viewer OR NOT ARRAY_CONTAINS(@restricted, c.municipalityId))";
+const sight = employerSightFilter({ municipalityId: "utrecht", restricted: [] });
+const employerWhere = `c.type = 'candidate' AND ${sight.where}`;
 const order = "ORDER BY c.updatedAt DESC, c.id ASC";
 
 const rows: [string, Figures][] = [];
 rows.push([
   "raw SDK: employer query, skill filter",
   await measure(() =>
-    raw(`SELECT ${select} FROM c WHERE ${employerWhere} AND ARRAY_CONTAINS(c.search.skills, @s) ${order}`, [
-      { name: "@viewer", value: "utrecht" },
-      { name: "@restricted", value: [] },
-      { name: "@s", value: "lassen" },
-    ]),
+    raw(`SELECT ${select} FROM c WHERE ${employerWhere} AND ARRAY_CONTAINS(c.search.skills, @s) ${order}`, [...sight.parameters, { name: "@s", value: "lassen" }]),
   ),
 ]);
 rows.push(["handler: employer, skill=lassen", await measure(async () => (await call("GET", `/api/search/candidates?skill=lassen&pageSize=${PAGE}`, { token: employer })).body.items)]);
 rows.push([
   "raw SDK: employer query, no filter",
-  await measure(() => raw(`SELECT ${select} FROM c WHERE ${employerWhere} ${order}`, [
-    { name: "@viewer", value: "utrecht" },
-    { name: "@restricted", value: [] },
-  ])),
+  await measure(() => raw(`SELECT ${select} FROM c WHERE ${employerWhere} ${order}`, sight.parameters)),
 ]);
 rows.push(["handler: employer, no filter", await measure(async () => (await call("GET", `/api/search/candidates?pageSize=${PAGE}`, { token: employer })).body.items)]);
 rows.push([

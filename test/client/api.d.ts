@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: Cosmos DB and Blob storage answer
+         * @description Public: no token needed. Each dependency is asked for its properties, in parallel, within 2 s. `/health` stays a plain liveness check.
+         */
+        get: operations["health-ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/terms": {
         parameters: {
             query?: never;
@@ -604,10 +624,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/retention/replay-deletions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase again everyone of your municipality deleted since a time (after a backup restore)
+         * @description Roles: admin. Mandatory after a point-in-time restore: whoever was deleted since `since` (the restore point or earlier) and is back is erased again. Safe to repeat.
+         */
+        post: operations["retention-replay-deletions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download everything stored about you
+         * @description Roles: candidate. GDPR Art. 15 and 20; logged.
+         */
+        get: operations["me-export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/candidates/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export everything stored about a candidate
+         * @description Roles: coach, admin. As `GET /me/export`, for a written request; logged.
+         */
+        get: operations["candidates-export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * See who viewed or changed your data
+         * @description Roles: candidate. Logged.
+         */
+        get: operations["me-access-log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/candidates/{id}/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * See who viewed or changed a candidate's data
+         * @description Roles: coach, admin. As `GET /me/access-log`; logged.
+         */
+        get: operations["candidates-access-log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your signals inbox
+         * @description Roles: coach, accountManager. Coaches: retention signals; account managers: viewing-limit signals.
+         */
+        get: operations["signals-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signals/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a signal read
+         * @description Roles: coach, accountManager. For you only.
+         */
+        post: operations["signals-read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A line of a candidate's access log: who (role and organisation, never an account) did what, when; search appearances summed per organisation and day (`day`, `count`). */
+        AccessLogEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            action: "create" | "read" | "update" | "erase" | "redeem" | "acceptTerms" | "sharing" | "search" | "download" | "export" | "accessLog" | "appearances";
+            fields?: string[];
+            /** Format: date */
+            day?: string;
+            /** Format: int64 */
+            count?: number;
+            who: {
+                /** @enum {string} */
+                role: "candidate" | "coach" | "accountManager" | "employer" | "teamLead" | "admin" | "integration";
+                organisation: {
+                    /** @enum {string} */
+                    type: "candidate" | "municipality" | "employer";
+                    id?: string;
+                    name: string;
+                };
+            };
+        };
+        /** @description A page of access-log lines, newest first. */
+        AccessLogPage: {
+            items: components["schemas"]["AccessLogEntry"][];
+            /** @description pass it back as `continuation` for the next page; null on the last page */
+            continuation: string | null;
+        };
         /** @description a test or assessment the candidate took */
         Assessment: {
             name: string;
@@ -689,6 +877,70 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             admin: components["schemas"]["CandidateEmployerAdmin"];
+        };
+        /** @description Everything stored about a candidate (GDPR Art. 15 and 20). Left out: index values, code hashes, storage paths, and other users' accounts and IP addresses. */
+        CandidateExport: {
+            /** Format: date-time */
+            exportedAt: string;
+            candidate: components["schemas"]["CandidateStaffView"];
+            account?: {
+                sub: string;
+                /** Format: date-time */
+                linkedAt: string;
+            };
+            invitations: {
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                expiresAt: string;
+                /** Format: date-time */
+                redeemedAt?: string;
+            }[];
+            files: {
+                uploadId: string;
+                /** @enum {string} */
+                contentType: "application/pdf" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "image/jpeg" | "image/png" | "image/webp" | "video/mp4" | "video/webm" | "video/quicktime";
+                /** Format: int64 */
+                size: number;
+                /** @description a safe name with the extension of the checked type */
+                fileName: string;
+                /** Format: date-time */
+                uploadedAt: string;
+                /** @enum {string} */
+                kind: "cv" | "video" | "photo";
+                /** Format: uri */
+                url: string;
+                /** Format: date-time */
+                expiresAt: string;
+            }[];
+            uploads: {
+                uploadId: string;
+                /** @enum {string} */
+                kind: "cv" | "video" | "photo";
+                /** @enum {string} */
+                status: "pending" | "checking" | "completed" | "failed";
+                contentType: string;
+                /** Format: int64 */
+                size: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                expiresAt: string;
+                /** Format: date-time */
+                checkingSince?: string;
+            }[];
+            accessLog: components["schemas"]["AccessLogEntry"][];
+            notifications: {
+                id: string;
+                /** @enum {string} */
+                type: "retentionDue";
+                /** @enum {string} */
+                audience: "coach";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date */
+                deleteOn?: string;
+            }[];
         };
         /** @description The candidate's files, by kind. */
         CandidateFiles: {
@@ -956,6 +1208,22 @@ export interface components {
             /** Format: int64 */
             signalled: number;
         };
+        /** @description A problem naming the dependencies that did not answer. */
+        NotReady: {
+            /** Format: uri */
+            type: string;
+            title: string;
+            /** Format: int32 */
+            status: number;
+            detail: string;
+            /** @description each dependency: `ok`, `unavailable` (an error, or the connection refused) or `timeout` (no answer within 2 s) */
+            checks: {
+                /** @enum {string} */
+                cosmos: "ok" | "unavailable" | "timeout";
+                /** @enum {string} */
+                blobStorage: "ok" | "unavailable" | "timeout";
+            };
+        };
         /** @description An OpenAPI 3.1 document. */
         OpenApiDocument: {
             openapi: string;
@@ -977,6 +1245,18 @@ export interface components {
             status: number;
             detail: string;
         };
+        /** @description Every dependency answers. */
+        Readiness: {
+            /** @constant */
+            status: "ready";
+            /** @description each dependency: `ok`, `unavailable` (an error, or the connection refused) or `timeout` (no answer within 2 s) */
+            checks: {
+                /** @enum {string} */
+                cosmos: "ok" | "unavailable" | "timeout";
+                /** @enum {string} */
+                blobStorage: "ok" | "unavailable" | "timeout";
+            };
+        };
         /** @description What the code linked the account to; `kind` says which. */
         Redeemed: components["schemas"]["RedeemedCandidate"] | components["schemas"]["RedeemedEmployer"];
         /** @description A candidate's invitation was redeemed: the record, now linked to the account. */
@@ -997,11 +1277,42 @@ export interface components {
             kind: "employer";
             employer: components["schemas"]["EmployerView"];
         };
+        /** @description What replaying the deletions found and erased again: counts only. */
+        ReplayResult: {
+            /** Format: date-time */
+            since: string;
+            /** @description false when it stopped early or a step failed: run it again */
+            complete: boolean;
+            /**
+             * Format: int64
+             * @description candidates and employers deleted since `since` (deletion records and the deletion journal)
+             */
+            deletions: number;
+            /**
+             * Format: int64
+             * @description of those, present again (a restore brought them back)
+             */
+            found: number;
+            /**
+             * Format: int64
+             * @description of those, erased again with their files
+             */
+            erased: number;
+            /** Format: int64 */
+            failed: number;
+            /**
+             * Format: int64
+             * @description deletion records the restore had taken, written again from the journal
+             */
+            recordsRestored: number;
+        };
         /** @description When the data will be deleted, and by which rule. */
         RetentionDate: {
             /** Format: date */
             deleteOn: string;
             rule: string;
+            /** @description own view only: the rule in plain English */
+            explanation?: string;
         };
         /** @description A candidate whose data the sweep will delete, when and why. */
         RetentionPreviewItem: {
@@ -1109,6 +1420,31 @@ export interface components {
             withEmployers: boolean;
             /** Format: date-time */
             since?: string;
+        };
+        /** @description A signal: a candidate whose data goes soon (coaches), or an employer near its viewing limit (account managers); `read` is per user. */
+        Signal: {
+            id: string;
+            /** @enum {string} */
+            type: "retentionDue" | "viewLimitNear";
+            /** Format: date-time */
+            createdAt: string;
+            read: boolean;
+            candidateId?: string;
+            /** Format: date */
+            deleteOn?: string;
+            employerId?: string;
+            /** Format: date */
+            day?: string;
+            /** Format: int64 */
+            candidatesShown?: number;
+            /** Format: int64 */
+            limit?: number;
+        };
+        /** @description A page of signals, newest first. */
+        SignalPage: {
+            items: components["schemas"]["Signal"][];
+            /** @description pass it back as `continuation` for the next page; null on the last page */
+            continuation: string | null;
         };
         /** @description a profile on a social network */
         SocialMediaLink: {
@@ -1353,6 +1689,8 @@ export interface components {
         Location: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
+        /** @description The answer is a file to save: `attachment; filename="hallowerk-export-2026-11-28.json"`. */
+        ContentDisposition: string;
         /** @description The bearer challenge (RFC 6750), e.g. `Bearer error="invalid_token", error_description="…"`. */
         WWWAuthenticate: string;
     };
@@ -1379,6 +1717,38 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalServerError"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "health-ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every dependency answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            500: components["responses"]["InternalServerError"];
+            /** @description a dependency did not answer; `checks` says which and how */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotReady"];
+                };
+            };
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -2742,7 +3112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description completed already, refused already, being completed by another request right now, or still being scanned for malware (then Retry-After says when to ask again) */
+            /** @description completed already, refused already, being completed by another request right now, still being scanned for malware (then Retry-After says when to ask again), or it would replace a file under a legal hold (GDPR Art. 17(3)(e); detail gives its reason; the upload was removed) */
             409: {
                 headers: {
                     /** @description Seconds to wait before trying again. Sent when it applies. */
@@ -2797,7 +3167,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description your record is being changed elsewhere right now; try again */
+            /** @description a legal hold applies (GDPR Art. 17(3)(e); detail gives its reason), or your record is being changed elsewhere right now; try again */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3093,6 +3463,241 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "retention-replay-deletions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    since: string;
+                };
+            };
+        };
+        responses: {
+            /** @description how many deletions there were, and how many people were found and erased again (counts only) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "me-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export, as a file; the ETag is the record's version */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateExport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description no record is linked to this account (redeem the invitation code first), or it no longer exists */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "candidates-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export, as a file; the ETag is the record's version */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateExport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "me-access-log": {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                continuation?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the access log, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description no record is linked to this account (redeem the invitation code first), or it no longer exists */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "candidates-access-log": {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                continuation?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the access log, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "signals-list": {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                continuation?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of signals, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "signals-read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the signal, marked read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Signal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["UnexpectedError"];

@@ -18,6 +18,8 @@ export interface CallOptions {
   /** Raw body text, sent as is (for malformed-JSON cases). */
   rawBody?: string;
   headers?: Record<string, string>;
+  /** Collects what the invocation logs (context.log, warn, error), one string a line. */
+  logs?: string[];
 }
 
 /**
@@ -44,7 +46,11 @@ export async function call<T = any>(method: string, path: string, o: CallOptions
     params: match.params,
     ...(body !== undefined ? { body: { string: body } } : {}),
   });
-  const context = new InvocationContext({ functionName: match.fn.name, invocationId: "test" });
+  const context = new InvocationContext({
+    functionName: match.fn.name,
+    invocationId: "test",
+    ...(o.logs ? { logHandler: (_level: unknown, ...args: unknown[]) => void o.logs!.push(args.map(String).join(" ")) } : {}),
+  });
   const response = await match.fn.handler(request, context);
   const text = typeof response.body === "string" ? response.body : "";
   const status = response.status ?? 200;

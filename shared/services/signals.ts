@@ -1,0 +1,60 @@
+import { markNotificationRead, notificationsFor, type StoredNotification } from "../data/outbox.js";
+import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { notFound } from "../domain/errors.js";
+import type { Principal } from "../domain/roles.js";
+import { municipalityOf } from "./municipalities.js";
+import type { Notification } from "./notifier.js";
+import { pseudonym } from "./pseudonym.js";
+import { admitView } from "./view-limits.js";
+
+/** A signal as the inbox shows it: what it is about, and whether this user marked it read. */
+export interface SignalItem {
+  id: string;
+  type: Notification["type"];
+  createdAt: string;
+  read: boolean;
+  candidateId?: string;
+  deleteOn?: string;
+  employerId?: string;
+  day?: string;
+  candidatesShown?: number;
+  limit?: number;
+}
+
+/** Which signals a role gets: coaches retention signals, account managers viewing-limit signals. */
+const AUDIENCE = { coach: "coach", accountManager: "accountManager" } as const satisfies Partial<Record<Principal["role"], Notification["audience"]>>;
+
+function audienceOf(principal: Principal): Notification["audience"] {
+  const audience = AUDIENCE[principal.role as keyof typeof AUDIENCE];
+  if (!audience) throw notFound("no signals for this role");
+  return audience;
+}
+
+/** Read marks are per user, kept as keyed hashes: the outbox never holds a staff member's `sub`. */
+const readerKey = (principal: Principal) => pseudonym(`signal-reader:${principal.sub}`);
+
+/** The fields the inbox shows, picked: whatever else a mailer may note on the document stays out. */
+const SHOWN = ["id", "type", "createdAt", "candidateId", "deleteOn", "employerId", "day", "candidatesShown", "limit"] as const;
+
+function toItem(n: StoredNotification, reader: string): SignalItem {
+  const source = n as unknown as Record<string, unknown>;
+  const item = Object.fromEntries(SHOWN.filter((k) => source[k] !== undefined).map((k) => [k, source[k]])) as Omit<SignalItem, "read">;
+  return { ...item, read: n.readBy?.includes(reader) ?? false };
+}
+
+export async function listSignals(principal: Principal, pageSize: number, continuation?: string): Promise<Page<SignalItem>> {
+  const m = municipalityOf(principal);
+  const audience = audienceOf(principal);
+  const scope = JSON.stringify(["signals", m, audience]);
+  const [page] = await Promise.all([notificationsFor(m, audience, pageSize, decodeContinuation(continuation, scope)), admitView({ principal }, [])]);
+  const reader = readerKey(principal);
+  return { items: page.items.map((n) => toItem(n, reader)), continuation: encodeContinuation(page.continuation, scope) };
+}
+
+export async function markSignalRead(principal: Principal, id: string): Promise<SignalItem> {
+  const m = municipalityOf(principal);
+  const reader = readerKey(principal);
+  const marked = await markNotificationRead(m, id, reader, audienceOf(principal));
+  if (!marked) throw notFound("no such signal in your inbox");
+  return toItem(marked, reader);
+}

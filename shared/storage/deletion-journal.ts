@@ -1,0 +1,48 @@
+import type { DeletionRecord } from "../data/audit.js";
+import { blobContainer } from "./blob.js";
+
+/**
+ * The deletion journal: each deletion record also goes to Blob storage, one small blob a record
+ * (`{yyyy-mm-dd}/{municipalityId}/{pseudonym}`, the JSON of the record: pseudonym, rule, dates,
+ * counts; no personal data). A Cosmos DB point-in-time restore rolls back the `audit` container
+ * with everything else; the journal stays, so the replay still knows whom to erase again.
+ */
+const nameOf = (r: Pick<DeletionRecord, "deletedAt" | "municipalityId" | "pseudonym">) => `${r.deletedAt.slice(0, 10)}/${r.municipalityId}/${r.pseudonym}`;
+
+export async function journalDeletion(record: DeletionRecord): Promise<void> {
+  const text = JSON.stringify(record);
+  await (await blobContainer("deletionJournal")).getBlockBlobClient(nameOf(record)).upload(text, Buffer.byteLength(text), {
+    blobHTTPHeaders: { blobContentType: "application/json" },
+  });
+}
+
+export interface JournalEntry {
+  day: string;
+  municipalityId: string;
+  pseudonym: string;
+  name: string;
+}
+
+/** Journal entries of the days from `sinceDay` to `untilDay` (one listing a day), optionally of one municipality. */
+export async function journalEntries(sinceDay: string, untilDay: string, municipalityId?: string): Promise<JournalEntry[]> {
+  const journal = await blobContainer("deletionJournal");
+  const out: JournalEntry[] = [];
+  for (let day = sinceDay; day <= untilDay; day = nextDay(day)) {
+    for await (const b of journal.listBlobsFlat({ prefix: municipalityId ? `${day}/${municipalityId}/` : `${day}/` })) {
+      const [d, m, p] = b.name.split("/");
+      if (d && m && p) out.push({ day: d, municipalityId: m, pseudonym: p, name: b.name });
+    }
+  }
+  return out;
+}
+
+export async function readJournalEntry(name: string): Promise<DeletionRecord | undefined> {
+  try {
+    return JSON.parse((await (await blobContainer("deletionJournal")).getBlobClient(name).downloadToBuffer()).toString("utf8")) as DeletionRecord;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    throw err;
+  }
+}
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
