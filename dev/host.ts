@@ -125,10 +125,11 @@ export function createLocalHost(functions: HttpFunction[], { log = () => {}, all
 
     const { fn, params } = found;
     const request = new HttpRequest({ method, url: url.toString(), headers, params, body: { bytes: body } });
+    const invocationId = randomUUID();
     const context = new InvocationContext({
       functionName: fn.name,
-      invocationId: randomUUID(),
-      logHandler: (level, ...args) => log(`[${level}] ${fn.name}: ${args.map(String).join(" ")}`),
+      invocationId,
+      logHandler: (level, ...args) => log(`[${level}] ${fn.name} ${invocationId}: ${args.map(String).join(" ")}`),
     });
     const response = await fn.handler(request, context);
     send(res, response);

@@ -56,10 +56,10 @@ export function errorResponse(err: unknown, context: InvocationContext): HttpRes
   const e = err as { name?: string; code?: unknown; stack?: string };
   const wait = unavailableFor(err);
   if (wait !== undefined) {
-    context.warn(`dependency unavailable: ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName}`);
+    context.warn(`dependency unavailable: ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName} invocation=${context.invocationId}`);
     return problem(503, "Service Unavailable", "the database or file storage is busy or unreachable; try again shortly", undefined, { "Retry-After": String(wait) });
   }
   // Name, code and stack only: messages of storage errors can echo request content.
-  context.error(`unhandled ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName}`, e?.stack?.split("\n").slice(1, 6).join("\n"));
+  context.error(`unhandled ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName} invocation=${context.invocationId}`, e?.stack?.split("\n").slice(1, 6).join("\n"));
   return problem(500, "Internal Server Error", "something went wrong on our side; try again later");
 }

@@ -4,6 +4,25 @@ import { AppError, badRequest, parseOr400 } from "../domain/errors.js";
 
 const MAX_JSON_BYTES = 256 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects a body may have (ours need 5). Checked first, in linear
+ * time: the checks after it keep each value's path, so a 40 KB `[[[[…]]]]` cost them half a
+ * minute of CPU before this limit (found by test/fuzz.test.ts).
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether `value` nests deeper than `max` (iterative, each node visited once). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const unsupported = (detail: string) => new AppError(415, "Unsupported Media Type", detail);
 
 /** 415 unless the Content-Type is JSON (`application/json` or `application/…+json`) in UTF-8. */
@@ -51,6 +70,7 @@ export async function readJson(request: HttpRequest): Promise<unknown> {
   } catch {
     throw badRequest("the body is not valid JSON");
   }
+  if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) throw badRequest(`the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
   const forbidden = forbiddenKeyPath(parsed);
   if (forbidden !== undefined) {
     throw badRequest("the body uses a key that is not allowed in any request", [{ path: forbidden, message: "'__proto__', 'constructor' and 'prototype' are not accepted as keys; remove it" }]);

@@ -33,7 +33,7 @@ export function timer(spec: TimerSpec): void {
     schedule: spec.schedule,
     handler: async (_timer, context) => {
       const summary = await run(context);
-      context.log(`${spec.name} done ${JSON.stringify(summary)}`);
+      context.log(`${spec.name} done invocation=${context.invocationId} ${JSON.stringify(summary)}`);
     },
   });
 }

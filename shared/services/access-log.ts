@@ -71,8 +71,9 @@ async function toEntries(events: TrailItem[]): Promise<AccessLogEntry[]> {
   );
 }
 
-async function logPage(candidateId: string, pageSize: number, continuation: string | undefined, scope: string): Promise<Page<AccessLogEntry>> {
-  const page = await auditTrailPage(candidateId, pageSize, decodeContinuation(continuation, scope));
+/** `token` is the decoded continuation: callers decode it before they write anything, so a bad one is a 400 that leaves no trace. */
+async function logPage(candidateId: string, pageSize: number, token: string | undefined, scope: string): Promise<Page<AccessLogEntry>> {
+  const page = await auditTrailPage(candidateId, pageSize, token);
   return { items: await toEntries(page.items), continuation: encodeContinuation(page.continuation, scope) };
 }
 
@@ -92,8 +93,10 @@ export async function wholeAccessLog(candidateId: string): Promise<AccessLogEntr
 export async function myAccessLog(principal: Principal, pageSize: number, continuation?: string): Promise<Page<AccessLogEntry>> {
   const { municipalityId, recordId } = await linkedAccount(principal, "candidate");
   const subject = { id: recordId, municipalityId };
+  const scope = JSON.stringify(["access-log", recordId]);
+  const token = decodeContinuation(continuation, scope);
   await admitView({ principal, municipalityId, recordId }, []);
-  const [page] = await Promise.all([logPage(recordId, pageSize, continuation, JSON.stringify(["access-log", recordId])), audit(principal, "accessLog", subject)]);
+  const [page] = await Promise.all([logPage(recordId, pageSize, token, scope), audit(principal, "accessLog", subject)]);
   return page;
 }
 
@@ -101,10 +104,12 @@ export async function myAccessLog(principal: Principal, pageSize: number, contin
 export async function candidateAccessLog(principal: Principal, candidateId: string, pageSize: number, continuation?: string): Promise<Page<AccessLogEntry>> {
   const m = municipalityOf(principal);
   if (municipalityOfCandidate(candidateId) !== m) throw notFound("no such candidate, or not one you may see");
+  const scope = JSON.stringify(["access-log", candidateId]);
+  const token = decodeContinuation(continuation, scope);
   await admitView({ principal }, [candidateId]);
   if (!(await readCandidate(m, candidateId))) throw notFound("no such candidate, or not one you may see");
   const [page] = await Promise.all([
-    logPage(candidateId, pageSize, continuation, JSON.stringify(["access-log", candidateId])),
+    logPage(candidateId, pageSize, token, scope),
     audit(principal, "accessLog", { id: candidateId, municipalityId: m }),
   ]);
   return page;

@@ -1,4 +1,4 @@
-import { inject } from "vitest";
+import { afterAll, expect, inject } from "vitest";
 import { actAsWorker } from "../../dev/worker.js";
 
 // Each test worker talks to the emulators the global setup started.
@@ -7,3 +7,9 @@ Object.assign(process.env, inject("testEnv"));
 // Before any test file imports the app: `app.http`/`app.timer` register with the worker stand-in,
 // and tests call the handlers exactly as registered.
 actAsWorker();
+
+// No personal data in any log line the app wrote during this file (README "Privacy by design").
+afterAll(async () => {
+  const { personalDataInLogs } = await import("./logs.js");
+  expect(personalDataInLogs(), "log lines with personal data").toEqual([]);
+});

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import azureFunctions from "@azure/functions";
 import { matchRoute } from "../../dev/host.js";
 import { actAsWorker, httpFunctions } from "../../dev/worker.js";
 import "../../functions/index.js";
 import { checkAnswer } from "./contract.js";
+import { recordLog } from "./logs.js";
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 
@@ -18,7 +20,10 @@ export interface CallOptions {
   /** Raw body text, sent as is (for malformed-JSON cases). */
   rawBody?: string;
   headers?: Record<string, string>;
-  /** Collects what the invocation logs (context.log, warn, error), one string a line. */
+  /**
+   * Collects what the invocation logs (context.log, warn, error), one string a line. Every line is
+   * also recorded in ./logs.ts, where test/support/env.ts checks it for personal data.
+   */
   logs?: string[];
 }
 
@@ -46,10 +51,14 @@ export async function call<T = any>(method: string, path: string, o: CallOptions
     params: match.params,
     ...(body !== undefined ? { body: { string: body } } : {}),
   });
+  const invocationId = randomUUID();
   const context = new InvocationContext({
     functionName: match.fn.name,
-    invocationId: "test",
-    ...(o.logs ? { logHandler: (_level: unknown, ...args: unknown[]) => void o.logs!.push(args.map(String).join(" ")) } : {}),
+    invocationId,
+    logHandler: (level: unknown, ...args: unknown[]) => {
+      const line = recordLog(match.fn.name, invocationId, level, args);
+      o.logs?.push(line);
+    },
   });
   const response = await match.fn.handler(request, context);
   const text = typeof response.body === "string" ? response.body : "";
