@@ -1,5 +1,6 @@
 import { config } from "../config/index.js";
 import { container } from "../data/cosmos.js";
+import { notificationsAbout } from "../data/outbox.js";
 
 /** A message to the coaches of a municipality; ids only, the coach looks the candidate up. */
 export interface RetentionSignal {
@@ -64,21 +65,8 @@ export const outboxNotifier: Notifier = {
     await container("outbox").items.upsert(n);
   },
   async forget(municipalityId, candidateId) {
-    const outbox = container("outbox");
-    const { resources } = await outbox.items
-      .query<string>(
-        {
-          query: "SELECT VALUE c.id FROM c WHERE c.municipalityId = @m AND c.candidateId = @c",
-          parameters: [
-            { name: "@m", value: municipalityId },
-            { name: "@c", value: candidateId },
-          ],
-        },
-        { partitionKey: municipalityId },
-      )
-      .fetchAll();
-    for (const id of resources) {
-      await outbox.item(id, municipalityId).delete().catch((err: { code?: number }) => {
+    for (const { id } of await notificationsAbout(municipalityId, candidateId)) {
+      await container("outbox").item(id, municipalityId).delete().catch((err: { code?: number }) => {
         if (err.code !== 404) throw err;
       });
     }
