@@ -175,6 +175,37 @@ describe("POST /admin/retention/replay-deletions", () => {
     expect((await call("GET", `/api/employers/${employer.id}`, { token: employer.accountManager })).status).toBe(404);
   });
 
+  it("when a restore brings back a profile its candidate erased, then the replay empties it again and removes its files, but keeps what was entered after the erasure", async () => {
+    const m = newMunicipality();
+    const c = await sharedCandidate(m, { description: "Vóór het wissen ingevuld." });
+    const { ticket } = await upload(c.token, "cv", "application/pdf", pdf());
+    expect((await complete(c.token, ticket.uploadId)).status).toBe(200);
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const before = await snapshotOf(m, c.id, c.sub);
+    expect((await call("DELETE", "/api/me/profile", { token: c.token })).status).toBe(204);
+    const [record] = (await deletionRecords(m, since.slice(0, 4))).filter((r) => r.pseudonym === pseudonym(c.id));
+    expect(record).toMatchObject({ recordType: "profile", trigger: "request", removed: { files: 1 } });
+    expect(JSON.stringify(record)).not.toContain(c.id);
+    await restore(before);
+    expect((await call("GET", "/api/me/profile", { token: c.token })).body.profile.description).toBe("Vóór het wissen ingevuld."); // back
+    const admin = await tokenFor("admin", m);
+
+    const res = await call("POST", "/api/admin/retention/replay-deletions", { token: admin, body: { since } });
+
+    expect(res.body).toMatchObject({ complete: true, deletions: 1, found: 1, erased: 1, failed: 0 });
+    const me = await call("GET", "/api/me/profile", { token: c.token });
+    expect(me.status).toBe(200); // the record stays: only what the candidate entered goes
+    expect(me.body).toMatchObject({ profile: {}, files: {}, sharing: { withEmployers: false } });
+    expect((await snapshotOf(m, c.id, c.sub)).files).toEqual([]);
+
+    // Entered after the erasure: a restore to a later point is left alone.
+    expect((await call("PATCH", "/api/me/profile", { token: c.token, body: { profile: { description: "Na het wissen." } } })).status).toBe(200);
+    const after = await snapshotOf(m, c.id, c.sub);
+    await restore(after);
+    expect((await call("POST", "/api/admin/retention/replay-deletions", { token: admin, body: { since } })).body).toMatchObject({ deletions: 1, found: 0, erased: 0 });
+    expect((await call("GET", "/api/me/profile", { token: c.token })).body.profile.description).toBe("Na het wissen.");
+  });
+
   it("when since is in the future or more than 366 days ago, then 400", async () => {
     const admin = await tokenFor("admin", newMunicipality());
     for (const since of [new Date(Date.now() + 86_400_000).toISOString(), "2020-01-01T00:00:00Z", "yesterday"]) {

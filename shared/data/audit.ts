@@ -208,12 +208,14 @@ export async function auditEventsBefore(cutoff: string, municipalityId: string |
 /**
  * What is kept of a deleted candidate or employer, for accountability: no personal data, a
  * pseudonymous id (a hash of the record id), the rule, the dates and counts of what went.
+ * `profile`: the candidate erased what they entered themselves (the record stays); kept so a
+ * restore from before that moment can be corrected (shared/services/replay.ts).
  */
 export interface DeletionRecord {
   id: string;
   subjectId: string;
   subjectType: "deletion";
-  recordType: "candidate" | "employer";
+  recordType: "candidate" | "employer" | "profile";
   municipalityId: string;
   pseudonym: string;
   trigger: "retention" | "request";
@@ -225,10 +227,13 @@ export interface DeletionRecord {
   actor?: { sub: string; role: string };
 }
 
-/** Upserted under the pseudonym: a deletion that is retried leaves one record. */
+/**
+ * Upserted under the pseudonym: a deletion that is retried leaves one record, and of a profile
+ * erased more than once the latest erasure is the one kept (the one a restore is checked against).
+ */
 export async function recordDeletion(record: Omit<DeletionRecord, "id" | "subjectId" | "subjectType">): Promise<DeletionRecord> {
   const doc: DeletionRecord = {
-    id: record.pseudonym,
+    id: record.recordType === "profile" ? `profile-${record.pseudonym}` : record.pseudonym,
     subjectId: `deletions:${record.municipalityId}:${record.deletedAt.slice(0, 4)}`,
     subjectType: "deletion",
     ...record,
@@ -237,15 +242,17 @@ export async function recordDeletion(record: Omit<DeletionRecord, "id" | "subjec
   return doc;
 }
 
-/** Pseudonyms of a municipality's candidates and employers deleted at or after `since` (one partition a year). */
-export async function deletionsSince(municipalityId: string, since: string, untilYear: string): Promise<Pick<DeletionRecord, "pseudonym" | "recordType">[]> {
-  const out: Pick<DeletionRecord, "pseudonym" | "recordType">[] = [];
+export type DeletionKey = Pick<DeletionRecord, "id" | "pseudonym" | "recordType" | "deletedAt">;
+
+/** The deletions (and profile erasures) of a municipality made at or after `since` (one partition a year). */
+export async function deletionsSince(municipalityId: string, since: string, untilYear: string): Promise<DeletionKey[]> {
+  const out: DeletionKey[] = [];
   for (let year = Number(since.slice(0, 4)); year <= Number(untilYear); year++) {
     const subjectId = `deletions:${municipalityId}:${year}`;
     const { resources } = await container("audit")
-      .items.query<Pick<DeletionRecord, "pseudonym" | "recordType">>(
+      .items.query<DeletionKey>(
         {
-          query: "SELECT c.pseudonym, c.recordType FROM c WHERE c.subjectId = @s AND c.deletedAt >= @since",
+          query: "SELECT c.id, c.pseudonym, c.recordType, c.deletedAt FROM c WHERE c.subjectId = @s AND c.deletedAt >= @since",
           parameters: [{ name: "@s", value: subjectId }, { name: "@since", value: since }],
         },
         { partitionKey: subjectId },

@@ -239,3 +239,12 @@ export function toView(doc: CandidateRecord & Partial<DerivedFields> & { visible
     doc;
   return { ...view, ...(retention ? { retention: { deleteOn: retention.deleteOn, rule: retention.rule } } : {}) };
 }
+
+/** The record without what the candidate entered: an empty profile is not shared either. `updatedAt` is the erasure's time. */
+export const withoutOwnContent = (doc: CandidateDoc, at: string): CandidateDoc => ({
+  ...doc,
+  profile: {},
+  files: {},
+  sharing: { withEmployers: false },
+  updatedAt: at,
+});

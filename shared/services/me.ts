@@ -1,7 +1,7 @@
 import { config } from "../config/index.js";
 import { forgetAccount } from "../data/accounts.js";
 import { readCandidate } from "../data/candidates.js";
-import { ProfileFields, type CandidateDoc } from "../domain/candidate.js";
+import { ProfileFields, withoutOwnContent, type CandidateDoc } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
 import { conflict, notFound, parseOr400 } from "../domain/errors.js";
 import { legalHoldApplies, retentionInWords } from "../domain/retention.js";
@@ -10,6 +10,8 @@ import type { Principal } from "../domain/roles.js";
 import { deleteCandidateFiles } from "../storage/blob.js";
 import { auditChange, auditedRead, touchedFields } from "./audit.js";
 import { candidateView, modifyCandidate, type VersionedView } from "./concurrency.js";
+import { pseudonym } from "./pseudonym.js";
+import { keepDeletionRecord } from "./retention.js";
 import { linkedAccount } from "./viewer.js";
 
 const accountOf = (principal: Principal) => linkedAccount(principal, "candidate");
@@ -75,12 +77,25 @@ export async function eraseMyProfile(principal: Principal): Promise<void> {
   const { municipalityId, recordId } = await accountOf(principal);
   const current = await readCandidate(municipalityId, recordId);
   if (current?.doc.legalHold) throw legalHoldApplies(current.doc.legalHold.reason);
-  await deleteCandidateFiles(municipalityId, recordId);
+  const files = await deleteCandidateFiles(municipalityId, recordId);
+  const at = nowIso();
   await changeOwn(principal, undefined, "erase", ["profile", "files"], (doc) => {
     if (doc.legalHold) throw legalHoldApplies(doc.legalHold.reason);
-    return { ...doc, profile: {}, files: {}, sharing: { withEmployers: false }, updatedAt: nowIso() };
+    return withoutOwnContent(doc, at);
+  });
+  // Like a deletion, the erasure is recorded (pseudonymously, in the journal too): a restore of
+  // Cosmos DB from before `at` would otherwise bring the erased profile back.
+  await keepDeletionRecord({
+    recordType: "profile",
+    municipalityId,
+    pseudonym: pseudonym(recordId),
+    trigger: "request",
+    rule: "the candidate erased their profile",
+    deletedAt: at,
+    removed: { files },
   });
 }
+
 
 export function getTerms(): { version: string; url: string } {
   const c = config();

@@ -1,10 +1,12 @@
 import { config } from "../config/index.js";
-import { deletionsSince, recordDeletion, type DeletionRecord } from "../data/audit.js";
-import { readCandidate } from "../data/candidates.js";
+import { deletionsSince, recordDeletion, type DeletionKey } from "../data/audit.js";
+import { readCandidate, replaceCandidate } from "../data/candidates.js";
 import { readEmployer } from "../data/employers.js";
 import { container } from "../data/cosmos.js";
 import { municipalityIds } from "../data/municipalities.js";
+import { withoutOwnContent } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
+import { deleteCandidateFiles } from "../storage/blob.js";
 import { journalEntries, readJournalEntry, type JournalEntry } from "../storage/deletion-journal.js";
 import { pseudonym } from "./pseudonym.js";
 import { eraseCandidate, eraseEmployer } from "./retention.js";
@@ -13,9 +15,9 @@ import { eraseCandidate, eraseEmployer } from "./retention.js";
 const ID_PAGE = 1000;
 
 export interface ReplayCounts {
-  /** Candidate and employer deletions since `since` (deletion records and journal together, each once). */
+  /** Candidate and employer deletions and profile erasures since `since` (deletion records and journal together, each once). */
   deletions: number;
-  /** Candidates and employers present again although deleted (a restore brought them back). */
+  /** Candidates and employers present again although deleted, and erased profiles back (a restore brought them back). */
   found: number;
   erased: number;
   failed: number;
@@ -67,21 +69,21 @@ export async function replayDeletions(options: ReplayOptions): Promise<ReplaySum
     const counts = empty();
     summary.municipalities[m] = counts;
     try {
-      // Pseudonym → what was deleted: candidate or employer.
-      const wanted = new Map<string, RecordType>((await deletionsSince(m, options.since, now.slice(0, 4))).map((r) => [r.pseudonym, r.recordType]));
+      const records = await deletionsSince(m, options.since, now.slice(0, 4));
+      const known = new Set(records.map((r) => r.id));
       // The journal names the day only: entries of the first day from before `since` are read to check.
       for (const e of byMunicipality.get(m) ?? []) {
-        if (wanted.has(e.pseudonym)) continue;
+        if (known.has(e.id)) continue;
         const record = await readJournalEntry(e.name);
         if (!record || record.deletedAt < options.since) continue;
-        wanted.set(e.pseudonym, record.recordType);
+        records.push(record);
         // The restore took the deletion record with it: write it again, as it was.
         const { id: _id, subjectId: _s, subjectType: _t, ...rest } = record;
         await recordDeletion(rest);
         counts.recordsRestored++;
       }
-      counts.deletions = wanted.size;
-      if (wanted.size) await eraseFound(m, wanted, counts, shouldStop, log);
+      counts.deletions = records.length;
+      if (records.length) await eraseFound(m, wantedOf(records), counts, shouldStop, log);
     } catch (err) {
       counts.failed++;
       summary.complete = false;
@@ -93,39 +95,73 @@ export async function replayDeletions(options: ReplayOptions): Promise<ReplaySum
   return summary;
 }
 
-type RecordType = DeletionRecord["recordType"];
+type Wanted = Map<string, Pick<DeletionKey, "recordType" | "deletedAt">>;
 
-/** Ids in a municipality's partition whose pseudonym is wanted for `type` (ids only, a page at a time). */
-async function present(m: string, type: RecordType, wanted: Map<string, RecordType>): Promise<string[]> {
+/**
+ * Pseudonym → what to re-apply. A candidate deleted outright outranks an earlier profile
+ * erasure of theirs; of several profile erasures the latest counts.
+ */
+function wantedOf(records: DeletionKey[]): Wanted {
+  const wanted: Wanted = new Map();
+  for (const { pseudonym: p, recordType, deletedAt } of records) {
+    const seen = wanted.get(p);
+    if (!seen || (seen.recordType === "profile" && (recordType !== "profile" || deletedAt > seen.deletedAt))) wanted.set(p, { recordType, deletedAt });
+  }
+  return wanted;
+}
+
+/** Ids in a municipality's candidates or employers whose pseudonym is wanted (ids only, a page at a time). */
+async function present(m: string, of: "candidates" | "employers", wanted: Wanted): Promise<string[]> {
   const found: string[] = [];
-  const ids = container(type === "candidate" ? "candidates" : "employers").items.query<string>("SELECT VALUE c.id FROM c", { partitionKey: m, maxItemCount: ID_PAGE });
+  const ids = container(of).items.query<string>("SELECT VALUE c.id FROM c", { partitionKey: m, maxItemCount: ID_PAGE });
   while (ids.hasMoreResults()) {
     const { resources } = await ids.fetchNext();
-    for (const id of resources ?? []) if (wanted.get(pseudonym(id)) === type) found.push(id);
+    for (const id of resources ?? []) if (wanted.has(pseudonym(id))) found.push(id);
   }
   return found;
 }
 
-async function eraseFound(m: string, wanted: Map<string, RecordType>, counts: ReplayCounts, shouldStop: () => boolean, log: (line: string) => void): Promise<void> {
-  const types = new Set(wanted.values());
-  for (const type of ["candidate", "employer"] as const) {
-    if (!types.has(type)) continue;
-    const found = await present(m, type, wanted);
-    counts.found += found.length;
-    for (const id of found) {
+/**
+ * Re-applies one deletion to a record the restore brought back. A profile erasure applies only
+ * to a record from before it (`updatedAt` earlier than the erasure): whatever the candidate
+ * entered after erasing stays. False when there was nothing to do.
+ */
+async function reapply(m: string, id: string, { recordType, deletedAt }: Pick<DeletionKey, "recordType" | "deletedAt">): Promise<boolean> {
+  if (recordType === "employer") {
+    const current = await readEmployer(m, id);
+    if (current) await eraseEmployer(m, current.doc, "replay");
+    return !!current;
+  }
+  const current = await readCandidate(m, id);
+  if (!current) return false;
+  if (recordType === "candidate") {
+    await eraseCandidate(current.doc, current.etag, "replay");
+    return true;
+  }
+  if (current.doc.updatedAt >= deletedAt) return false;
+  await deleteCandidateFiles(m, id);
+  await replaceCandidate(withoutOwnContent(current.doc, deletedAt), current.etag);
+  return true;
+}
+
+async function eraseFound(m: string, wanted: Wanted, counts: ReplayCounts, shouldStop: () => boolean, log: (line: string) => void): Promise<void> {
+  const types = new Set([...wanted.values()].map((w) => w.recordType));
+  for (const of of ["candidates", "employers"] as const) {
+    if (of === "employers" ? !types.has("employer") : !types.has("candidate") && !types.has("profile")) continue;
+    for (const id of await present(m, of, wanted)) {
       if (shouldStop()) return;
+      const what = wanted.get(pseudonym(id))!;
+      // An employer's pseudonym never equals a candidate's (their ids differ); check the kind anyway.
+      if ((of === "employers") !== (what.recordType === "employer")) continue;
       try {
-        if (type === "candidate") {
-          const current = await readCandidate(m, id);
-          if (current) await eraseCandidate(current.doc, current.etag, "replay");
-        } else {
-          const current = await readEmployer(m, id);
-          if (current) await eraseEmployer(m, current.doc, "replay");
+        if (await reapply(m, id, what)) {
+          counts.found++;
+          counts.erased++;
         }
-        counts.erased++;
       } catch (err) {
+        counts.found++;
         counts.failed++;
-        log(`replay: erasing a restored ${type} of ${m} failed: ${reason(err)}`);
+        log(`replay: re-applying a deletion to a restored record of ${m} failed: ${reason(err)}`);
       }
     }
   }

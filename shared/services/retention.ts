@@ -81,7 +81,7 @@ export async function eraseCandidate(c: Erasable, etag: string, trigger: "retent
 }
 
 /** The deletion record, in Cosmos DB and in the journal; both are upserts, so a retried erase leaves one of each. */
-async function keepDeletionRecord(record: Parameters<typeof recordDeletion>[0]): Promise<void> {
+export async function keepDeletionRecord(record: Parameters<typeof recordDeletion>[0]): Promise<void> {
   await journalDeletion(await recordDeletion(record));
 }
 

@@ -3,11 +3,11 @@ import { blobContainer } from "./blob.js";
 
 /**
  * The deletion journal: each deletion record also goes to Blob storage, one small blob a record
- * (`{yyyy-mm-dd}/{municipalityId}/{pseudonym}`, the JSON of the record: pseudonym, rule, dates,
+ * (`{yyyy-mm-dd}/{municipalityId}/{record id}`, the record id being the pseudonym or `profile-{pseudonym}`, the JSON of the record: pseudonym, rule, dates,
  * counts; no personal data). A Cosmos DB point-in-time restore rolls back the `audit` container
  * with everything else; the journal stays, so the replay still knows whom to erase again.
  */
-const nameOf = (r: Pick<DeletionRecord, "deletedAt" | "municipalityId" | "pseudonym">) => `${r.deletedAt.slice(0, 10)}/${r.municipalityId}/${r.pseudonym}`;
+const nameOf = (r: Pick<DeletionRecord, "deletedAt" | "municipalityId" | "id">) => `${r.deletedAt.slice(0, 10)}/${r.municipalityId}/${r.id}`;
 
 export async function journalDeletion(record: DeletionRecord): Promise<void> {
   const text = JSON.stringify(record);
@@ -19,7 +19,8 @@ export async function journalDeletion(record: DeletionRecord): Promise<void> {
 export interface JournalEntry {
   day: string;
   municipalityId: string;
-  pseudonym: string;
+  /** The deletion record's id. */
+  id: string;
   name: string;
 }
 
@@ -29,8 +30,8 @@ export async function journalEntries(sinceDay: string, untilDay: string, municip
   const out: JournalEntry[] = [];
   for (let day = sinceDay; day <= untilDay; day = nextDay(day)) {
     for await (const b of journal.listBlobsFlat({ prefix: municipalityId ? `${day}/${municipalityId}/` : `${day}/` })) {
-      const [d, m, p] = b.name.split("/");
-      if (d && m && p) out.push({ day: d, municipalityId: m, pseudonym: p, name: b.name });
+      const [d, m, id] = b.name.split("/");
+      if (d && m && id) out.push({ day: d, municipalityId: m, id, name: b.name });
     }
   }
   return out;
