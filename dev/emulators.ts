@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { FAKE_KVK_API_KEY, startFakeKvk } from "./fake-kvk.js";
+import { FAKE_MAIL_ACCESS_KEY, startFakeMail } from "./fake-mail.js";
 
 /** The well-known development keys of both emulators (public, documented by Microsoft). */
 export const COSMOS_EMULATOR_KEY =
@@ -34,7 +35,7 @@ const HOST = "127.0.0.1";
 type CosmosChild = { child: ChildProcess; port: number };
 
 /** Starts dev/cosmos-emulator.ts as a child process and waits for its port. */
-function startCosmos(port: number): Promise<CosmosChild> {
+export function startCosmos(port: number): Promise<CosmosChild> {
   const script = fileURLToPath(new URL("./cosmos-emulator.ts", import.meta.url));
   const child = fork(script, [String(port), HOST], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise((resolve, reject) => {
@@ -58,7 +59,7 @@ function cosmosStats(cosmos: CosmosChild): Promise<Record<string, number>> {
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
@@ -93,8 +94,8 @@ function startAzurite(port: number): Promise<{ child: ChildProcess; port: number
 }
 
 /**
- * Starts the Cosmos DB emulator and Azurite, each a child process, and the fake KvK API
- * (in this process), all on loopback.
+ * Starts the Cosmos DB emulator and Azurite, each a child process, and the fake KvK API and
+ * fake e-mail service (in this process), all on loopback.
  */
 export async function startEmulators(ports: EmulatorPorts = {}): Promise<Emulators> {
   const cosmos = await startCosmos(ports.cosmosPort ?? 0);
@@ -106,6 +107,7 @@ export async function startEmulators(ports: EmulatorPorts = {}): Promise<Emulato
     throw err;
   }
   const kvk = await startFakeKvk();
+  const mail = await startFakeMail();
   const blobEndpoint = `http://${HOST}:${azurite.port}/${AZURITE_ACCOUNT}`;
   return {
     env: {
@@ -114,11 +116,15 @@ export async function startEmulators(ports: EmulatorPorts = {}): Promise<Emulato
       STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};`,
       KVK_BASE_URL: kvk.url,
       KVK_API_KEY: FAKE_KVK_API_KEY,
+      MAIL_ENDPOINT: mail.url,
+      MAIL_ACCESS_KEY: FAKE_MAIL_ACCESS_KEY,
     },
     cosmosRequests: () => cosmosStats(cosmos),
     async stop() {
       kvk.server.closeAllConnections();
       kvk.server.close();
+      mail.server.closeAllConnections();
+      mail.server.close();
       await Promise.all([stopChild(cosmos.child), stopChild(azurite.child)]);
     },
   };

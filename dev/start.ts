@@ -24,7 +24,10 @@ async function main() {
   emulators = await startEmulators({ cosmosPort: port("COSMOS_PORT", 8081), blobPort: port("AZURITE_PORT", 10000) });
   // A KvK API configured by hand (KVK_BASE_URL, KVK_API_KEY) wins over the local fake.
   const kvk = process.env.KVK_BASE_URL ? { KVK_BASE_URL: process.env.KVK_BASE_URL, KVK_API_KEY: process.env.KVK_API_KEY ?? "" } : {};
-  Object.assign(process.env, emulators.env, kvk, { AUTH_LOCAL_ISSUER: process.env.AUTH_LOCAL_ISSUER ?? "true" });
+  // Likewise an e-mail service (MAIL_ENDPOINT; in Azure with the managed identity, so no key).
+  const mail = process.env.MAIL_ENDPOINT ? { MAIL_ENDPOINT: process.env.MAIL_ENDPOINT, MAIL_ACCESS_KEY: process.env.MAIL_ACCESS_KEY } : {};
+  Object.assign(process.env, emulators.env, kvk, mail, { AUTH_LOCAL_ISSUER: process.env.AUTH_LOCAL_ISSUER ?? "true" });
+  if (mail.MAIL_ENDPOINT && !mail.MAIL_ACCESS_KEY) delete process.env.MAIL_ACCESS_KEY; // the fake's key is not the real service's
 
   // As the Node worker does: answer `@azure/functions-core`, then load the app, which registers with it.
   const worker = actAsWorker();
@@ -62,6 +65,7 @@ HalloWerk API is running (${functions.length} HTTP functions)
   Cosmos DB    ${emulators.env.COSMOS_ENDPOINT}   (emulator, in memory)
   Blob storage ${emulators.env.STORAGE_CONNECTION_STRING!.match(/BlobEndpoint=([^;]+)/)![1]}   (Azurite, in memory)
   KvK API      ${process.env.KVK_BASE_URL}   ${kvk.KVK_BASE_URL ? "(configured)" : "(local fake: try 69599084)"}
+  E-mail       ${process.env.MAIL_ENDPOINT}   ${mail.MAIL_ENDPOINT ? "(configured)" : `(local fake: what was sent is at ${process.env.MAIL_ENDPOINT}/fake/messages)`}
 
 Get a token:  npm run --silent token -- --role coach --municipality utrecht
 Try:          curl -H "Authorization: Bearer $(npm run --silent token -- --role coach --municipality utrecht)" ${api}/candidates

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { LONG_REQUEST_BUDGET_SECONDS } from "../shared/config/limits.js";
 import { isoDate } from "../shared/domain/fields.js";
 import { ServiceEnd, ServiceEndBatch } from "../shared/domain/retention.js";
 import { versioned } from "../shared/http/reply.js";
@@ -123,6 +124,7 @@ route({
     },
   },
   // Well inside the 230 s an HTTP request may take in Azure; what is left waits for the night.
+  budgetSeconds: LONG_REQUEST_BUDGET_SECONDS,
   handler: async ({ principal, body }) => ({
     body: await runRetention({ dryRun: body.dryRun, municipalities: [municipalityOf(principal)], budgetSeconds: 180 }),
   }),
@@ -143,6 +145,7 @@ route({
       .refine((t) => Date.parse(nowIso()) - Date.parse(t) <= 366 * 86_400_000, "at most 366 days ago"),
   }),
   responses: { 200: { description: "how many deletions there were, and how many people were found and erased again (counts only)", schema: ReplayResult } },
+  budgetSeconds: LONG_REQUEST_BUDGET_SECONDS,
   handler: async ({ principal, body }) => {
     const since = new Date(body.since).toISOString();
     const started = Date.now();

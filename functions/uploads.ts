@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { LONG_REQUEST_BUDGET_SECONDS } from "../shared/config/limits.js";
 import { FILE_KINDS, StartUploadBody } from "../shared/domain/uploads.js";
 import { versioned } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
@@ -44,6 +45,7 @@ route({
     },
     422: { description: "the file failed verification and was removed; detail says why" },
   },
+  budgetSeconds: LONG_REQUEST_BUDGET_SECONDS,
   handler: async ({ principal, params }) => versioned(await completeUpload(principal, params.uploadId)),
 });
 

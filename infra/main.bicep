@@ -118,6 +118,12 @@ param malwareScanningCapGBPerMonth int = 100
 @description('ALERT_EMAIL: where the alerts go (infra/app/alerts.bicep; README "Operating it"): the retention sweep failing or not completing, failed items, 5xx, viewing-limit spikes, Cosmos DB throttling, the availability test.')
 param alertEmail string
 
+@description('Where Azure Communication Services keeps e-mail data at rest (MAIL_ENDPOINT): Europe keeps it in the EU.')
+param emailDataLocation string = 'Europe'
+
+@description('APP_URL: where people log in; the only link the e-mails carry. Empty: the first of corsAllowedOrigins.')
+param appUrl string = ''
+
 @description('Log Analytics retention in days (application logs carry ids, never personal data).')
 @minValue(30)
 @maxValue(730)
@@ -132,6 +138,7 @@ var origins = filter(map(split(corsAllowedOrigins, ','), o => trim(o)), o => !em
 var oidcDiscoveryUrl = !empty(authOidcDiscoveryUrl) || !empty(authJwksUrl)
   ? authOidcDiscoveryUrl
   : '${endsWith(authIssuer, '/') ? substring(authIssuer, 0, length(authIssuer) - 1) : authIssuer}/.well-known/openid-configuration'
+var loginUrl = !empty(appUrl) ? appUrl : (empty(origins) ? '' : origins[0])
 var cosmosDefinition = loadJsonContent('cosmos-containers.json')
 var blobDefinition = loadJsonContent('blob-storage.json')
 
@@ -208,6 +215,17 @@ module keyVault 'app/keyvault.bicep' = {
   }
 }
 
+module email 'app/email.bicep' = {
+  name: 'email'
+  scope: rg
+  params: {
+    communicationServiceName: 'acs-${token}'
+    emailServiceName: 'acs-email-${token}'
+    tags: tags
+    dataLocation: emailDataLocation
+  }
+}
+
 // The custom role for reading blob index tags is a subscription-level resource. Its deployment is
 // at subscription level too, so its name carries the environment's token: two environments in
 // one subscription (or regions) must not share a deployment name.
@@ -230,6 +248,7 @@ module rbac 'app/rbac.bicep' = {
     cosmosDatabaseName: cosmos.outputs.databaseName
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    communicationServiceName: email.outputs.communicationServiceName
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
   }
@@ -268,6 +287,8 @@ module function 'app/function.bicep' = {
         CORS_ALLOWED_ORIGINS: join(origins, ',')
         MALWARE_SCANNING: malwareScanning ? 'defender' : 'off'
         NOTIFIER: 'outbox'
+        MAIL_ENDPOINT: email.outputs.endpoint
+        MAIL_SENDER: email.outputs.sender
         CONTINUATION_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.continuationKeyUri})'
         PSEUDONYM_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.pseudonymKeyUri})'
       },
@@ -275,6 +296,7 @@ module function 'app/function.bicep' = {
       empty(authJwksUrl) ? {} : { AUTH_JWKS_URL: authJwksUrl },
       empty(oidcDiscoveryUrl) ? {} : { AUTH_OIDC_DISCOVERY_URL: oidcDiscoveryUrl },
       empty(kvkBaseUrl) ? {} : { KVK_BASE_URL: kvkBaseUrl },
+      empty(loginUrl) ? {} : { APP_URL: loginUrl },
       empty(kvkApiKey) ? {} : { KVK_API_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.kvkApiKeyUri})' }
     )
   }

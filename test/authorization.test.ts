@@ -93,6 +93,7 @@ const ROWS: Row[] = [
   { route: "DELETE /me/profile", request: async () => ({ path: "/api/me/profile" }), allowed: both("candidate", 204) },
   { route: "POST /me/terms", request: async () => ({ path: "/api/me/terms", body: { version: "2026-11" } }), allowed: both("candidate", 200) },
   { route: "PUT /me/sharing", request: async () => ({ path: "/api/me/sharing", body: { withEmployers: true } }), allowed: both("candidate", 200) },
+  { route: "PUT /me/notifications", request: async () => ({ path: "/api/me/notifications", body: { tips: false, vacancyAlerts: true } }), allowed: both("candidate", 200) },
   {
     route: "GET /search/candidates",
     request: async () => ({ path: "/api/search/candidates?skill=lassen" }),
@@ -134,6 +135,33 @@ const ROWS: Row[] = [
     route: "PATCH /vacancies/{id}",
     request: async (f) => ({ path: `/api/vacancies/${f.vacancyId}`, body: { location: "Utrecht" } }),
     allowed: both("accountManager", 200, 404),
+  },
+  {
+    route: "GET /vacancies/{id}/matches",
+    // The fixture employer owns the vacancy; elsewhere it is not found. Part 2 covers which candidates come back.
+    request: async (f) => ({ path: `/api/vacancies/${f.vacancyId}/matches` }),
+    allowed: { ...both("accountManager", 200, 404), ...both("employer", 200, 404) },
+  },
+  { route: "GET /me/matches", request: async () => ({ path: "/api/me/matches" }), allowed: both("candidate", 200) },
+  {
+    route: "GET /me/saved-searches",
+    request: async () => ({ path: "/api/me/saved-searches" }),
+    allowed: { ...both("accountManager", 200), ...both("employer", 200) },
+  },
+  {
+    route: "POST /me/saved-searches",
+    request: async () => ({ path: "/api/me/saved-searches", body: { name: "Lassers", filters: { skill: "lassen" } } }),
+    allowed: { ...both("accountManager", 201), ...both("employer", 201) },
+  },
+  {
+    route: "DELETE /me/saved-searches/{id}",
+    // Those who may save searches delete one of their own; part 3 of test/saved-searches.test.ts tries others' ones.
+    request: async (_f, caller) => {
+      if (!caller.startsWith("accountManager") && !caller.startsWith("employer")) return { path: `/api/me/saved-searches/${randomUUID()}` };
+      const created = await call("POST", "/api/me/saved-searches", { token: tokens[caller]!, body: { name: "Weg", filters: {} } });
+      return { path: `/api/me/saved-searches/${created.body.id}` };
+    },
+    allowed: { ...both("accountManager", 204), ...both("employer", 204) },
   },
   {
     route: "POST /me/uploads",
@@ -240,6 +268,12 @@ const ROWS: Row[] = [
     request: async () => ({ path: "/api/admin/retention/replay-deletions", body: { since: new Date(Date.now() - 3_600_000).toISOString() } }),
     allowed: both("admin", 200),
   },
+  {
+    route: "GET /reports/summary",
+    request: async () => ({ path: "/api/reports/summary" }),
+    // Each staff member sees their own municipality's figures, wherever the fixture lives.
+    allowed: { ...both("teamLead", 200), ...both("admin", 200) },
+  },
   { route: "GET /municipality/settings", request: async () => ({ path: "/api/municipality/settings" }), allowed: both("admin", 200) },
   {
     route: "PUT /municipality/settings",
@@ -306,7 +340,7 @@ describe("authorisation table: route × caller", () => {
  * Part 2, who sees which candidate: every reader × own/other municipality × the candidate
  * shared / not shared / hidden / inactive × the candidate's municipality reaching all or only
  * its own. Each 200 cell names the exact fields; the same cells decide whether the candidate
- * turns up in a search.
+ * turns up in a search, and among the matches of the reader's own vacancy.
  */
 const STATES = ["shared", "notShared", "hidden", "inactive"] as const;
 const REACHES = ["all", "ownMunicipality"] as const;
@@ -326,7 +360,7 @@ function expectedSight(reader: Reader, state: (typeof STATES)[number], reach: (t
 }
 
 describe("authorisation table: who sees which candidate", () => {
-  const setups: Record<string, { candidateId: string; word: string; home: string }> = {};
+  const setups: Record<string, { candidateId: string; word: string; home: string; vacancies: { home: string; other: string } }> = {};
   const readers: Record<string, Record<Reader, string>> = {};
 
   beforeAll(async () => {
@@ -334,23 +368,30 @@ describe("authorisation table: who sees which candidate", () => {
     for (const reach of REACHES) {
       const home = newMunicipality(reach === "all" ? "open" : "closed");
       await setReach(home, reach);
+      const employers = { home: await employerUser(home), other: await employerUser(other) };
       readers[reach] = {
         coach: await tokenFor("coach", home),
         "coach@other": await tokenFor("coach", other),
         accountManager: await tokenFor("accountManager", home),
         "accountManager@other": await tokenFor("accountManager", other),
-        employer: (await employerUser(home)).token,
-        "employer@other": (await employerUser(other)).token,
+        employer: employers.home.token,
+        "employer@other": employers.other.token,
       };
+      // A vacancy requiring the state's word as a skill, at home and elsewhere: only that candidate can match it.
+      const vacancy = async (employer: { id: string; accountManager: string }, word: string) =>
+        (await call("POST", "/api/vacancies", {
+          token: employer.accountManager,
+          body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal", requiredSkills: [word] },
+        })).body.id as string;
       for (const state of STATES) {
         const word = `woord${randomUUID().slice(0, 8)}`;
-        const c = await sharedCandidate(home, { description: `Kandidaat ${word}` }, { caseManager: "K. Manager" });
+        const c = await sharedCandidate(home, { description: `Kandidaat ${word}`, skills: [word] }, { caseManager: "K. Manager" });
         if (state === "notShared") await call("PUT", "/api/me/sharing", { token: c.token, body: { withEmployers: false } });
         if (state === "hidden") {
           await call("PUT", `/api/candidates/${c.id}/employer-visibility`, { token: c.coach, body: { hidden: true, reason: "onjuist profiel" } });
         }
         if (state === "inactive") await call("PUT", `/api/candidates/${c.id}/status`, { token: c.coach, body: { status: "inactive" } });
-        setups[`${reach}/${state}`] = { candidateId: c.id, word, home };
+        setups[`${reach}/${state}`] = { candidateId: c.id, word, home, vacancies: { home: await vacancy(employers.home, word), other: await vacancy(employers.other, word) } };
       }
     }
   });
@@ -378,6 +419,12 @@ describe("authorisation table: who sees which candidate", () => {
           const found = await call("GET", `/api/search/candidates?q=${word}`, { token });
           expect(found.status).toBe(200);
           expect(found.body.items.map((c: { id: string }) => c.id)).toEqual(sight === 404 ? [] : [candidateId]);
+          // Matches follow search exactly: the caller's own vacancy requiring the word finds the candidate only where search does.
+          const vacancyId = setups[`${reach}/${state}`]!.vacancies[reader.endsWith("@other") ? "other" : "home"];
+          const matched = await call("GET", `/api/vacancies/${vacancyId}/matches`, { token });
+          expect(matched.status).toBe(200);
+          expect(matched.body.items.map((c: { id: string }) => c.id)).toEqual(sight === 404 ? [] : [candidateId]);
+          if (sight === "employer") expect(Object.keys(matched.body.items[0].admin).sort()).toEqual(EMPLOYER_ADMIN_FIELDS);
         });
       }
     }

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { bsnFieldErrors, containsBsn, isBsn } from "../shared/domain/bsn.js";
-import { withDerivedFields } from "../shared/domain/candidate.js";
+import * as z from "zod";
+import { AdminFields, ProfileFields, withDerivedFields } from "../shared/domain/candidate.js";
 import { mergePatch } from "../shared/domain/merge-patch.js";
 import {
   cachedReader,
@@ -61,6 +62,29 @@ describe("merge patch (RFC 7396)", () => {
   });
 });
 
+describe("merge patch (RFC 7396)", () => {
+  // PATCH stores the merged record without validating it again (each field of the patch is checked
+  // against the same schema): that holds only while no nested object has a required key or a rule
+  // across its keys, as merging a partial object could otherwise store an invalid one.
+  it("when a candidate schema nests objects, then every key in them is optional and none carries a rule across keys", () => {
+    const problems: string[] = [];
+    const walk = (schema: z.ZodObject, path: string): void => {
+      if (schema._zod.def.checks?.length) problems.push(`${path}: a rule across keys`);
+      for (const [key, field] of Object.entries(schema.shape)) {
+        const inner = field instanceof z.ZodOptional ? field.unwrap() : field;
+        if (!(inner instanceof z.ZodObject)) continue;
+        for (const [k, f] of Object.entries(inner.shape)) if (!(f instanceof z.ZodOptional)) problems.push(`${path}.${key}.${k}: required`);
+        walk(inner, `${path}.${key}`);
+      }
+    };
+
+    walk(AdminFields, "admin");
+    walk(ProfileFields, "profile");
+
+    expect(problems).toEqual([]);
+  });
+});
+
 describe("derived fields", () => {
   const record = (overrides: object = {}) => ({
     type: "candidate" as const,
@@ -73,7 +97,8 @@ describe("derived fields", () => {
       preferredOccupations: ["Magazijnmedewerker"],
       description: "Ik werk graag buiten, ook 's nachts!",
       languages: [{ language: "Nederlands", level: "B2" as const }],
-      availability: { availableFrom: "2026-12-01" },
+      availability: { availableFrom: "2026-12-01", hoursPerWeek: 24 },
+      physical: { lifting: "limited" as const },
     },
     files: {},
     sharing: { withEmployers: true },
@@ -100,6 +125,8 @@ describe("derived fields", () => {
       drivingLicences: [],
       targetGroups: ["bbl"],
       availableFrom: "2026-12-01",
+      hoursPerWeek: 24,
+      physical: ["lifting:limited"],
     });
   });
 

@@ -22,6 +22,7 @@ const ROLES = {
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
   keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
   monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
+  communicationEmailOwner: "09976791-48a7-449e-bb21-39d1a415f350",
 } as const;
 const BROAD_ROLES = {
   owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
@@ -261,6 +262,7 @@ describe("role assignments", () => {
       app(hostAccount(first).id, ROLES.storageBlobDataOwner),
       app(vault.id, ROLES.keyVaultSecretsUser),
       app(one(first, "Microsoft.Insights/components").id, ROLES.monitoringMetricsPublisher),
+      app(one(first, "Microsoft.Communication/communicationServices").id, ROLES.communicationEmailOwner),
       { scope: vault.id, role: ROLES.keyVaultSecretsOfficer, principalId: DEPLOYER, principalType: "User" },
     ];
     const byKey = (x: { scope?: string; role?: string }) => `${x.scope} ${x.role}`;
@@ -293,7 +295,7 @@ describe("role assignments", () => {
     expect(names(again)).toEqual(names(first));
     const noDeployer = provision({ AZURE_PRINCIPAL_ID: "" });
     expect(assignments(noDeployer).map((a) => a.principalId)).not.toContain(DEPLOYER);
-    expect(assignments(noDeployer)).toHaveLength(5);
+    expect(assignments(noDeployer)).toHaveLength(6);
   });
 });
 
@@ -413,7 +415,7 @@ describe("app settings", () => {
       "COSMOS_ENDPOINT", "COSMOS_DATABASE", "STORAGE_ACCOUNT_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL",
       "CONTINUATION_KEY", "PSEUDONYM_KEY", "KVK_BASE_URL", "KVK_API_KEY", "CORS_ALLOWED_ORIGINS", "MALWARE_SCANNING",
       "AUTH_INTEGRATION_CLIENT_IDS", "AUTH_MFA_ACRS", "AUTH_ROLES_CLAIM", "AUTH_MUNICIPALITY_CLAIM", "AZURE_CLIENT_ID", "APPLICATIONINSIGHTS_CONNECTION_STRING",
-      "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "NOTIFIER",
+      "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "NOTIFIER", "MAIL_ENDPOINT", "MAIL_SENDER", "APP_URL",
     ]) expect(settings, key).toHaveProperty(key);
     for (const key of ["CONTINUATION_KEY", "PSEUDONYM_KEY", "KVK_API_KEY"]) expect(settings[key], key).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/.+\)$/);
 
@@ -430,8 +432,12 @@ describe("app settings", () => {
       MALWARE_SCANNING: "defender",
       NOTIFIER: "outbox",
       KVK_API_KEY: "kvk-test-api-key",
+      MAIL_ENDPOINT: `https://${one(first, "Microsoft.Communication/communicationServices").name}.europe.communication.azure.com`,
+      MAIL_SENDER: expect.stringMatching(/^DoNotReply@[0-9a-f-]+\.azurecomm\.net$/),
+      APP_URL: "https://app.hallowerk.example",
     });
     expect(config.COSMOS_KEY).toBeUndefined();
+    expect(config.MAIL_ACCESS_KEY).toBeUndefined();
     expect(config.STORAGE_CONNECTION_STRING).toBeUndefined();
   });
 
@@ -462,6 +468,22 @@ describe("app settings", () => {
   });
 });
 
+describe("e-mail (infra/app/email.bicep)", () => {
+  it("when provisioned, then Communication Services is linked to the Azure-managed domain of an Email Communication Service, both with data in Europe and no engagement tracking", () => {
+    const emailService = one(first, "Microsoft.Communication/emailServices");
+    const domain = one(first, "Microsoft.Communication/emailServices/domains");
+    const acs = one(first, "Microsoft.Communication/communicationServices");
+    expect(emailService).toMatchObject({ location: "global", properties: { dataLocation: "Europe" } });
+    expect(domain).toMatchObject({ name: `${emailService.name}/AzureManagedDomain`, properties: { domainManagement: "AzureManaged", userEngagementTracking: "Disabled" } });
+    expect(acs).toMatchObject({ location: "global", properties: { dataLocation: "Europe", linkedDomains: [domain.id] } });
+    expect(appSettings(first).MAIL_SENDER).toBe(`DoNotReply@${referenceStandIn(domain.type, domain.name.split("/")).mailFromSenderDomain}`);
+  });
+
+  it("when an APP_URL is given, then the e-mails link there rather than to the first web origin", () => {
+    expect(appSettings(provision({ APP_URL: "https://werk.gemeente.example" })).APP_URL).toBe("https://werk.gemeente.example");
+  });
+});
+
 describe("alerts (infra/app/alerts.bicep)", () => {
   const actionGroup = () => one(first, "Microsoft.Insights/actionGroups");
   const logAlert = (name: string) => one(first, "Microsoft.Insights/scheduledQueryRules", (r) => r.name.endsWith(`-${name}`));
@@ -472,7 +494,7 @@ describe("alerts (infra/app/alerts.bicep)", () => {
     expect(actionGroup().properties.emailReceivers).toEqual([expect.objectContaining({ emailAddress: "beheer@hallowerk.example", useCommonAlertSchema: true })]);
     const rules = all(first, "Microsoft.Insights/scheduledQueryRules");
     expect(rules.map((r) => r.properties.displayName).sort()).toEqual(
-      ["api-server-errors", "mail-failed", "retention-items-failing", "retention-replay-found-restored", "retention-sweep-failed", "retention-sweep-not-completed", "viewing-limit-spike"],
+      ["api-server-errors", "audit-unrecorded", "mail-dead-lettered", "retention-items-failing", "retention-replay-found-restored", "retention-sweep-failed", "retention-sweep-not-completed", "viewing-limit-spike"],
     );
     for (const r of rules) {
       expect(r.properties.actions.actionGroups).toEqual([actionGroup().id]);
@@ -506,11 +528,17 @@ describe("alerts (infra/app/alerts.bicep)", () => {
     });
   });
 
-  it("when 5xx rise, viewing limits refuse many pages, mail fails or a replay finds restored people, then a log alert fires", () => {
+  it("when 5xx rise, viewing limits refuse many pages, outbox messages are dead-lettered, a change stands without its usage-log line or a replay finds restored people, then a log alert fires", () => {
     expect(logAlert("api-server-errors").properties.criteria.allOf[0]).toMatchObject({ metricMeasureColumn: "errorPercent", operator: "GreaterThan", threshold: 5 });
     expect(logAlert("api-server-errors").properties.criteria.allOf[0].query).toContain("countif(toint(resultCode) >= 500)");
     expect(logAlert("viewing-limit-spike").properties.criteria.allOf[0]).toMatchObject({ query: `${EVENTS} | where tostring(e.event) == "limit.hit"`, threshold: 50 });
-    expect(logAlert("mail-failed").properties.criteria.allOf[0].query).toBe(`${EVENTS} | where tostring(e.event) == "mail.failed"`);
+    expect(logAlert("mail-dead-lettered").properties.criteria.allOf[0]).toMatchObject({
+      query: `${EVENTS} | where tostring(e.event) == "mail.deadLettered"`,
+      timeAggregation: "Count",
+      operator: "GreaterThan",
+      threshold: 0,
+    });
+    expect(logAlert("audit-unrecorded").properties.criteria.allOf[0]).toMatchObject({ query: `${EVENTS} | where tostring(e.event) == "audit.unrecorded"`, operator: "GreaterThan", threshold: 0 });
     expect(logAlert("retention-replay-found-restored").properties.criteria.allOf[0].query).toContain('tostring(e.event) == "retention.replay"');
   });
 

@@ -3,7 +3,9 @@ import { CONTAINERS, type ContainerName } from "../shared/data/containers.js";
 import { container } from "../shared/data/cosmos.js";
 import { todayIso } from "../shared/domain/clock.js";
 import { addDays } from "../shared/domain/retention.js";
+import { markTipsSent } from "../shared/data/candidates.js";
 import { outboxNotifier } from "../shared/services/notifier.js";
+import { drainOutbox } from "../shared/services/outbox-drain.js";
 import { employerUser, newMunicipality, sharedCandidate, tokenFor } from "./support/factories.js";
 import { jpeg, mp4, pdf } from "./support/files.js";
 import { call } from "./support/http.js";
@@ -25,8 +27,9 @@ function leaves(value: Json, path: string[] = []): { path: string; key: string; 
 const SYSTEM = /^(_rid|_self|_etag|_attachments|_ts|ttl)$/;
 const LEFT_OUT: Record<string, RegExp[]> = {
   // Derived from the record for queries (search terms, sort key, look-up words, the indexed date),
-  // hashes of invitation codes, the internal key of the rule and the last signalled date (the signal is listed).
-  candidates: [/^type$/, /^lookup\./, /^sortKey$/, /^search\./, /^deleteOn$/, /^invitationIds\./, /^retention\.(ruleKey|signalledFor)$/, /^visibleToEmployers$/],
+  // hashes of invitation codes, the internal key of the rule and the last signalled date (the signal is listed),
+  // the date of the last tips e-mail (the e-mail is listed).
+  candidates: [/^type$/, /^lookup\./, /^sortKey$/, /^search\./, /^deleteOn$/, /^invitationIds\./, /^retention\.(ruleKey|signalledFor)$/, /^visibleToEmployers$/, /^tipsSentAt$/],
   // The link's own bookkeeping: what kind of account, and the record (the export's candidate.id).
   accounts: [/^kind$/, /^municipalityId$/, /^recordId$/],
   // The id is a hash of the code (the code itself is never stored); the rest restates the record.
@@ -36,8 +39,9 @@ const LEFT_OUT: Record<string, RegExp[]> = {
   // Event ids and partition keys are bookkeeping; the acting user's account and IP address are that
   // user's personal data, not the candidate's (the log names role and organisation).
   audit: [/^id$/, /^subjectId$/, /^subjectType$/, /^municipalityId$/, /^actor\.(sub|ip|municipalityId)$/],
-  // The partition and the subject; who marked it read is the staff's business.
-  outbox: [/^municipalityId$/, /^candidateId$/, /^readBy\./],
+  // The partition and the subject; who marked it read is the staff's business; the mail drainer's
+  // claim and next-try time are bookkeeping (whether and when it was mailed is in the export).
+  outbox: [/^municipalityId$/, /^candidateId$/, /^readBy\./, /^delivery\.(dueAt|claim)$/],
 };
 
 /** Keys the export uses for a stored key. */
@@ -79,6 +83,12 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     }
     await upload(c.token, "cv", "application/pdf", pdf()); // an upload under way
     await call("PUT", `/api/candidates/${c.id}/employer-visibility`, { token: c.coach, body: { hidden: true, reason: "profiel nakijken" } });
+    expect((await call("PUT", "/api/me/notifications", { token: c.token, body: { tips: true, vacancyAlerts: true } })).status).toBe(200);
+    // A tips e-mail, sent (the tips timer would not pick this complete profile; shared/services/tips.ts does these two steps).
+    const tippedAt = new Date().toISOString();
+    await outboxNotifier.send({ id: `tips-${c.id}-${todayIso()}`, municipalityId: m, audience: "candidate", type: "tips", candidateId: c.id, tips: ["workExperience"], createdAt: tippedAt });
+    await markTipsSent(m, c.id, tippedAt);
+    expect(await drainOutbox({ budgetMs: 60_000, municipalities: [m] })).toMatchObject({ sent: 1 });
     const employer = await employerUser(m);
     await call("PUT", `/api/candidates/${c.id}/employer-visibility`, { token: c.coach, body: { hidden: false } });
     await call("GET", `/api/candidates/${c.id}`, { token: employer.token });
@@ -97,7 +107,13 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     expect(exported.candidate.retention).toMatchObject({ deleteOn: addDays(todayIso(), 30), explanation: expect.stringContaining("Your application was stopped on 2015-06-01") });
     expect(exported.files.map((f: { kind: string }) => f.kind).sort()).toEqual(["cv", "photo", "video"]);
     for (const f of exported.files) expect((await fetch(f.url)).status).toBe(200);
-    expect(exported.notifications).toEqual([expect.objectContaining({ type: "retentionDue", audience: "coach" })]);
+    expect(exported.notifications).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "retentionDue", audience: "coach" }),
+        expect.objectContaining({ type: "tips", audience: "candidate", tips: ["workExperience"], delivery: expect.objectContaining({ state: "sent", sentAt: expect.any(String) }) }),
+      ]),
+    );
+    expect(exported.candidate.notifications).toEqual({ tips: true, vacancyAlerts: true });
 
     // The raw documents of every container that holds the candidate's data.
     const candidateDoc = (await container("candidates").item(c.id, m).read()).resource;
@@ -112,10 +128,12 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
       ).resources,
     };
     // The containers not read here hold nothing linkable to the person: settings, employers,
-    // vacancies, and counters (keyed hashes); search events hold keyed pseudonyms (their appearances are in the log).
-    expect(Object.keys(CONTAINERS).filter((k) => !(k in raw)).sort()).toEqual(["counters", "employers", "municipalities", "vacancies"] satisfies ContainerName[]);
+    // vacancies, saved searches (filters, and their owner as a keyed hash), and counters (keyed
+    // hashes); search events hold keyed pseudonyms (their appearances are in the log).
+    expect(Object.keys(CONTAINERS).filter((k) => !(k in raw)).sort()).toEqual(["counters", "employers", "municipalities", "savedSearches", "vacancies"] satisfies ContainerName[]);
     expect(raw.uploads!.length).toBeGreaterThan(0);
-    expect(raw.outbox!.length).toBe(1);
+    expect(raw.outbox!.length).toBe(2);
+    expect(candidateDoc.tipsSentAt).toBe(tippedAt);
     expect(raw.audit!.some((e: any) => e.action === "appearances")).toBe(true);
 
     const out = leaves(exported);
@@ -203,6 +221,25 @@ describe("GET /me/access-log", () => {
     expect(second.status).toBe(200);
     expect(second.body.items).toHaveLength(2);
     expect(second.body.items[0].at <= first.body.items[1].at).toBe(true);
+  });
+
+  it("when another instance counts the same appearances in between, then none is lost or counted twice", async () => {
+    const m = newMunicipality("log");
+    const [a, b] = [await sharedCandidate(m, { skills: ["voegen"] }), await sharedCandidate(m, { skills: ["voegen"] })];
+    const employer = await employerUser(m);
+    const id = `appearances:${todayIso()}:employer:${employer.id}`;
+    const count = async (c: { token: string }) =>
+      (await call("GET", "/api/me/access-log?pageSize=100", { token: c.token })).body.items.find((e: any) => e.action === "appearances")?.count;
+    const search = async () => expect((await call("GET", "/api/search/candidates?skill=voegen", { token: employer.token })).body.items).toHaveLength(2);
+    // Another instance created a's document of the day first: this instance's create is refused (409) and it increments instead.
+    await container("audit").items.create({ id, subjectId: a.id, subjectType: "candidate", municipalityId: m, action: "appearances", actor: { role: "employer", employerId: employer.id, municipalityId: m }, day: todayIso(), count: 1, at: new Date().toISOString() });
+    await search();
+    // Another instance counted b since: this instance's replace with the ETag it knows is refused (412) and it increments instead.
+    await container("audit").item(id, b.id).patch([{ op: "incr", path: "/count", value: 1 }]);
+    await search();
+    await search();
+
+    expect([await count(a), await count(b)]).toEqual([4, 4]);
   });
 
   it("when a coach of another municipality asks for the log, then 404; a coach of the candidate's own gets it, and the read is logged", async () => {

@@ -73,8 +73,12 @@ describe("the deployment package as the Node worker loads it", () => {
     );
     const timers = built.functions.filter((f) => trigger(f).type === "timerTrigger");
     expect(timers.map((f) => ({ name: f.name, schedule: trigger(f).schedule })).sort(byName)).toEqual([
+      { name: "outboxDrain", schedule: "0 */2 * * * *" }, // every two minutes
       { name: "retentionSweep", schedule: "0 0 2 * * *" }, // 02:00 UTC nightly
+      { name: "savedSearchDigests", schedule: "0 30 5 * * *" }, // 05:30 UTC nightly
+      { name: "tipsWeekly", schedule: "0 0 9 * * 1" }, // Mondays, 09:00 UTC
       { name: "uploadsCleanup", schedule: "0 15 * * * *" }, // hourly, at a quarter past
+      { name: "vacancyAlertsWeekly", schedule: "0 30 8 * * 1" }, // Mondays, 08:30 UTC
     ]);
     expect(timers.map((f) => f.name).sort()).toEqual(registeredTimers.map((t) => t.name).sort());
     expect(built.functions).toHaveLength(registeredRoutes.length + registeredTimers.length);

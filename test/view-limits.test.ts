@@ -103,6 +103,24 @@ describe("pages a minute", () => {
     expect(refused.body.detail).toContain("300 pages");
     expect(refused.headers["retry-after"]).toBe("50");
   });
+
+  it("when staff read a candidate past their limit, then 429, and the candidate's log holds no read for it", async () => {
+    const c = await sharedCandidate(newMunicipality("stfr"));
+    at("2099-03-11T12:00:10Z");
+    expect((await get(`/api/candidates/${c.id}`, c.coach)).status).toBe(200);
+    const sub = JSON.parse(Buffer.from(c.coach.split(".")[1]!, "base64url").toString()).sub as string;
+    const id = viewCounterId({ principal: { sub, role: "coach" } }, "2099-03-11");
+    const key = Object.keys((await readViewCounter(id))!.pages)[0]!;
+    await container("counters").item(id, id).patch([{ op: "incr", path: `/pages/${key}`, value: 300 }]);
+
+    const refused = await get(`/api/candidates/${c.id}`, c.coach);
+    const again = await get(`/api/candidates/${c.id}`, c.coach);
+
+    expect([refused.status, again.status]).toEqual([429, 429]);
+    expect(refused.body).not.toHaveProperty("admin");
+    const reads = (await auditTrail(c.id)).filter((e) => e.action === "read" && e.actor.role === "coach");
+    expect(reads).toHaveLength(1);
+  });
 });
 
 describe("distinct candidates a day per employer organisation", () => {

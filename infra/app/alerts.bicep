@@ -98,13 +98,27 @@ var logAlerts = [
     periods: 1
   }
   {
-    // No mailer drains the outbox yet, so nothing is dead-lettered; the mailer will emit these events.
-    name: 'mail-failed'
-    description: 'E-mail could not be delivered (events mail.failed from the mailer). See README "Operating it".'
+    // The outbox drainer gave up on a message after MAIL_MAX_ATTEMPTS tries, or the service refused it.
+    // Single failed tries (mail.failed) are retried with backoff and alert nobody.
+    name: 'mail-dead-lettered'
+    description: 'Outbox messages were dead-lettered: an e-mail was not sent and will not be retried (event mail.deadLettered from the outbox drainer). See README "Operating it".'
     severity: 2
     frequency: 'PT1H'
     window: 'PT1H'
-    query: '${events} | where tostring(e.event) == "mail.failed"'
+    query: '${events} | where tostring(e.event) == "mail.deadLettered"'
+    operator: 'GreaterThan'
+    threshold: 0
+    measure: ''
+    periods: 1
+  }
+  {
+    // A change stood without its usage-log line: writing the line failed twice and taking the change back failed too.
+    name: 'audit-unrecorded'
+    description: 'A change was stored without its usage-log line (event audit.unrecorded). See README "Operating it".'
+    severity: 2
+    frequency: 'PT1H'
+    window: 'PT1H'
+    query: '${events} | where tostring(e.event) == "audit.unrecorded"'
     operator: 'GreaterThan'
     threshold: 0
     measure: ''

@@ -13,6 +13,7 @@ param cosmosAccountName string
 param cosmosDatabaseName string
 param keyVaultName string
 param applicationInsightsName string
+param communicationServiceName string
 
 @description('The person or pipeline running azd; empty: no role.')
 param deployerPrincipalId string
@@ -31,6 +32,9 @@ var roleId = {
   keyVaultSecretsUser: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
   keyVaultSecretsOfficer: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7')
   monitoringMetricsPublisher: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb')
+  // "Communication and Email Service Owner": the built-in role that lets an Entra identity send
+  // e-mail through a Communication Services resource.
+  communicationEmailOwner: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '09976791-48a7-449e-bb21-39d1a415f350')
 }
 // Cosmos DB's data-plane role (its own RBAC system, not Azure RBAC): read and write items, run
 // queries; it cannot create or delete containers (Bicep does that) or read keys.
@@ -58,6 +62,10 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
+}
+
+resource communication 'Microsoft.Communication/communicationServices@2023-04-01' existing = {
+  name: communicationServiceName
 }
 
 // Candidate files: the app's blob I/O and the user delegation key for SAS URLs.
@@ -123,6 +131,17 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   scope: applicationInsights
   properties: {
     roleDefinitionId: roleId.monitoringMetricsPublisher
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// E-mail: send through the one Communication Services resource (the outbox drainer).
+resource mailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(communication.id, identity.id, roleId.communicationEmailOwner)
+  scope: communication
+  properties: {
+    roleDefinitionId: roleId.communicationEmailOwner
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }

@@ -7,7 +7,7 @@ import {
   type JWTVerifyGetKey,
 } from "jose";
 import { config, LOCAL_AUDIENCE, LOCAL_ISSUER, type Config } from "../config/index.js";
-import { AppError, unauthorized } from "../domain/errors.js";
+import { AppError, dependencyUnavailable, unauthorized } from "../domain/errors.js";
 import { hasMunicipalityClaim, isStaff, ROLES, type Principal, type Role } from "../domain/roles.js";
 import { localPublicJwk } from "./local-issuer.js";
 
@@ -38,7 +38,7 @@ async function buildVerifier(c: Config): Promise<Verifier> {
   let jwksUrl = c.AUTH_JWKS_URL;
   if (!jwksUrl && c.AUTH_OIDC_DISCOVERY_URL) {
     const res = await fetch(c.AUTH_OIDC_DISCOVERY_URL, { signal: AbortSignal.timeout(5000) });
-    if (!res.ok) throw new AppError(503, "Service Unavailable", "the identity provider could not be reached");
+    if (!res.ok) throw dependencyUnavailable("the identity provider could not be reached; try again shortly", 30);
     jwksUrl = ((await res.json()) as { jwks_uri: string }).jwks_uri;
   }
   return {
@@ -59,7 +59,7 @@ function explain(err: unknown): AppError {
   if (err instanceof joseErrors.JWTExpired) return unauthorized("the token has expired; sign in again");
   if (err instanceof joseErrors.JWTClaimValidationFailed) return unauthorized(`the token's ${err.claim} claim is not accepted`);
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return unauthorized("the token's signing algorithm is not accepted (RS256 or ES256)");
-  if (err instanceof joseErrors.JWKSTimeout) return new AppError(503, "Service Unavailable", "the identity provider's keys could not be fetched");
+  if (err instanceof joseErrors.JWKSTimeout) return dependencyUnavailable("the identity provider's keys could not be fetched; try again shortly", 30);
   return unauthorized("the token could not be verified");
 }
 

@@ -103,6 +103,22 @@ const schema = z
     KVK_BASE_URL: z.url().optional(),
     KVK_API_KEY: z.string().min(1).optional(),
     KVK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+    /** How long an HTTP request may wait for Cosmos DB, Blob storage and KvK before it answers 503 (shared/config/limits.ts). */
+    REQUEST_BUDGET_SECONDS: z.coerce.number().int().min(1).max(200).default(30),
+
+    /** Azure Communication Services endpoint that sends e-mail; without it the outbox waits. */
+    MAIL_ENDPOINT: z.url().optional(),
+    /** Access key of that endpoint, for the local fake only; in Azure the managed identity is used. */
+    MAIL_ACCESS_KEY: z.string().min(1).optional(),
+    /** The sender address, from the Email Communication Service's verified (Azure-managed) domain. */
+    MAIL_SENDER: z.email().default("DoNotReply@hallowerk.example"),
+    /** Sends tried before a message is dead-lettered; between tries the wait doubles from MAIL_RETRY_SECONDS. */
+    MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+    /** Where people log in: the only link an e-mail carries. */
+    APP_URL: z.url().default("https://hallowerk.example"),
+    /** At most one tips e-mail per candidate per this many days. */
+    TIPS_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   })
   .superRefine((c, ctx) => {
     if (!c.AUTH_LOCAL_ISSUER) {

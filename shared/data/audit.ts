@@ -1,7 +1,8 @@
 import type { JSONObject, OperationInput } from "@azure/cosmos";
 import { config } from "../config/index.js";
 import type { Principal } from "../domain/roles.js";
-import { container } from "./cosmos.js";
+import { dependencyUnavailable } from "../domain/errors.js";
+import { container, isStatus } from "./cosmos.js";
 
 export type AuditAction =
   | "create"
@@ -15,7 +16,8 @@ export type AuditAction =
   | "download"
   | "export"
   | "accessLog"
-  | "appearances";
+  | "appearances"
+  | "report";
 
 /**
  * One usage-log line (DPIA §2): who, what, when; the IP address for staff only. Never field
@@ -25,10 +27,11 @@ export interface AuditEvent {
   id: string;
   /**
    * A candidate's id, or for searches `search:{municipality}:{yyyy-mm-dd}:{bucket}`: a partition
-   * per day and one of 16 buckets by the searching user, so none grows without bound.
+   * per day and one of 16 buckets by the searching user, so none grows without bound; for
+   * reports read, `report:{municipality}:{yyyy-mm}`.
    */
   subjectId: string;
-  subjectType: "candidate" | "search";
+  subjectType: "candidate" | "search" | "report";
   municipalityId: string;
   action: AuditAction;
   fields?: string[];
@@ -82,12 +85,20 @@ export interface AppearanceEvent {
 }
 
 /**
- * Counts one appearance per shown candidate. A day's first appearances (most of them: paging
- * shows new candidates) are created in one bulk request, which Cosmos groups by physical
- * partition. Documents that exist already (known to this instance, or a create that got 409) are
- * incremented with a patch each, in parallel: bulk requests take no patch operations on the
- * emulator. A patch that finds nothing (404) is dropped: only the candidate's erasure removes a
- * document of the day, and nothing is written back for an erased candidate.
+ * Counts one appearance per shown candidate, in one bulk request (Cosmos groups it by physical
+ * partition): a day's first appearance is a create; a repeat this instance counted last (it knows
+ * the document's count and ETag) is a replace with the count one higher, only if the ETag still
+ * matches. What the bulk request could not do (a create another instance got to first, 409; a
+ * replace after another instance counted, 412; an operation throttled) is done one by one, in
+ * parallel: an incrementing patch (the emulator takes no patch operations in bulk), or a create
+ * when there is nothing to patch yet. So no appearance is lost or counted twice, and a repeated
+ * page costs one round trip instead of one per candidate. A document that is gone (404) is
+ * dropped: only the candidate's erasure removes a document of the day, and nothing is written
+ * back for an erased candidate.
+ *
+ * `items.bulk`, not `executeBulkOperations`: the latter waits a second for more operations before
+ * it sends a partial batch, on every call. `items.bulk` wraps a failed request in an error without
+ * its status; as every other Cosmos failure after the SDK's retries, that is a 503.
  */
 export async function countAppearances(candidates: { id: string; municipalityId: string }[], org: AppearanceEvent["actor"], at: string): Promise<void> {
   const day = at.slice(0, 10);
@@ -95,43 +106,60 @@ export async function countAppearances(candidates: { id: string; municipalityId:
   const id = `appearances:${day}:${orgKey}`;
   const ttl = config().AUDIT_RETENTION_DAYS * 86_400;
   const key = (candidateId: string) => `${candidateId}|${id}`;
-  const fresh = candidates.filter((c) => !existing.has(key(c.id)));
-  const known = candidates.filter((c) => existing.has(key(c.id))).map((c) => c.id);
+  const doc = (c: { id: string; municipalityId: string }, count: number): JSONObject =>
+    ({ id, subjectId: c.id, subjectType: "candidate", municipalityId: c.municipalityId, action: "appearances", actor: org, day, count, at, ttl }) satisfies AppearanceEvent as unknown as JSONObject;
 
-  const creates: OperationInput[] = fresh.map((c) => {
-    const doc: AppearanceEvent = { id, subjectId: c.id, subjectType: "candidate", municipalityId: c.municipalityId, action: "appearances", actor: org, day, count: 1, at, ttl };
-    return { operationType: "Create", partitionKey: c.id, resourceBody: doc as unknown as JSONObject };
+  const operations = candidates.map((c): OperationInput => {
+    const last = counted.get(key(c.id));
+    return last
+      ? { operationType: "Replace", id, partitionKey: c.id, ifMatch: last.etag, resourceBody: doc(c, last.count + 1) }
+      : { operationType: "Create", partitionKey: c.id, resourceBody: doc(c, 1) };
   });
-  const created = creates.length ? await container("audit").items.executeBulkOperations(creates) : [];
-  created.forEach((r, i) => {
-    const candidateId = fresh[i]!.id;
-    const code = r.response?.statusCode ?? r.error?.code;
-    if (code === 409) known.push(candidateId);
-    else if (typeof code === "number" && code < 300) remember(key(candidateId));
-    else throw r.error ?? new Error(`appearance count failed with ${String(code)}`);
-  });
+  const results = operations.length
+    ? await container("audit").items.bulk(operations).catch(() => {
+        throw dependencyUnavailable("the database is busy or unreachable; try again shortly", 5);
+      })
+    : [];
 
-  const bump = async (candidateId: string) => {
+  /** One appearance on its own: increment, or create the day's document when there is none (a throttled create). */
+  const countOne = async (c: { id: string; municipalityId: string }, mayCreate: boolean): Promise<void> => {
     try {
-      await container("audit").item(id, candidateId).patch([
+      const { resource, etag } = await container("audit").item(id, c.id).patch([
         { op: "incr", path: "/count", value: 1 },
         { op: "set", path: "/at", value: at },
         { op: "set", path: "/ttl", value: ttl },
       ]);
-      remember(key(candidateId));
+      remember(key(c.id), resource, etag);
     } catch (err) {
-      if ((err as { code?: number }).code !== 404) throw err;
-      existing.delete(key(candidateId));
+      if (!isStatus(err, 404)) throw err;
+      counted.delete(key(c.id));
+      if (!mayCreate) return;
+      try {
+        const { resource, etag } = await container("audit").items.create(doc(c, 1));
+        remember(key(c.id), resource, etag);
+      } catch (createErr) {
+        if (!isStatus(createErr, 409)) throw createErr;
+        await countOne(c, false);
+      }
     }
   };
-  await Promise.all(known.map(bump));
+  await Promise.all(
+    results.map((r, i) => {
+      const c = candidates[i]!;
+      if (r.statusCode < 300) return remember(key(c.id), r.resourceBody, r.eTag);
+      if (r.statusCode === 404) return counted.delete(key(c.id));
+      return countOne(c, operations[i]!.operationType === "Create");
+    }),
+  );
 }
 
-/** Appearance documents this instance created or patched (bounded): they are patched without trying a create first. */
-const existing = new Set<string>();
-function remember(key: string): void {
-  if (existing.size >= 20_000) existing.clear();
-  existing.add(key);
+/** The count and ETag of appearance documents as this instance last wrote them (bounded): the next repeat replaces them. */
+const counted = new Map<string, { count: number; etag: string }>();
+function remember(key: string, written: JSONObject | undefined, etag: string | undefined): void {
+  if (counted.size >= 20_000) counted.clear();
+  const count = written?.count;
+  if (typeof count === "number" && etag) counted.set(key, { count, etag });
+  else counted.delete(key);
 }
 
 /** One page of a candidate's trail (events and appearance counts), newest first: one partition. */
@@ -227,6 +255,9 @@ export interface DeletionRecord {
   actor?: { sub: string; role: string };
 }
 
+/** The partition of a municipality's deletion records of one year (of `deletedAt`). */
+export const deletionPartition = (municipalityId: string, year: string) => `deletions:${municipalityId}:${year}`;
+
 /**
  * Upserted under the pseudonym: a deletion that is retried leaves one record, and of a profile
  * erased more than once the latest erasure is the one kept (the one a restore is checked against).
@@ -234,7 +265,7 @@ export interface DeletionRecord {
 export async function recordDeletion(record: Omit<DeletionRecord, "id" | "subjectId" | "subjectType">): Promise<DeletionRecord> {
   const doc: DeletionRecord = {
     id: record.recordType === "profile" ? `profile-${record.pseudonym}` : record.pseudonym,
-    subjectId: `deletions:${record.municipalityId}:${record.deletedAt.slice(0, 4)}`,
+    subjectId: deletionPartition(record.municipalityId, record.deletedAt.slice(0, 4)),
     subjectType: "deletion",
     ...record,
   };
@@ -248,7 +279,7 @@ export type DeletionKey = Pick<DeletionRecord, "id" | "pseudonym" | "recordType"
 export async function deletionsSince(municipalityId: string, since: string, untilYear: string): Promise<DeletionKey[]> {
   const out: DeletionKey[] = [];
   for (let year = Number(since.slice(0, 4)); year <= Number(untilYear); year++) {
-    const subjectId = `deletions:${municipalityId}:${year}`;
+    const subjectId = deletionPartition(municipalityId, String(year));
     const { resources } = await container("audit")
       .items.query<DeletionKey>(
         {
@@ -264,7 +295,7 @@ export async function deletionsSince(municipalityId: string, since: string, unti
 }
 
 export async function deletionRecords(municipalityId: string, year: string): Promise<DeletionRecord[]> {
-  const subjectId = `deletions:${municipalityId}:${year}`;
+  const subjectId = deletionPartition(municipalityId, year);
   const { resources } = await container("audit")
     .items.query<DeletionRecord>({ query: "SELECT * FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] }, { partitionKey: subjectId })
     .fetchAll();

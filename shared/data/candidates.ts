@@ -5,9 +5,11 @@ import {
   type CandidateRecord,
   type CandidateStatus,
   type CandidateView,
+  type NotificationSettings,
 } from "../domain/candidate.js";
-import type { TargetGroup } from "../domain/search-terms.js";
+import type { SearchTerms, TargetGroup } from "../domain/search-terms.js";
 import { employerSightFilter, selectList, type EmployerViewer, type Projection } from "../domain/visibility.js";
+import { container } from "./cosmos.js";
 import { documents } from "./documents.js";
 
 export const CLIENT_NUMBER_TAKEN = "a candidate with this client number already exists in your municipality";
@@ -118,6 +120,16 @@ function filterClauses(f: SearchFilter, parameters: SqlParameter[]): string[] {
 
 const SEARCH_ORDER = "ORDER BY c.updatedAt DESC, c.id ASC";
 
+/** What a caller adds to a search: more conditions, and values selected `AS matched` (matching, shared/domain/matching.ts). */
+export interface QueryPart {
+  where: string[];
+  select?: string;
+  parameters: SqlParameter[];
+}
+
+const selectWith = (projection: Projection, part: QueryPart | undefined) =>
+  `${selectList(projection)}${part?.select ? `, ${part.select} AS matched` : ""}`;
+
 /** Search inside one municipality's partition, every candidate (account managers at home). */
 export function searchMunicipality(
   municipalityId: string,
@@ -125,10 +137,11 @@ export function searchMunicipality(
   projection: Projection,
   pageSize: number,
   continuation: string | undefined,
+  part?: QueryPart,
 ): Promise<Page<Partial<CandidateView>>> {
-  const parameters: SqlParameter[] = [{ name: "@m", value: municipalityId }];
-  const where = ["c.municipalityId = @m", "c.type = 'candidate'", ...filterClauses(filter, parameters)];
-  return store.page(`SELECT ${selectList(projection)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`, parameters, municipalityId, pageSize, continuation);
+  const parameters: SqlParameter[] = [{ name: "@m", value: municipalityId }, ...(part?.parameters ?? [])];
+  const where = ["c.municipalityId = @m", "c.type = 'candidate'", ...filterClauses(filter, parameters), ...(part?.where ?? [])];
+  return store.page(`SELECT ${selectWith(projection, part)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`, parameters, municipalityId, pageSize, continuation);
 }
 
 export interface VisibleScope {
@@ -148,16 +161,17 @@ export function searchVisible(
   projection: Projection,
   pageSize: number,
   continuation: string | undefined,
+  part?: QueryPart,
 ): Promise<Page<Partial<CandidateView>>> {
   const sight = employerSightFilter(scope.viewer);
-  const parameters: SqlParameter[] = [...sight.parameters];
-  const where = ["c.type = 'candidate'", sight.where, ...filterClauses(filter, parameters)];
+  const parameters: SqlParameter[] = [...sight.parameters, ...(part?.parameters ?? [])];
+  const where = ["c.type = 'candidate'", sight.where, ...filterClauses(filter, parameters), ...(part?.where ?? [])];
   if (scope.exclude) {
     parameters.push({ name: "@exclude", value: scope.exclude });
     where.push("c.municipalityId != @exclude");
   }
   return store.page(
-    `SELECT ${selectList(projection)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`,
+    `SELECT ${selectWith(projection, part)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`,
     parameters,
     filter.municipality,
     pageSize,
@@ -226,3 +240,83 @@ export function candidatesByClientNumbers(municipalityId: string, clientNumbers:
 }
 
 export const deleteCandidateDoc = store.remove;
+
+/** Whether each part of a profile is filled, computed in the query: the tips timer never reads the contents. */
+export interface TipsCandidate {
+  id: string;
+  hasCv: boolean;
+  skills?: number;
+  hasDescription: boolean;
+  workExperience?: number;
+  hasAvailability: boolean;
+  shared: boolean;
+}
+
+/**
+ * One page, in id order after `after`, of the active candidates of a municipality who may get a
+ * tips e-mail: service not ended, tips not switched off (absent means on), none since `cutoff`.
+ */
+export function candidatesForTips(municipalityId: string, cutoff: string, after: string, pageSize: number) {
+  return store.page<TipsCandidate>(
+    `SELECT c.id, IS_DEFINED(c.files.cv) AS hasCv, ARRAY_LENGTH(c.profile.skills) AS skills, IS_DEFINED(c.profile.description) AS hasDescription,
+       ARRAY_LENGTH(c.profile.workExperience) AS workExperience, IS_DEFINED(c.profile.availability) AS hasAvailability, c.sharing.withEmployers AS shared
+     FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND c.status = 'active' AND NOT IS_DEFINED(c.serviceEnd.endedOn)
+       AND (NOT IS_DEFINED(c.notifications.tips) OR c.notifications.tips = true)
+       AND (NOT IS_DEFINED(c.tipsSentAt) OR c.tipsSentAt <= @cutoff) AND c.id > @after ORDER BY c.id`,
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@cutoff", value: cutoff },
+      { name: "@after", value: after },
+    ],
+    municipalityId,
+    pageSize,
+    undefined,
+  );
+}
+
+/** Notes that a tips e-mail was queued; a patch, so no edit of the candidate's is overwritten. */
+export async function markTipsSent(municipalityId: string, id: string, at: string): Promise<void> {
+  await container("candidates").item(id, municipalityId).patch([{ op: "set", path: "/tipsSentAt", value: at }]);
+}
+
+/** Where and whether a candidate gets e-mail: the address staff entered, the status and the e-mail settings. */
+export function candidateRecipient(municipalityId: string, id: string) {
+  return store.first<{ email: string; status: CandidateStatus; notifications?: Partial<NotificationSettings> }>(
+    "SELECT c.admin.email AS email, c.status, c.notifications FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND c.id = @id",
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@id", value: id },
+    ],
+    municipalityId,
+  );
+}
+
+/** A candidate's stored search terms only (their own matches): nothing else leaves the database. */
+export function searchTermsOf(municipalityId: string, id: string) {
+  return store.first<{ search?: Partial<SearchTerms>; updatedAt: string }>(
+    "SELECT c.search, c.updatedAt FROM c WHERE c.municipalityId = @m AND c.id = @id AND c.type = 'candidate'",
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@id", value: id },
+    ],
+    municipalityId,
+  );
+}
+
+/**
+ * One page, in id order after `after`, of the active candidates of a municipality who turned
+ * vacancy alerts on (absent means off), with only their search terms.
+ */
+export function candidatesForVacancyAlerts(municipalityId: string, after: string, pageSize: number) {
+  return store.page<{ id: string; search?: Partial<SearchTerms> }>(
+    `SELECT c.id, c.search FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND c.status = 'active'
+       AND c.notifications.vacancyAlerts = true AND c.id > @after ORDER BY c.id`,
+    [
+      { name: "@m", value: municipalityId },
+      { name: "@after", value: after },
+    ],
+    municipalityId,
+    pageSize,
+    undefined,
+  );
+}

@@ -26,6 +26,10 @@ export const CONTAINERS = {
       // What the employer sight filter reads comes from its definition (visibility.ts), so it never filters on an unindexed field.
       includedPaths: included(
         ["/type/?", "/municipalityId/?", "/status/?", "/lookup/[]/?", "/sortKey/?", "/admin/clientNumber/?", "/deleteOn/?", "/updatedAt/?", "/search/*"],
+        // The tips timer's filter (shared/data/candidates.ts candidatesForTips).
+        ["/serviceEnd/endedOn/?", "/notifications/tips/?", "/tipsSentAt/?"],
+        // The vacancy alerts' filter (shared/data/candidates.ts candidatesForVacancyAlerts).
+        ["/notifications/vacancyAlerts/?"],
         employerSightIndexPaths(),
       ),
       excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
@@ -82,8 +86,23 @@ export const CONTAINERS = {
    * partitions, and the day is part of the upload id, so completing is a point read.
    */
   uploads: { id: "uploads", partitionKey: { paths: ["/day"] } },
-  /** Notifications waiting to be delivered (retention signals to coaches), by municipality. */
+  /** Notifications (signals to staff, e-mails to candidates) and their delivery state, by municipality. */
   outbox: { id: "outbox", partitionKey: { paths: ["/municipalityId"] } },
+  /**
+   * Employers' and account managers' saved searches, in the partition of the user's municipality
+   * (an employer's: the one that invited it). The owner is a keyed hash of the user's `sub`,
+   * never the `sub` itself; the nightly digest walks one partition at a time.
+   */
+  savedSearches: {
+    id: "savedSearches",
+    partitionKey: { paths: ["/municipalityId"] },
+    indexingPolicy: {
+      indexingMode: "consistent",
+      automatic: true,
+      includedPaths: [{ path: "/type/?" }, { path: "/owner/?" }, { path: "/createdAt/?" }],
+      excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
+    },
+  },
   /** Each municipality's settings, all in one small logical partition. */
   municipalities: { id: "municipalities", partitionKey: { paths: ["/partition"] } },
   /** One-time invitation codes, by the hash of the code: redeeming is a point read. */
@@ -105,7 +124,11 @@ export const CONTAINERS = {
     indexingPolicy: {
       indexingMode: "consistent",
       automatic: true,
-      includedPaths: [{ path: "/subjectId/?" }, { path: "/at/?" }, { path: "/municipalityId/?" }],
+      includedPaths: included(
+        ["/subjectId/?", "/at/?", "/municipalityId/?"],
+        // What the team leads' report counts from the index (shared/data/report-counts.ts).
+        ["/action/?", "/actor/role/?", "/fields/[]/?", "/recordType/?", "/trigger/?", "/rule/?", "/deletedAt/?"],
+      ),
       excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
     },
   },

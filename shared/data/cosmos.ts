@@ -1,6 +1,8 @@
 import { CosmosClient, type Container, type Database } from "@azure/cosmos";
 import { azureCredential } from "../auth/azure-credential.js";
 import { config } from "../config/index.js";
+import { COSMOS_CONNECTION } from "../config/limits.js";
+import { budgetedHttpClient } from "../http/deadline.js";
 import { CONTAINERS, ensureContainers, type ContainerName } from "./containers.js";
 
 let client: CosmosClient | undefined;
@@ -13,7 +15,8 @@ export function cosmos(): CosmosClient {
       endpoint: c.COSMOS_ENDPOINT,
       ...(c.COSMOS_KEY ? { key: c.COSMOS_KEY } : { aadCredentials: azureCredential }),
       // The plain-HTTP emulator has no regional endpoints to discover; Azure does not need it either for one region.
-      connectionPolicy: { enableEndpointDiscovery: false },
+      connectionPolicy: { enableEndpointDiscovery: false, ...COSMOS_CONNECTION },
+      httpClient: budgetedHttpClient(),
     });
   }
   return client;

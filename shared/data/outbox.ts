@@ -2,10 +2,28 @@ import type { Notification } from "../services/notifier.js";
 import { container, isStatus, withoutSystemFields } from "./cosmos.js";
 
 /**
- * The outbox read back: staff's signals inbox and a candidate's export. A notification document
- * may carry `readBy`, keyed hashes of the users who marked it read (never their `sub`).
+ * Where a notification is in its e-mail delivery. `pending`: due at `dueAt`; while a drainer
+ * holds it (`claim`), `dueAt` is when that claim lapses, so a crashed drainer's claim is taken
+ * over. `sent`: the e-mail service accepted it. `notMailed`: there is nobody to mail it to
+ * (`reason`), so it stays in the signals inbox only. `deadLettered`: given up after
+ * MAIL_MAX_ATTEMPTS tries. `lastError` is an error code, never the service's message text.
  */
-export type StoredNotification = Notification & { readBy?: string[] };
+export interface Delivery {
+  state: "pending" | "sent" | "notMailed" | "deadLettered";
+  attempts: number;
+  dueAt: string;
+  claim?: string;
+  sentAt?: string;
+  lastError?: string;
+  reason?: string;
+}
+
+/**
+ * The outbox read back: staff's signals inbox, a candidate's export, the mail drainer. A
+ * notification document may carry `readBy`, keyed hashes of the users who marked it read (never
+ * their `sub`), and its `delivery`.
+ */
+export type StoredNotification = Notification & { readBy?: string[]; delivery?: Delivery };
 
 const outbox = () => container("outbox");
 
@@ -65,5 +83,36 @@ export async function markNotificationRead(municipalityId: string, id: string, r
     } catch (err) {
       if (!isStatus(err, 412) || attempt >= 4) throw err;
     }
+  }
+}
+
+/** Notifications of one municipality due for delivery now: at most `max`, with their versions. */
+export async function dueNotifications(municipalityId: string, now: string, max: number): Promise<{ doc: StoredNotification; etag: string }[]> {
+  const { resources } = await outbox()
+    .items.query<StoredNotification & { _etag: string }>(
+      {
+        query: "SELECT * FROM c WHERE c.municipalityId = @m AND c.delivery.state = 'pending' AND c.delivery.dueAt <= @now",
+        parameters: [
+          { name: "@m", value: municipalityId },
+          { name: "@now", value: now },
+        ],
+      },
+      { partitionKey: municipalityId, maxItemCount: max },
+    )
+    .fetchNext();
+  return resources.map((r) => ({ doc: withoutSystemFields(r), etag: r._etag }));
+}
+
+/**
+ * Writes a notification's new delivery state over the version `etag` only: the new version, or
+ * undefined when another drainer (or an erasure) got there first.
+ */
+export async function writeDelivery(doc: StoredNotification, delivery: Delivery, etag: string): Promise<string | undefined> {
+  try {
+    const written = await outbox().item(doc.id, doc.municipalityId).replace({ ...doc, delivery }, { accessCondition: { type: "IfMatch", condition: etag } });
+    return written.etag;
+  } catch (err) {
+    if (isStatus(err, 412) || isStatus(err, 404)) return undefined;
+    throw err;
   }
 }

@@ -67,3 +67,54 @@ export function vacanciesOfEmployer(municipalityId: string, employerId: string) 
 }
 
 export const deleteVacancy = store.remove;
+
+/** What matching adds to a vacancy query (shared/domain/matching.ts): conditions, the count of criteria met, what is selected. */
+export interface VacancyMatchPart {
+  where: string[];
+  score: string;
+  select: string;
+  parameters: SqlParameter[];
+}
+
+const openIn = (municipalityId: string, part: VacancyMatchPart) => ({
+  where: ["c.municipalityId = @m", "c.type = 'vacancy'", "c.status = 'open'", ...part.where].join(" AND "),
+  parameters: [{ name: "@m", value: municipalityId }, ...part.parameters],
+});
+
+/** The most criteria any open vacancy of the municipality meets (one aggregate in one partition), or undefined when none matches. */
+export async function mostCriteriaMet(municipalityId: string, part: VacancyMatchPart): Promise<number | undefined> {
+  const q = openIn(municipalityId, part);
+  return store.first<number>(`SELECT VALUE MAX(${part.score}) FROM c WHERE ${q.where}`, q.parameters, municipalityId);
+}
+
+/** Open vacancies of the municipality that meet exactly `tier` optional criteria, newest first, with what each met. */
+export function openVacanciesMeeting(
+  municipalityId: string,
+  part: VacancyMatchPart,
+  tier: number,
+  fields: readonly string[],
+  pageSize: number,
+  continuation: string | undefined,
+) {
+  const q = openIn(municipalityId, part);
+  return store.page<Omit<VacancyDoc, "employerId" | "type"> & { matched?: unknown }>(
+    `SELECT ${fields.map((f) => `c.${f}`).join(", ")}, ${part.select} AS matched FROM c WHERE ${q.where} AND ${part.score} = @tier ORDER BY c.createdAt DESC, c.id ASC`,
+    [...q.parameters, { name: "@tier", value: tier }],
+    municipalityId,
+    pageSize,
+    continuation,
+  );
+}
+
+/** The ids of open vacancies of the municipality created after `since` whose required criteria are met, newest first. */
+export async function newVacanciesMeeting(municipalityId: string, part: VacancyMatchPart, since: string, pageSize: number): Promise<string[]> {
+  const q = openIn(municipalityId, part);
+  const { items } = await store.page<{ id: string }>(
+    `SELECT c.id FROM c WHERE ${q.where} AND c.createdAt > @since ORDER BY c.createdAt DESC, c.id ASC`,
+    [...q.parameters, { name: "@since", value: since }],
+    municipalityId,
+    pageSize,
+    undefined,
+  );
+  return items.map((v) => v.id);
+}

@@ -144,6 +144,16 @@ export const FileRef = z.object({
 });
 export type FileRef = z.infer<typeof FileRef>;
 
+/** Which e-mails the candidate wants (PUT /me/notifications); `notifications.vacancyAlerts` is read by vacancy alerts. */
+export const NotificationSettings = z
+  .strictObject({
+    tips: z.boolean().describe("tips e-mails on improving the profile, at most one per TIPS_INTERVAL_DAYS"),
+    vacancyAlerts: z.boolean().describe("e-mails about new vacancies that fit"),
+  })
+  .meta({ id: "NotificationSettings", description: "Which e-mails the candidate wants. Until the candidate sets them: tips on (`true`), vacancy alerts off (`false`)." });
+export type NotificationSettings = z.infer<typeof NotificationSettings>;
+export const DEFAULT_NOTIFICATIONS: NotificationSettings = { tips: true, vacancyAlerts: false };
+
 /** The candidate as clients see it (GET /me/profile, the coach's view). */
 export const CandidateView = z.object({
   id: z.string(),
@@ -162,6 +172,8 @@ export const CandidateView = z.object({
   retention: z.object({ deleteOn: z.string(), rule: z.string(), explanation: z.string().optional() }).optional(),
   /** Set by an admin: suspends deletion. */
   legalHold: z.object({ since: z.string(), reason: z.string() }).optional(),
+  /** Absent until the candidate chooses: DEFAULT_NOTIFICATIONS apply. */
+  notifications: NotificationSettings.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -175,6 +187,8 @@ export interface CandidateDoc extends Omit<CandidateView, "retention">, DerivedF
   /** Hashes of the invitation codes issued for this candidate, so deletion finds them. */
   invitationIds?: string[];
   retention?: Retention;
+  /** When the last tips e-mail was queued (the tips timer's interval); the e-mail itself is in the outbox. */
+  tipsSentAt?: string;
 }
 
 /** A candidate as services build it; the data layer adds the derived fields on write. */
@@ -235,7 +249,7 @@ export function withDerivedFields<T extends CandidateRecord>(record: T): T & Der
 }
 
 export function toView(doc: CandidateRecord & Partial<DerivedFields> & { visibleToEmployers?: unknown }): CandidateView {
-  const { type: _t, lookup: _l, sortKey: _s, search: _q, visibleToEmployers: _v, deleteOn: _d, accountSub: _a, invitationIds: _i, retention, ...view } =
+  const { type: _t, lookup: _l, sortKey: _s, search: _q, visibleToEmployers: _v, deleteOn: _d, accountSub: _a, invitationIds: _i, tipsSentAt: _tips, retention, ...view } =
     doc;
   return { ...view, ...(retention ? { retention: { deleteOn: retention.deleteOn, rule: retention.rule } } : {}) };
 }

@@ -36,6 +36,18 @@ export async function conflictIf(taken: Promise<boolean>, detail: string): Promi
 
 export const preconditionFailed = (detail: string) => new AppError(412, "Precondition Failed", detail);
 
+/**
+ * 503 with Retry-After: Cosmos DB, Blob storage or KvK is busy, unreachable or too slow, after the
+ * SDKs' own retries. Never the client's fault, and never a 500: the client may simply try again.
+ */
+export class DependencyUnavailable extends AppError {
+  override name = "DependencyUnavailable";
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(503, "Service Unavailable", detail, undefined, { "Retry-After": String(retryAfterSeconds) });
+  }
+}
+export const dependencyUnavailable = (detail: string, retryAfterSeconds: number) => new DependencyUnavailable(detail, retryAfterSeconds);
+
 /** Turns zod issues into `{ path, message }` entries, paths as clients write them ("admin.postcode"). */
 export function fieldErrors(error: z.ZodError, prefix: string[] = []): FieldError[] {
   return error.issues.map((issue) => {

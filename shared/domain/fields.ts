@@ -15,6 +15,7 @@ export const freeText = (max: number) => text(max).refine((s) => !containsBsn(s)
 export const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max);
 export const isoDate = z.iso.date();
 export const yearOf = (d: string) => Number(d.slice(0, 4));
+export const municipalityIdField = z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, "a municipality id such as den-haag").meta({ maxLength: 64 });
 
 export const postcode = z
   .string()

@@ -23,6 +23,11 @@ export const MunicipalitySettings = z.strictObject({
   retentionYears: RetentionPeriods.partial()
     .meta({ id: "RetentionYears", description: "retention periods in years where the municipality keeps data longer than configured" })
     .optional(),
+  /**
+   * The team mailbox that gets staff signals by e-mail: retention signals (coaches) and
+   * viewing-limit signals (account managers). Without it they are only in the signals inbox.
+   */
+  teamMailbox: z.email().max(254).optional().describe("the team mailbox (not a person's address) that gets staff signals by e-mail; without it, signals are only in the inbox (GET /signals)"),
 }).meta({ id: "MunicipalitySettings", description: "A municipality's own choices, set by its functional administrator." });
 export type MunicipalitySettings = z.infer<typeof MunicipalitySettings>;
 

@@ -31,6 +31,7 @@ export const POLICY = {
   "me.profile.erase": ["candidate"],
   "me.terms.accept": ["candidate"],
   "me.sharing.update": ["candidate"],
+  "me.notifications.update": ["candidate"],
   "me.uploads.start": ["candidate"],
   "me.uploads.complete": ["candidate"],
   "me.files.delete": ["candidate"],
@@ -53,6 +54,15 @@ export const POLICY = {
   "vacancies.list": ["candidate", "accountManager", "employer"],
   "vacancies.read": ["candidate", "accountManager", "employer"],
   "vacancies.update": ["accountManager"],
+  // Which candidates, and which fields: exactly search's rules; employers only for their own vacancies (404 otherwise).
+  "vacancies.matches": ["accountManager", "employer"],
+  "me.matches": ["candidate"],
+  // Each user's own: another's saved search is not found.
+  "me.savedSearches.list": ["employer", "accountManager"],
+  "me.savedSearches.create": ["employer", "accountManager"],
+  "me.savedSearches.delete": ["employer", "accountManager"],
+  // Aggregated figures only, never per person or per staff member (shared/domain/suppression.ts).
+  "reports.summary": ["teamLead", "admin"],
   "municipality.settings.read": ["admin"],
   "municipality.settings.update": ["admin"],
 } as const satisfies Record<string, "public" | readonly Role[]>;

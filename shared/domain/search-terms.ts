@@ -30,9 +30,15 @@ export interface SearchTerms {
   targetGroups: TargetGroup[];
   /** ISO date, or "" when the candidate gave none (available now). */
   availableFrom: string;
+  /** Hours per week the candidate is available, 0 when not given: matched against a vacancy's hours. */
+  hoursPerWeek: number;
+  /** `item:ability` (`lifting:no`) per work-related physical item the candidate answered: matched against a vacancy's demands. */
+  physical: string[];
 }
 
 const MAX_WORDS = 400;
+
+export const physicalTerm = (item: string, ability: string) => `${item}:${ability}`;
 
 export function searchTerms({ admin, profile }: Pick<CandidateView, "admin" | "profile">): SearchTerms {
   const phrases = (list: string[] | undefined) => [...new Set((list ?? []).map(normalise))];
@@ -52,5 +58,7 @@ export function searchTerms({ admin, profile }: Pick<CandidateView, "admin" | "p
     drivingLicences: [...(profile.drivingLicences ?? [])],
     targetGroups: TARGET_GROUPS.filter((g) => admin.targetGroups?.[g]),
     availableFrom: profile.availability?.availableFrom ?? "",
+    hoursPerWeek: profile.availability?.hoursPerWeek ?? 0,
+    physical: Object.entries(profile.physical ?? {}).map(([item, ability]) => physicalTerm(item, ability)),
   };
 }

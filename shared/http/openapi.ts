@@ -136,6 +136,7 @@ const STANDARD: Record<number, { name: string; description: string; headers?: Re
     description: "The caller's role may not do this; or the body touches fields of the other side (staff fields from a candidate, profile fields from staff), named in `errors`.",
   },
   404: { name: "NotFound", description: "Not found, or outside the caller's sight." },
+  406: { name: "NotAcceptable", description: "`Accept` allows none of the media types the operation answers in (its success answer lists them)." },
   412: { name: "PreconditionFailed", description: "`If-Match` did not match the current ETag: the resource changed since it was read; nothing was changed." },
   413: { name: "ContentTooLarge", description: "The body is larger than 256 KB." },
   415: { name: "UnsupportedMediaType", description: "The body is not JSON in UTF-8 (`Content-Type: application/json`)." },
@@ -195,12 +196,16 @@ function operation(spec: RouteSpec, components: Components) {
     const status = Number(code);
     const headers: Record<string, Json> = {};
     for (const [name, always] of Object.entries(r.headers ?? {})) headers[name] = headerObject(name as ResponseHeader, always);
+    // The other media types a success may take (chosen by Accept): text, described in words.
+    const alternatives = status < 300 && spec.produces
+      ? Object.fromEntries(Object.entries(spec.produces).map(([type, description]) => [type, { schema: { type: "string", maxLength: 1_000_000, description } }]))
+      : {};
     responses[code] = {
       description: r.description,
       ...(Object.keys(headers).length ? { headers } : {}),
       // An error status a route describes itself is a problem with extension members (RFC 9457 §3.2).
       ...(r.schema
-        ? { content: { [status >= 400 ? PROBLEM_JSON : "application/json"]: { schema: components.schema(r.schema, "output") } } }
+        ? { content: { [status >= 400 ? PROBLEM_JSON : "application/json"]: { schema: components.schema(r.schema, "output") }, ...alternatives } }
         : status >= 400
           ? { content: problemContent(status) }
           : {}),
@@ -210,6 +215,7 @@ function operation(spec: RouteSpec, components: Components) {
     ...(spec.body || spec.query || spec.params ? [400] : []),
     ...(secured ? [401, 403] : []),
     ...(spec.params ? [404] : []),
+    ...(spec.produces ? [406] : []),
     ...(spec.ifMatch ? [412] : []),
     ...(spec.body ? [413, 415] : []),
     // Reads behind a token may be rate limited (lists, searches, details); writes declare their own.
@@ -249,6 +255,7 @@ export const TAGS = [
   { name: "Municipality", description: "A municipality's own settings." },
   { name: "Retention", description: "Deletion on schedule: preview and run the retention sweep." },
   { name: "Integrations", description: "Client-tracking systems (RAAK/RMW) reporting to the platform." },
+  { name: "Reports", description: "Aggregated figures for team leads, with small counts suppressed; never per person." },
   { name: "Platform", description: "Liveness, terms of use, this document." },
 ] as const;
 
@@ -263,6 +270,7 @@ const TAG_BY_SEGMENT: Record<string, (typeof TAGS)[number]["name"]> = {
   municipality: "Municipality",
   admin: "Retention",
   integrations: "Integrations",
+  reports: "Reports",
 };
 
 const tagOf = (path: string) => TAG_BY_SEGMENT[path.split("/")[0]!] ?? "Platform";

@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
-import { AppError, type FieldError } from "../domain/errors.js";
+import { AppError, DependencyUnavailable, dependencyUnavailable, type FieldError } from "../domain/errors.js";
 import { emitEvent } from "../services/telemetry.js";
 
 const PROBLEM_BASE = "https://hallowerk.example/problems/";
@@ -30,35 +30,42 @@ export function problem(
   };
 }
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EPIPE"]);
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EPIPE", "REQUEST_SEND_ERROR"]);
 
 /**
- * Seconds to wait when a dependency is busy or unreachable, else undefined: Cosmos DB still
- * throttling (429) after the SDK's own retries, 503, or a timeout (408); Blob storage answering
- * 503; a connection refused, reset or timed out.
+ * The one place where an SDK's failure becomes "dependency unavailable" (503 with Retry-After),
+ * else undefined: Cosmos DB still throttling (429) after the SDK's own retries, 503, or a timeout
+ * (408, the SDK's TimeoutError); Blob storage answering 503 or 500 after its retries; a connection
+ * refused, reset or timed out; a call aborted by its deadline (shared/http/deadline.ts).
  */
-export function unavailableFor(err: unknown): number | undefined {
+export function asDependencyUnavailable(err: unknown): DependencyUnavailable | undefined {
+  if (err instanceof DependencyUnavailable) return err;
   const e = err as { name?: unknown; code?: unknown; statusCode?: unknown; retryAfterInMs?: unknown } | null;
-  if (!e || typeof e !== "object") return undefined;
+  if (!e || typeof e !== "object" || err instanceof AppError) return undefined;
   const status = typeof e.statusCode === "number" ? e.statusCode : typeof e.code === "number" ? e.code : undefined;
-  const busy = status === 429 || status === 503 || status === 408 || (typeof e.code === "string" && NETWORK_CODES.has(e.code)) || e.name === "TimeoutError";
+  const storage = typeof e.statusCode === "number"; // Blob storage's RestError; Cosmos puts the status in `code`
+  const busy =
+    status === 429 || status === 503 || status === 408 || (storage && status === 500) ||
+    (typeof e.code === "string" && NETWORK_CODES.has(e.code)) || e.name === "TimeoutError" || e.name === "AbortError";
   if (!busy) return undefined;
-  return Math.min(300, Math.max(1, Math.ceil((typeof e.retryAfterInMs === "number" ? e.retryAfterInMs : 5000) / 1000)));
+  const wait = Math.min(300, Math.max(1, Math.ceil((typeof e.retryAfterInMs === "number" ? e.retryAfterInMs : 5000) / 1000)));
+  return dependencyUnavailable("the database or file storage is busy or unreachable; try again shortly", wait);
 }
 
 /** Maps anything thrown to a response; unexpected errors are logged without request data. */
 export function errorResponse(err: unknown, context: InvocationContext): HttpResponseInit {
+  const unavailable = asDependencyUnavailable(err);
+  if (unavailable) {
+    const e = err as { name?: string; code?: unknown };
+    context.warn(`dependency unavailable: ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName} invocation=${context.invocationId}`);
+    return problem(503, unavailable.title, unavailable.detail, undefined, unavailable.headers);
+  }
   if (err instanceof AppError) {
     // A viewing limit refused a page (possible scraping): counted by route, never by caller.
     if (err.status === 429) emitEvent("limit.hit", { route: context.functionName }, { count: 1 }, "warn");
     return problem(err.status, err.title, err.detail, err.errors, err.headers);
   }
   const e = err as { name?: string; code?: unknown; stack?: string };
-  const wait = unavailableFor(err);
-  if (wait !== undefined) {
-    context.warn(`dependency unavailable: ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName} invocation=${context.invocationId}`);
-    return problem(503, "Service Unavailable", "the database or file storage is busy or unreachable; try again shortly", undefined, { "Retry-After": String(wait) });
-  }
   // Name, code and stack only: messages of storage errors can echo request content.
   context.error(`unhandled ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName} invocation=${context.invocationId}`, e?.stack?.split("\n").slice(1, 6).join("\n"));
   return problem(500, "Internal Server Error", "something went wrong on our side; try again later");

@@ -5,6 +5,9 @@ import { bsnFieldErrors } from "../domain/bsn.js";
 import { forbidden, parseOr400 } from "../domain/errors.js";
 import { allows, FIELD_OWNER, isPublic, type Action, type FieldSide } from "../domain/policy.js";
 import type { Principal } from "../domain/roles.js";
+import { config } from "../config/index.js";
+import { withBudget } from "./deadline.js";
+import { negotiate } from "./negotiate.js";
 import { errorResponse } from "./problem.js";
 import { withEvents } from "../services/telemetry.js";
 import { clientIp, parseQuery, readJson } from "./request.js";
@@ -19,18 +22,26 @@ export interface Input<B, Q, P> {
   params: P;
   ifMatch: string | undefined;
   request: HttpRequest;
+  /** What the answer should be, chosen from the route's `produces` by the request's `Accept`. */
+  mediaType: MediaType;
 }
 
 /** What a handler returns; the helper turns it into JSON with the right headers. */
 export interface Reply {
   status?: number;
+  /** JSON; or, with `contentType`, text sent as it is. */
   body?: unknown;
+  contentType?: string;
   etag?: string;
   headers?: Record<string, string>;
 }
 
 /** Response headers the OpenAPI document describes (besides WWW-Authenticate on 401, which it adds). */
 export type ResponseHeader = "ETag" | "Location" | "Retry-After" | "Content-Disposition";
+
+/** Media types a successful answer may take besides JSON. */
+export type AlternativeMediaType = "text/csv";
+export type MediaType = "application/json" | AlternativeMediaType;
 
 export interface ResponseSpec {
   description: string;
@@ -65,6 +76,13 @@ export interface RouteSpec<
   query?: Q;
   params?: P;
   responses: Record<number, ResponseSpec>;
+  /**
+   * Other media types the successful answer comes in, each with what it holds; `Accept` chooses
+   * (JSON when it allows both or is absent), and a request that allows none of them is 406.
+   */
+  produces?: Partial<Record<AlternativeMediaType, string>>;
+  /** Seconds the handler may take before it answers 503; default REQUEST_BUDGET_SECONDS (shared/config/limits.ts). */
+  budgetSeconds?: number;
   handler: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<Reply> | Reply;
 }
 
@@ -122,38 +140,52 @@ function wrap<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spe
 }
 
 function answer<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): HttpHandler {
+  const handle = respond(spec);
   return async (request, context) => {
     try {
-      let principal: Principal | undefined;
-      if (!isPublic(spec.action)) {
-        principal = await authenticate(request.headers.get("authorization"), clientIp(request));
-        if (!allows(spec.action, principal.role)) {
-          throw forbidden(`the role '${principal.role}' may not ${spec.summary.toLowerCase()}`);
-        }
-      }
-      const params = spec.params ? parseOr400(spec.params, request.params, "the path") : {};
-      const query = spec.query ? parseQuery(spec.query, request) : {};
-      let body: unknown;
-      if (spec.body) {
-        const raw = await readJson(request);
-        if (spec.writes) refuseOtherSide(raw, spec.writes);
-        // DPIA: no BSN in anything a candidate enters. Every string of the body (nested, array
-        // items, file names) is checked, so a new field is covered without opting in.
-        const bsn = principal?.role === "candidate" ? bsnFieldErrors(raw) : [];
-        body = parseOr400(spec.body, raw, "the request body", [], bsn);
-      }
-      const reply = await spec.handler({
-        principal: principal as Principal,
-        body,
-        query,
-        params,
-        ifMatch: request.headers.get("if-match") ?? undefined,
-        request,
-      } as Input<z.infer<B>, z.infer<Q>, z.infer<P>>);
-      return toResponse(reply, principal !== undefined);
+      return await withBudget((spec.budgetSeconds ?? config().REQUEST_BUDGET_SECONDS) * 1000, () => handle(request));
     } catch (err) {
       return errorResponse(err, context);
     }
+  };
+}
+
+function respond<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>) {
+  return async (request: HttpRequest): Promise<HttpResponseInit> => {
+    let principal: Principal | undefined;
+    if (!isPublic(spec.action)) {
+      principal = await authenticate(request.headers.get("authorization"), clientIp(request));
+      if (!allows(spec.action, principal.role)) {
+        throw forbidden(`the role '${principal.role}' may not ${spec.summary.toLowerCase()}`);
+      }
+    }
+    const mediaType: MediaType = spec.produces
+      ? negotiate(request.headers.get("accept"), ["application/json", ...(Object.keys(spec.produces) as AlternativeMediaType[])])
+      : "application/json";
+    const params = spec.params ? parseOr400(spec.params, request.params, "the path") : {};
+    const query = spec.query ? parseQuery(spec.query, request) : {};
+    let body: unknown;
+    if (spec.body) {
+      const raw = await readJson(request);
+      if (spec.writes) refuseOtherSide(raw, spec.writes);
+      // DPIA: no BSN in anything a candidate enters. Every string of the body (nested, array
+      // items, file names) is checked, so a new field is covered without opting in.
+      const bsn = principal?.role === "candidate" ? bsnFieldErrors(raw) : [];
+      body = parseOr400(spec.body, raw, "the request body", [], bsn);
+    }
+    const reply = await spec.handler({
+      principal: principal as Principal,
+      body,
+      query,
+      params,
+      ifMatch: request.headers.get("if-match") ?? undefined,
+      request,
+      mediaType,
+    } as Input<z.infer<B>, z.infer<Q>, z.infer<P>>);
+    const response = toResponse(reply, principal !== undefined);
+    // The answer depends on Accept: caches must key on it.
+    if (spec.produces) (response.headers as Record<string, string>).Vary = "Accept";
+    return response;
   };
 }
 
@@ -163,6 +195,7 @@ function toResponse(reply: Reply, personal: boolean): HttpResponseInit {
   headers["Cache-Control"] = personal ? "no-store" : (headers["Cache-Control"] ?? "no-cache");
   if (reply.etag) headers.ETag = reply.etag;
   if (reply.body === undefined) return { status: reply.status ?? 204, headers };
+  if (reply.contentType) return { status: reply.status ?? 200, headers: { ...headers, "Content-Type": reply.contentType }, body: String(reply.body) };
   // An error a handler answers itself is a problem (with extension members), as thrown ones are.
   headers["Content-Type"] = (reply.status ?? 200) >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
   return { status: reply.status ?? 200, headers, body: JSON.stringify(reply.body) };

@@ -1,5 +1,7 @@
 import { app, type InvocationContext } from "@azure/functions";
+import { TIMER_BUDGET_MS } from "../config/limits.js";
 import { emitEvent, withEvents } from "../services/telemetry.js";
+import { withBudget } from "./deadline.js";
 
 export interface TimerSpec {
   /** The Azure function name; unique. */
@@ -22,7 +24,7 @@ export function timer(spec: TimerSpec): void {
   const run = (context: InvocationContext) =>
     withEvents(context, async () => {
       try {
-        return await spec.run(context);
+        return await withBudget(TIMER_BUDGET_MS, () => spec.run(context));
       } catch (err) {
         emitEvent("timer.failed", { timer: spec.name, error: (err as Error)?.name ?? "Error" }, {}, "warn");
         throw err;

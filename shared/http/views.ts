@@ -1,11 +1,16 @@
 import * as z from "zod";
-import { AdminFields, CandidateView, FileRef, ProfileFields } from "../domain/candidate.js";
+import { AdminFields, CandidateView, FileRef, NotificationSettings, ProfileFields } from "../domain/candidate.js";
+import { TIP_KEYS } from "../domain/tips.js";
 import { EmployerFields, EmployerView } from "../domain/employer.js";
 import { Contact, MunicipalitySettings } from "../domain/municipality.js";
 import { SERVICE_END_REASONS, ServiceEnd, ServiceEndBatch, ServiceEndLine } from "../domain/retention.js";
 import { CONTENT_TYPES, FILE_KINDS } from "../domain/uploads.js";
+import { CRITERIA, MATCH_ORDER } from "../domain/matching.js";
 import { CANDIDATE_VACANCY_FIELDS, VacancyView } from "../domain/vacancy.js";
+import { ReportSummary } from "../domain/report.js";
+import { SMALL, WITHHELD } from "../domain/suppression.js";
 import { EMPLOYER_PROJECTION, SEARCH_PROJECTION, STAFF_SEARCH_PROJECTION } from "../domain/visibility.js";
+import { SearchQuery } from "../services/search.js";
 import { MAX_LISTED_ERRORS } from "./problem.js";
 import { Problem as ProblemShape } from "./schemas.js";
 
@@ -259,6 +264,73 @@ export const VacancyPage = pageOf(
   "vacancies, newest first: candidates get the candidate view, account managers and employers the full one",
 );
 
+// ---- matches ---------------------------------------------------------------
+
+export const MatchCriterion = named(
+  "MatchCriterion",
+  "One criterion the vacancy sets: what it asks (`value`), whether it is required (then every match meets it), whether this match meets it, and why in words.",
+  z.object({ name: z.enum(CRITERIA), value: z.string().max(2000), required: z.boolean(), met: z.boolean(), detail: z.string().max(2500) }),
+);
+
+/** What a match adds to the record (flat, as the record's own fields): the number of criteria met is the order, nothing hidden. */
+const Explained = {
+  criteriaMet: z.int().min(0).describe("how many of `criteria` are met: the first key of the page's order"),
+  criteria: z.array(MatchCriterion).max(200),
+};
+
+export const CandidateMatchPage = named(
+  "CandidateMatchPage",
+  "A page of candidates who meet the vacancy's required criteria, in the order `order` names.",
+  z.object({
+    order: z.enum([MATCH_ORDER.candidates, MATCH_ORDER.candidatesForAccountManager]),
+    items: z
+      .array(
+        z.union([
+          named(
+            "CandidateStaffMatch",
+            "A matched candidate of the account manager's own municipality: the staff search item, explained.",
+            CandidateRecord.pick(fields(STAFF_SEARCH_PROJECTION.top)).extend({ admin: CandidateAdmin, ...Explained }),
+          ),
+          named(
+            "CandidateEmployerMatch",
+            "A matched candidate as employers (and account managers elsewhere) see it: the employer search item, explained.",
+            CandidateRecord.pick(fields(SEARCH_PROJECTION.top)).extend({ admin: CandidateEmployerAdmin, ...Explained }),
+          ),
+        ]),
+      )
+      .max(MAX_PAGE),
+    continuation: Continuation,
+  }),
+);
+
+export const VacancyMatchPage = named(
+  "VacancyMatchPage",
+  "A page of open vacancies of the candidate's municipality whose required criteria the profile meets, in the order `order` names.",
+  z.object({
+    order: z.literal(MATCH_ORDER.vacancies),
+    items: z
+      .array(
+        named(
+          "VacancyMatch",
+          "A vacancy that fits the candidate: the candidate view (nothing that identifies the employer), explained.",
+          VacancyRecord.pick(fields(CANDIDATE_VACANCY_FIELDS)).extend(Explained),
+        ),
+      )
+      .max(MAX_PAGE),
+    continuation: Continuation,
+  }),
+);
+
+// ---- saved searches --------------------------------------------------------
+
+export const SavedSearch = named(
+  "SavedSearch",
+  "A saved search: its name and the filters of GET /search/candidates. New candidates matching it come as a daily digest.",
+  z.object({ id: Id, name: z.string().max(100), filters: SearchQuery.describe("the filters of GET /search/candidates"), createdAt: Timestamp }),
+);
+
+export const SavedSearchPage = pageOf("SavedSearchPage", SavedSearch, "your saved searches, newest first");
+
 // ---- invitations -----------------------------------------------------------
 
 export const RedeemedCandidate = named(
@@ -389,6 +461,9 @@ export const ServiceEndBatchResult = named(
 /** The same schema as the PUT body: what is sent is what is kept. */
 export const MunicipalitySettingsView = MunicipalitySettings;
 
+/** The same schema as the PUT /me/notifications body: what is sent is what is kept. */
+export const NotificationSettingsView = NotificationSettings;
+
 export const Health = named("Health", "The app is up.", z.object({ status: z.literal("ok") }));
 
 const CheckResult = z.enum(["ok", "unavailable", "timeout"]);
@@ -478,10 +553,21 @@ export const CandidateExport = named(
       .array(
         z.object({
           id: z.string().max(200),
-          type: z.enum(["retentionDue"]),
-          audience: z.enum(["coach"]),
+          type: z.enum(["retentionDue", "tips", "vacancyAlert"]),
+          audience: z.enum(["coach", "candidate"]),
           createdAt: Timestamp,
           deleteOn: Day.optional(),
+          tips: z.array(z.enum(TIP_KEYS)).max(TIP_KEYS.length).optional().describe("tips e-mail: the parts of the profile it gave tips about"),
+          delivery: z
+            .object({
+              state: z.enum(["pending", "sent", "notMailed", "deadLettered"]),
+              attempts: z.int().min(0),
+              sentAt: Timestamp.optional(),
+              reason: z.string().max(40).optional().describe("notMailed: why nobody was mailed, e.g. noTeamMailbox, switchedOff"),
+              lastError: z.string().max(60).optional().describe("the last failure's code"),
+            })
+            .optional()
+            .describe("whether and when it was e-mailed"),
         }),
       )
       .max(1000),
@@ -506,3 +592,11 @@ export const Signal = named(
 );
 
 export const SignalPage = pageOf("SignalPage", Signal, "signals, newest first");
+
+// ---- reports ---------------------------------------------------------------
+
+export const ReportSummaryView = named(
+  "ReportSummary",
+  `A municipality's figures: its candidates, employers and vacancies now, and uploads, deletions and employer activity in one month (UTC). Counts from 1 to 4 show as "${SMALL}"; a total that would give such a count away shows as "${WITHHELD}". Never a figure per person or per staff member.`,
+  ReportSummary,
+);

@@ -45,14 +45,22 @@ async function employerOf(principal: Principal): Promise<{ id: string; municipal
 }
 
 /**
- * Logs a read alongside the read itself (one round trip of latency, not two); `found` tells
- * afterwards whether there was anything to read, and takes the line back when there was not,
- * so no trail starts for an id that does not exist (or no longer does).
+ * Logs a read alongside the read itself and, when given, the viewing limits' `admission` of it
+ * (one round trip of latency, not two or three). The line is taken back when there was nothing
+ * to read, so no trail starts for an id that does not exist (or no longer does), and when the
+ * limits refused the read, whose answer is then their refusal: nothing is shown.
  */
-export async function auditedRead<T>(principal: Principal, subject: { id: string; municipalityId: string }, read: Promise<T | undefined>): Promise<T | undefined> {
+export async function auditedRead<T>(
+  principal: Principal,
+  subject: { id: string; municipalityId: string },
+  read: Promise<T | undefined>,
+  admission: Promise<void> = Promise.resolve(),
+): Promise<T | undefined> {
   const eventId = randomUUID();
-  const [found] = await Promise.all([read, audit(principal, "read", subject, undefined, eventId)]);
-  if (found === undefined) await removeAuditEvent(subject.id, eventId);
+  const refused = admission.then(() => undefined, (err: unknown) => ({ err }));
+  const [found, refusal] = await Promise.all([read, refused, audit(principal, "read", subject, undefined, eventId)]);
+  if (found === undefined || refusal) await removeAuditEvent(subject.id, eventId);
+  if (refusal) throw refusal.err;
   return found;
 }
 
@@ -76,7 +84,7 @@ export function searchAuditPartition(municipalityId: string, sub: string, at: st
 }
 
 /** Filters whose values come from a closed list, ids or dates; the others are typed text and logged by name only. */
-const LOGGED_VALUES = new Set(["drivingLicence", "targetGroup", "municipality", "availableFrom", "page"]);
+const LOGGED_VALUES = new Set(["drivingLicence", "targetGroup", "municipality", "availableFrom", "page", "vacancy"]);
 
 /**
  * Records a search: who, in which municipality's name, which filters (names; values only of
@@ -109,6 +117,21 @@ export async function auditSearch(principal: Principal, municipalityId: string, 
     resultIds: resultIds.map(pseudonym),
   }, employer);
   await Promise.all([event, appearances]);
+}
+
+/**
+ * Records that a staff member read the municipality's report for `month`: in a partition per
+ * municipality and month read, beside the usage log's other events (and deleted with them).
+ */
+export async function auditReport(principal: Principal, municipalityId: string, month: string): Promise<void> {
+  const at = nowIso();
+  await appendAudit(principal, at, randomUUID(), {
+    subjectType: "report",
+    subjectId: `report:${municipalityId}:${at.slice(0, 7)}`,
+    municipalityId,
+    action: "report",
+    filters: { month },
+  });
 }
 
 /** Field names a merge patch touches, as dotted paths one level deep ("admin.postcode"). */

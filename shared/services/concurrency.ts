@@ -6,6 +6,7 @@ import { toView, type CandidateDoc, type CandidateRecord, type CandidateView } f
 import type { EmployerDoc, EmployerRecord } from "../domain/employer.js";
 import type { VacancyDoc } from "../domain/vacancy.js";
 import { AppError, conflict, notFound, preconditionFailed } from "../domain/errors.js";
+import { emitEvent } from "./telemetry.js";
 
 /** The HTTP entity tag of a stored version (Cosmos' own may or may not carry quotes). */
 export const httpEtag = (etag: string): string => (etag.startsWith('"') ? etag : `"${etag}"`);
@@ -54,14 +55,35 @@ async function modify<T extends W, W>(
     }
     const next = change(current.doc);
     try {
-      const [written] = await Promise.all([store.replace(next, current.etag), alongside(next)]);
-      return written;
+      return await writeLogged(store, current, next, alongside);
     } catch (err) {
       const lostRace = err instanceof AppError && err.status === 412;
       if (!lostRace || ifMatch !== undefined) throw err;
       if (attempt >= MAX_ATTEMPTS) throw conflict(`the ${what} is being changed by others right now; try again`);
       await backoff(attempt);
     }
+  }
+}
+
+/**
+ * The write and its usage-log line, concurrently (one round trip of latency). No change stands
+ * without its line: when the write succeeded and the line failed (after the SDK's retries), the
+ * line is tried once more, and failing that the previous version is written back, over this write
+ * only (If-Match), and the caller gets the line's error (503): nothing changed, try again. Should
+ * that fail too, the `audit.unrecorded` event says so. A line without a change may remain (the
+ * write failed, the line did not): the log then records an attempt, which errs on the side of
+ * accountability, never the other way.
+ */
+async function writeLogged<T extends W, W>(store: Store<T, W>, current: Versioned<T>, next: W, alongside: (next: W) => Promise<void>): Promise<Versioned<T>> {
+  const [written, logged] = await Promise.allSettled([store.replace(next, current.etag), alongside(next)]);
+  if (written.status === "rejected") throw written.reason;
+  if (logged.status === "fulfilled") return written.value;
+  try {
+    await alongside(next);
+    return written.value;
+  } catch {
+    await store.replace(current.doc, written.value.etag).catch(() => emitEvent("audit.unrecorded", {}, { count: 1 }, "warn"));
+    throw logged.reason;
   }
 }
 

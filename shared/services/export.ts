@@ -2,7 +2,7 @@ import { config } from "../config/index.js";
 import { findAccount } from "../data/accounts.js";
 import { readCandidate } from "../data/candidates.js";
 import { readInvitation } from "../data/invitations.js";
-import { notificationsAbout } from "../data/outbox.js";
+import { notificationsAbout, type Delivery } from "../data/outbox.js";
 import { uploadsOf } from "../data/uploads.js";
 import { municipalityOfCandidate, toView, type CandidateView } from "../domain/candidate.js";
 import { nowIso, todayIso } from "../domain/clock.js";
@@ -36,8 +36,11 @@ export interface CandidateExport {
   files: { kind: string; uploadId: string; fileName: string; contentType: string; size: number; uploadedAt: string; url: string; expiresAt: string }[];
   uploads: { uploadId: string; kind: string; status: string; contentType: string; size: number; createdAt: string; expiresAt: string; checkingSince?: string }[];
   accessLog: AccessLogEntry[];
-  notifications: { id: string; type: string; audience: string; createdAt: string; deleteOn?: string }[];
+  notifications: { id: string; type: string; audience: string; createdAt: string; deleteOn?: string; tips?: string[]; delivery?: ExportedDelivery }[];
 }
+
+/** Whether and when a notification was e-mailed; the drainer's claim and next-try time are bookkeeping. */
+type ExportedDelivery = Omit<Delivery, "dueAt" | "claim">;
 
 /** The export and, as its ETag, the version of the record it was made from. */
 export interface Exported {
@@ -103,10 +106,14 @@ async function build(municipalityId: string, candidateId: string): Promise<Expor
       audience: n.audience,
       createdAt: n.createdAt,
       ...(n.type === "retentionDue" ? { deleteOn: n.deleteOn } : {}),
+      ...(n.type === "tips" ? { tips: n.tips } : {}),
+      ...(n.delivery ? { delivery: exportedDelivery(n.delivery) } : {}),
     })),
   };
   return { etag: httpEtag(found.etag), document };
 }
+
+const exportedDelivery = ({ dueAt: _due, claim: _claim, ...rest }: Delivery): ExportedDelivery => rest;
 
 /** The file name clients save the export under. */
 export const exportFileName = () => `hallowerk-export-${todayIso()}.json`;

@@ -4,7 +4,7 @@ import { blobContainer } from "../storage/blob.js";
 /** How long each dependency may take to answer the readiness probe. */
 export const READINESS_DEADLINE_MS = 2000;
 /** Probes within this window share one answer, so an anonymous caller cannot multiply the calls. */
-const SHARED_MS = 2000;
+export const SHARED_MS = 2000;
 
 export type CheckResult = "ok" | "unavailable" | "timeout";
 export type Dependency = "cosmos" | "blobStorage";

@@ -1,5 +1,6 @@
 import { config } from "../config/index.js";
-import { AppError, notFound } from "../domain/errors.js";
+import { AppError, dependencyUnavailable, notFound } from "../domain/errors.js";
+import { callSignal } from "../http/deadline.js";
 
 /** Company details as the platform uses them, from the KvK Basisprofiel. */
 export interface KvkCompany {
@@ -32,7 +33,7 @@ interface Basisprofiel {
 }
 
 const unavailable = (detail: string) =>
-  new AppError(503, "Service Unavailable", `the KvK lookup is not available right now (${detail}); fill in the company details by hand or try again later`, undefined, { "Retry-After": "60" });
+  dependencyUnavailable(`the KvK lookup is not available right now (${detail}); fill in the company details by hand or try again later`, 60);
 
 function toCompany(p: Basisprofiel): KvkCompany {
   const addresses = p._embedded?.hoofdvestiging?.adressen ?? [];
@@ -58,7 +59,7 @@ export function httpKvkClient(baseUrl: string, apiKey: string | undefined, timeo
       try {
         res = await fetch(`${baseUrl.replace(/\/$/, "")}/v1/basisprofielen/${kvkNumber}`, {
           headers: { accept: "application/json", ...(apiKey ? { apikey: apiKey } : {}) },
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: callSignal(timeoutMs),
         });
       } catch (err) {
         throw unavailable((err as Error).name === "TimeoutError" ? "no answer in time" : "could not connect");

@@ -1,10 +1,11 @@
 import { config } from "../config/index.js";
 import { container } from "../data/cosmos.js";
-import { notificationsAbout } from "../data/outbox.js";
+import { notificationsAbout, type Delivery } from "../data/outbox.js";
+import type { TipKey } from "../domain/tips.js";
 
 /** A message to the coaches of a municipality; ids only, the coach looks the candidate up. */
 export interface RetentionSignal {
-  /** Deterministic, so a repeated signal replaces rather than duplicates. */
+  /** Deterministic, so a repeated signal is stored (and mailed) once. */
   id: string;
   municipalityId: string;
   audience: "coach";
@@ -32,7 +33,54 @@ export interface ViewLimitSignal {
   createdAt: string;
 }
 
-export type Notification = RetentionSignal | ViewLimitSignal;
+/** To a candidate: tips for the parts of the profile that are missing (shared/services/tips.ts). */
+export interface TipsMessage {
+  /** `tips-{candidateId}-{day}`. */
+  id: string;
+  municipalityId: string;
+  audience: "candidate";
+  type: "tips";
+  candidateId: string;
+  tips: TipKey[];
+  createdAt: string;
+}
+
+/**
+ * To the owner of a saved search (shared/services/saved-searches.ts): candidates new or changed
+ * since the last digest who match it and whom the owner may see when it is made. A count only, no
+ * candidate ids: the e-mail gives the count and the owner opens the search in the app, where
+ * visibility is checked again; nothing here outlives an erased candidate.
+ */
+export interface SavedSearchDigest {
+  /** `saved-search-{savedSearchId}-{day}`: one a day per saved search. */
+  id: string;
+  municipalityId: string;
+  /** Employers: the organisation's contact address; account managers: the team mailbox. */
+  audience: "employer" | "accountManager";
+  type: "savedSearchDigest";
+  savedSearchId: string;
+  employerId?: string;
+  /** How many matched (at most the digest's page). */
+  count: number;
+  candidateId?: undefined;
+  createdAt: string;
+}
+
+/** To a candidate who turned vacancy alerts on: new open vacancies of their municipality that match them. */
+export interface VacancyAlert {
+  /** `vacancy-alert-{candidateId}-{week's Monday}`: once a week. */
+  id: string;
+  municipalityId: string;
+  audience: "candidate";
+  type: "vacancyAlert";
+  candidateId: string;
+  vacancyIds: string[];
+  count: number;
+  createdAt: string;
+}
+
+/** Every kind of message; each type has its Dutch e-mail in shared/services/messages.ts. */
+export type Notification = RetentionSignal | ViewLimitSignal | TipsMessage | SavedSearchDigest | VacancyAlert;
 
 /** Where notifications go: an outbox that a mailer drains (Azure), or memory (local runs, tests). */
 export interface Notifier {
@@ -59,10 +107,16 @@ export const recordingNotifier: Notifier = {
 
 export const recordedNotifications = (): readonly Notification[] => recorded;
 
-/** Stores notifications in the `outbox` container; e-mail delivery reads them from there. */
+/**
+ * Stores notifications in the `outbox` container, due for the drainer (shared/services/outbox-drain.ts)
+ * at once. A notification whose id is already there is left as it is: it was sent, or is on its way.
+ */
 export const outboxNotifier: Notifier = {
   async send(n) {
-    await container("outbox").items.upsert(n);
+    const delivery: Delivery = { state: "pending", attempts: 0, dueAt: n.createdAt };
+    await container("outbox").items.create({ ...n, delivery }).catch((err: { code?: number }) => {
+      if (err.code !== 409) throw err;
+    });
   },
   async forget(municipalityId, candidateId) {
     for (const { id } of await notificationsAbout(municipalityId, candidateId)) {

@@ -22,8 +22,10 @@ export const EVENTS = [
   "upload.accepted",
   "upload.refused",
   "limit.hit",
+  "audit.unrecorded",
   "mail.sent",
   "mail.failed",
+  "mail.deadLettered",
 ] as const;
 export type EventName = (typeof EVENTS)[number];
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Versioned } from "../data/documents.js";
 import { readEmployer } from "../data/employers.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { insertVacancy, listVacancies as queryVacancies, readOpenVacancy, readVacancy, type VacancyFilter } from "../data/vacancies.js";
@@ -6,11 +7,11 @@ import { nowIso } from "../domain/clock.js";
 import { AppError, conflict, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
-import { CANDIDATE_VACANCY_FIELDS, VacancyFields, toVacancyView, type VacancyDoc, type VacancyView } from "../domain/vacancy.js";
+import { CANDIDATE_VACANCY_FIELDS, VacancyFields, toVacancyView, vacancyTerms, type VacancyDoc, type VacancyView } from "../domain/vacancy.js";
 import { modifyVacancy, type VersionedView } from "./concurrency.js";
 import { municipalityOf } from "./municipalities.js";
 import { admitView } from "./view-limits.js";
-import { viewerOf } from "./viewer.js";
+import { viewerOf, type Viewer } from "./viewer.js";
 
 const NOT_FOUND = "no such vacancy, or not one you may see";
 const EMPLOYER_ENDED = "this employer's participation has ended: its vacancies are closed and stay closed";
@@ -45,7 +46,9 @@ export async function createVacancy(
   }
   if (employer.doc.status === "ended" || employer.doc.ended) throw conflict(EMPLOYER_ENDED);
   const now = nowIso();
-  const doc: VacancyDoc = { id: randomUUID(), type: "vacancy", municipalityId, employerId, status: "open", ...fields, createdAt: now, updatedAt: now };
+  const doc: VacancyDoc = {
+    id: randomUUID(), type: "vacancy", municipalityId, employerId, status: "open", ...fields, terms: vacancyTerms(fields), createdAt: now, updatedAt: now,
+  };
   const stored = await insertVacancy(doc);
   await closeIfEnded(municipalityId, stored.doc);
   return { view: toVacancyView(stored.doc), etag: stored.etag };
@@ -79,9 +82,15 @@ export async function getVacancy(principal: Principal, id: string): Promise<Vers
     const { _etag, ...view } = open as typeof open & { _etag: string };
     return { view, etag: _etag };
   }
-  const found = await readVacancy(viewer.municipalityId, id);
-  if (!found || (principal.role === "employer" && found.doc.employerId !== viewer.recordId)) throw notFound(NOT_FOUND);
+  const found = await staffOrOwnVacancy(viewer, id);
   return { view: toVacancyView(found.doc), etag: found.etag };
+}
+
+/** A vacancy of the account manager's municipality, or the employer's own; 404 otherwise. */
+export async function staffOrOwnVacancy(viewer: Viewer, id: string): Promise<Versioned<VacancyDoc>> {
+  const found = await readVacancy(viewer.municipalityId, id);
+  if (!found || (viewer.principal.role === "employer" && found.doc.employerId !== viewer.recordId)) throw notFound(NOT_FOUND);
+  return found;
 }
 
 /** Change or close (`status: closed`) a vacancy of the account manager's municipality. */
@@ -98,11 +107,11 @@ export async function updateVacancy(
     if (current && (await hasEnded(municipalityId, current.doc.employerId))) throw conflict(EMPLOYER_ENDED);
   }
   const updated = await modifyVacancy(municipalityId, id, ifMatch, (doc) => {
-    const { id: vacancyId, type, municipalityId, employerId, status, createdAt, updatedAt: _u, ...fields } = doc;
+    const { id: vacancyId, type, municipalityId, employerId, status, createdAt, updatedAt: _u, terms: _t, ...fields } = doc;
     const { status: nextStatus, ...changes } = patch;
     const next = parseOr400(VacancyFields, mergePatch(fields, changes), "the changed vacancy");
     const identity = { id: vacancyId, type, municipalityId, employerId, createdAt };
-    return { ...identity, ...next, status: (nextStatus as VacancyDoc["status"] | undefined) ?? status, updatedAt: nowIso() };
+    return { ...identity, ...next, terms: vacancyTerms(next), status: (nextStatus as VacancyDoc["status"] | undefined) ?? status, updatedAt: nowIso() };
   });
   if (reopens) await closeIfEnded(municipalityId, updated.doc);
   return { view: toVacancyView(updated.doc), etag: updated.etag };

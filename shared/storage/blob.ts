@@ -1,6 +1,8 @@
 import type { BlobClient, BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { azureCredential } from "../auth/azure-credential.js";
 import { config } from "../config/index.js";
+import { BLOB_CALL_MS, BLOB_RETRY } from "../config/limits.js";
+import { callSignal } from "../http/deadline.js";
 
 /** Blob containers, declared once; infra/ mirrors them. */
 export const BLOB_CONTAINERS = {
@@ -34,12 +36,20 @@ let service: Promise<BlobServiceClient> | undefined;
 export function blobService(): Promise<BlobServiceClient> {
   service ??= import("@azure/storage-blob").then(({ BlobServiceClient }) => {
     const c = config();
+    const options = { retryOptions: BLOB_RETRY };
     return c.STORAGE_CONNECTION_STRING
-      ? BlobServiceClient.fromConnectionString(c.STORAGE_CONNECTION_STRING)
-      : new BlobServiceClient(c.STORAGE_ACCOUNT_URL!, azureCredential);
+      ? BlobServiceClient.fromConnectionString(c.STORAGE_CONNECTION_STRING, options)
+      : new BlobServiceClient(c.STORAGE_ACCOUNT_URL!, azureCredential, options);
   });
   return service;
 }
+
+/**
+ * Options for one Blob storage call: it stops after BLOB_CALL_MS (all tries) or when the
+ * invocation's budget ends. The SDK's tryTimeoutInMs only asks the server to give up, so a
+ * hanging connection would otherwise wait forever.
+ */
+export const deadline = () => ({ abortSignal: callSignal(BLOB_CALL_MS) });
 
 export async function blobContainer(name: BlobContainerName): Promise<ContainerClient> {
   return (await blobService()).getContainerClient(BLOB_CONTAINERS[name]);
@@ -52,7 +62,7 @@ export const candidateFile = async (name: string, where: BlobContainerName = "ca
 /** Creates the containers and lets the allowed web origins upload (Azurite and tests; Azure gets both from infra/). */
 export async function provisionStorage(): Promise<void> {
   for (const name of Object.keys(BLOB_CONTAINERS) as (keyof typeof BLOB_CONTAINERS)[]) {
-    await (await blobContainer(name)).createIfNotExists();
+    await (await blobContainer(name)).createIfNotExists(deadline());
   }
   await allowBrowserUploads(config().CORS_ALLOWED_ORIGINS);
 }
@@ -69,7 +79,7 @@ export const BLOB_CORS = {
 export async function allowBrowserUploads(origins: string[]): Promise<void> {
   await (await blobService()).setProperties({
     cors: origins.length ? [{ allowedOrigins: origins.join(","), ...BLOB_CORS }] : [],
-  });
+  }, deadline());
 }
 
 const isMissing = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
@@ -83,7 +93,7 @@ export interface BlobInfo {
 /** Size, version and metadata, or undefined when the blob does not exist. */
 export async function blobInfo(name: string, where: BlobContainerName = "candidateFiles"): Promise<BlobInfo | undefined> {
   try {
-    const p = await (await candidateFile(name, where)).getProperties();
+    const p = await (await candidateFile(name, where)).getProperties(deadline());
     return { size: p.contentLength ?? 0, etag: p.etag!, metadata: p.metadata ?? {} };
   } catch (err) {
     if (isMissing(err)) return undefined;
@@ -97,7 +107,7 @@ export async function blobInfo(name: string, where: BlobContainerName = "candida
  */
 export async function snapshotUpload(name: string, etag: string): Promise<string | undefined> {
   try {
-    return (await (await candidateFile(name, "candidateUploads")).createSnapshot({ conditions: { ifMatch: etag } })).snapshot!;
+    return (await (await candidateFile(name, "candidateUploads")).createSnapshot({ conditions: { ifMatch: etag }, ...deadline() })).snapshot!;
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
     if (status === 412 || status === 404) return undefined;
@@ -118,14 +128,14 @@ const COPY_WAIT_MS = 120_000;
 export async function copyToFiles(sourceUrl: string, name: string, size: number, o: { syncMaxBytes?: number } = {}): Promise<void> {
   const target = await candidateFile(name);
   if (size <= (o.syncMaxBytes ?? SYNC_COPY_MAX_BYTES)) {
-    await target.syncCopyFromURL(sourceUrl);
+    await target.syncCopyFromURL(sourceUrl, deadline());
     return;
   }
-  const copy = await target.beginCopyFromURL(sourceUrl);
+  const copy = await target.beginCopyFromURL(sourceUrl, deadline());
   const until = Date.now() + COPY_WAIT_MS;
   while (!copy.isDone() && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 500));
-    await copy.poll();
+    await copy.poll(deadline());
   }
   try {
     if (!copy.isDone()) throw new Error("copying a verified file did not finish in time");
@@ -138,7 +148,7 @@ export async function copyToFiles(sourceUrl: string, name: string, size: number,
 }
 
 async function breakLease(name: string, where: BlobContainerName): Promise<void> {
-  await (await candidateFile(name, where)).getBlobLeaseClient().breakLease(0).catch((err: { statusCode?: number }) => {
+  await (await candidateFile(name, where)).getBlobLeaseClient().breakLease(0, deadline()).catch((err: { statusCode?: number }) => {
     if (err.statusCode !== 409 && !isMissing(err)) throw err; // 409: there was no lease
   });
 }
@@ -150,7 +160,7 @@ export const blobBytesRead = () => bytesRead;
 /** Reads `count` bytes from `offset` of an upload: a range read, never the whole blob. */
 export async function readRange(name: string, offset: number, count: number): Promise<Buffer> {
   if (count <= 0) return Buffer.alloc(0);
-  const res = await (await candidateFile(name, "candidateUploads")).download(offset, count);
+  const res = await (await candidateFile(name, "candidateUploads")).download(offset, count, deadline());
   const chunks: Buffer[] = [];
   for await (const chunk of res.readableStreamBody!) chunks.push(chunk as Buffer);
   const buf = Buffer.concat(chunks);
@@ -160,7 +170,7 @@ export async function readRange(name: string, offset: number, count: number): Pr
 
 /** An upload's index tags (Defender for Storage writes its verdict there). */
 export async function blobTags(name: string): Promise<Record<string, string>> {
-  return (await (await candidateFile(name, "candidateUploads")).getTags()).tags;
+  return (await (await candidateFile(name, "candidateUploads")).getTags(deadline())).tags;
 }
 
 /**
@@ -169,7 +179,7 @@ export async function blobTags(name: string): Promise<Record<string, string>> {
  */
 export async function deleteFile(name: string, where: BlobContainerName = "candidateFiles"): Promise<void> {
   const files = await blobContainer(where);
-  const remove = () => files.deleteBlob(name, { deleteSnapshots: "include" });
+  const remove = () => files.deleteBlob(name, { deleteSnapshots: "include", ...deadline() });
   try {
     await remove();
   } catch (err) {
@@ -192,7 +202,7 @@ export async function deleteCandidateFiles(municipalityId: string, candidateId: 
   let deleted = 0;
   for (const where of ["candidateFiles", "candidateUploads"] as const) {
     const files = await blobContainer(where);
-    for await (const page of files.listBlobsFlat({ prefix: candidatePrefix(municipalityId, candidateId) }).byPage({ maxPageSize: 100 })) {
+    for await (const page of files.listBlobsFlat({ prefix: candidatePrefix(municipalityId, candidateId), ...deadline() }).byPage({ maxPageSize: 100 })) {
       for (const blob of page.segment.blobItems) {
         await deleteFile(blob.name, where);
         deleted++;
@@ -210,7 +220,7 @@ export async function deleteCandidateFiles(municipalityId: string, candidateId: 
 export async function deleteStaleUploads(before: Date, prefix?: string): Promise<{ deleted: number; failed: number }> {
   const uploads = await blobContainer("candidateUploads");
   const result = { deleted: 0, failed: 0 };
-  for await (const page of uploads.listBlobsFlat(prefix ? { prefix } : {}).byPage({ maxPageSize: 100 })) {
+  for await (const page of uploads.listBlobsFlat({ ...(prefix ? { prefix } : {}), ...deadline() }).byPage({ maxPageSize: 100 })) {
     for (const blob of page.segment.blobItems) {
       if (blob.properties.lastModified >= before) continue;
       try {

@@ -1,5 +1,5 @@
 import type { DeletionRecord } from "../data/audit.js";
-import { blobContainer } from "./blob.js";
+import { blobContainer, deadline } from "./blob.js";
 
 /**
  * The deletion journal: each deletion record also goes to Blob storage, one small blob a record
@@ -13,6 +13,7 @@ export async function journalDeletion(record: DeletionRecord): Promise<void> {
   const text = JSON.stringify(record);
   await (await blobContainer("deletionJournal")).getBlockBlobClient(nameOf(record)).upload(text, Buffer.byteLength(text), {
     blobHTTPHeaders: { blobContentType: "application/json" },
+    ...deadline(),
   });
 }
 
@@ -29,7 +30,7 @@ export async function journalEntries(sinceDay: string, untilDay: string, municip
   const journal = await blobContainer("deletionJournal");
   const out: JournalEntry[] = [];
   for (let day = sinceDay; day <= untilDay; day = nextDay(day)) {
-    for await (const b of journal.listBlobsFlat({ prefix: municipalityId ? `${day}/${municipalityId}/` : `${day}/` })) {
+    for await (const b of journal.listBlobsFlat({ prefix: municipalityId ? `${day}/${municipalityId}/` : `${day}/`, ...deadline() })) {
       const [d, m, id] = b.name.split("/");
       if (d && m && id) out.push({ day: d, municipalityId: m, id, name: b.name });
     }
@@ -39,7 +40,7 @@ export async function journalEntries(sinceDay: string, untilDay: string, municip
 
 export async function readJournalEntry(name: string): Promise<DeletionRecord | undefined> {
   try {
-    return JSON.parse((await (await blobContainer("deletionJournal")).getBlobClient(name).downloadToBuffer()).toString("utf8")) as DeletionRecord;
+    return JSON.parse((await (await blobContainer("deletionJournal")).getBlobClient(name).downloadToBuffer(0, undefined, deadline())).toString("utf8")) as DeletionRecord;
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined;
     throw err;

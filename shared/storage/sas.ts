@@ -1,6 +1,6 @@
 import type { StorageSharedKeyCredential, UserDelegationKey } from "@azure/storage-blob";
 import { clock } from "../domain/clock.js";
-import { blobService, BLOB_CONTAINERS, candidateFile, type BlobContainerName } from "./blob.js";
+import { blobService, BLOB_CONTAINERS, candidateFile, deadline, type BlobContainerName } from "./blob.js";
 
 // Already loaded by blobService() by the time a link is made: this costs no extra compile.
 const sdk = () => import("@azure/storage-blob");
@@ -20,7 +20,7 @@ async function signer(expiresOn: Date): Promise<StorageSharedKeyCredential | Use
   if (!delegation || delegation.until < expiresOn.getTime() + 5 * 60_000) {
     const start = new Date(clock().now().getTime() - 5 * 60_000);
     const end = new Date(clock().now().getTime() + 6 * 3600_000);
-    delegation = { key: await service.getUserDelegationKey(start, end), until: end.getTime() };
+    delegation = { key: await service.getUserDelegationKey(start, end, deadline()), until: end.getTime() };
   }
   return delegation.key;
 }

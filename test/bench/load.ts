@@ -5,8 +5,8 @@
 // employer users, then drives it from a separate process (load-client.ts, autocannon) with
 // LOAD_CONNECTIONS (10) connections for LOAD_SECONDS (60): 70% reads (GET /candidates/{id} as a
 // coach, GET /me/profile), 10% PATCH /me/profile with If-Match, 15% employer search, 5% upload
-// start. Prints throughput, latency percentiles, answers by status, and the API process's RSS
-// every 5 s (from /proc/<pid>/status).
+// start and complete (with the PUT of the bytes to Blob storage between them). Prints throughput,
+// latency percentiles, answers by status, and the API process's RSS every 5 s (from /proc/<pid>/status).
 //
 // The viewing limits (60 pages a minute per user, …) would refuse most of this traffic with 429:
 // the API process runs with every VIEW_LIMIT_* raised, so the numbers measure the work, not the

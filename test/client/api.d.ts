@@ -400,6 +400,90 @@ export interface paths {
         patch: operations["vacancies-update"];
         trace?: never;
     };
+    "/vacancies/{id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Candidates who meet a vacancy's required criteria, each criterion explained
+         * @description Roles: accountManager, employer. The candidates you may see (the same rules as search) who meet every required criterion of the vacancy. Each item lists every criterion the vacancy sets, met or not, and why; the page is ordered by the number of criteria met, then freshness (`order` says so). There is no other score. Counted toward the viewing limits and audited like a search.
+         */
+        get: operations["vacancies-matches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open vacancies of your municipality that fit your profile, each criterion explained
+         * @description Roles: candidate. Open vacancies of your municipality whose required criteria your profile meets. Each lists every criterion it sets, met or not, and why; ordered by the number of criteria met, then the newest (`order` says so). Nothing that identifies the employer is shown.
+         */
+        get: operations["me-matches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/saved-searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your saved searches
+         * @description Roles: employer, accountManager.
+         */
+        get: operations["me-saved-searches-list"];
+        put?: never;
+        /**
+         * Save a search for a daily digest
+         * @description Roles: employer, accountManager. The filters of GET /search/candidates and a name. Once a day, candidates who match and whom you may see then, new or changed since the last digest, are counted in an e-mail (employers: the organisation's contact address; account managers: the team mailbox). At most 20 per user.
+         */
+        post: operations["me-saved-searches-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/saved-searches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stop a saved search
+         * @description Roles: employer, accountManager.
+         */
+        delete: operations["me-saved-searches-delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/municipality/settings": {
         parameters: {
             query?: never;
@@ -764,6 +848,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose which e-mails you get
+         * @description Roles: candidate. Tips on improving your profile (`tips`) and alerts about new vacancies (`vacancyAlerts`). Until you choose, tips are on and vacancy alerts off.
+         */
+        put: operations["me-notifications"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Figures for your municipality and a month
+         * @description Roles: teamLead, admin. Counts only, never per person or staff member; counts from 1 to 4 are suppressed, and totals that would give them away. `Accept: text/csv` gives the same figures as a spreadsheet. Logged.
+         */
+        get: operations["reports-summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -837,6 +961,7 @@ export interface components {
             serviceEnd?: components["schemas"]["ServiceEnd"];
             retention?: components["schemas"]["RetentionDate"];
             legalHold?: components["schemas"]["LegalHold"];
+            notifications?: components["schemas"]["NotificationSettings"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -854,6 +979,23 @@ export interface components {
             phone?: string;
             directlyReachable?: boolean;
             targetGroups?: components["schemas"]["TargetGroups"];
+        };
+        /** @description A matched candidate as employers (and account managers elsewhere) see it: the employer search item, explained. */
+        CandidateEmployerMatch: {
+            id: string;
+            municipalityId: string;
+            /** @enum {string} */
+            status: "invited" | "active" | "inactive";
+            profile: components["schemas"]["CandidateProfile"];
+            /** Format: date-time */
+            updatedAt: string;
+            admin: components["schemas"]["CandidateEmployerAdmin"];
+            /**
+             * Format: int64
+             * @description how many of `criteria` are met: the first key of the page's order
+             */
+            criteriaMet: number;
+            criteria: components["schemas"]["MatchCriterion"][];
         };
         /** @description A search result as employers see it (and account managers elsewhere): the employer projection without files. */
         CandidateEmployerSearchItem: {
@@ -933,13 +1075,28 @@ export interface components {
             notifications: {
                 id: string;
                 /** @enum {string} */
-                type: "retentionDue";
+                type: "retentionDue" | "tips" | "vacancyAlert";
                 /** @enum {string} */
-                audience: "coach";
+                audience: "coach" | "candidate";
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date */
                 deleteOn?: string;
+                /** @description tips e-mail: the parts of the profile it gave tips about */
+                tips?: ("cv" | "skills" | "description" | "workExperience" | "availability" | "sharing")[];
+                /** @description whether and when it was e-mailed */
+                delivery?: {
+                    /** @enum {string} */
+                    state: "pending" | "sent" | "notMailed" | "deadLettered";
+                    /** Format: int64 */
+                    attempts: number;
+                    /** Format: date-time */
+                    sentAt?: string;
+                    /** @description notMailed: why nobody was mailed, e.g. noTeamMailbox, switchedOff */
+                    reason?: string;
+                    /** @description the last failure's code */
+                    lastError?: string;
+                };
             }[];
         };
         /** @description The candidate's files, by kind. */
@@ -967,6 +1124,14 @@ export interface components {
         /** @description A page of candidates, by last name. */
         CandidateListPage: {
             items: components["schemas"]["CandidateListItem"][];
+            /** @description pass it back as `continuation` for the next page; null on the last page */
+            continuation: string | null;
+        };
+        /** @description A page of candidates who meet the vacancy's required criteria, in the order `order` names. */
+        CandidateMatchPage: {
+            /** @enum {string} */
+            order: "criteriaMet desc, updatedAt desc" | "criteriaMet desc, ownMunicipalityFirst, updatedAt desc";
+            items: (components["schemas"]["CandidateStaffMatch"] | components["schemas"]["CandidateEmployerMatch"])[];
             /** @description pass it back as `continuation` for the next page; null on the last page */
             continuation: string | null;
         };
@@ -1010,6 +1175,25 @@ export interface components {
             /** @description pass it back as `continuation` for the next page; null on the last page */
             continuation: string | null;
         };
+        /** @description A matched candidate of the account manager's own municipality: the staff search item, explained. */
+        CandidateStaffMatch: {
+            id: string;
+            municipalityId: string;
+            /** @enum {string} */
+            status: "invited" | "active" | "inactive";
+            profile: components["schemas"]["CandidateProfile"];
+            sharing: components["schemas"]["Sharing"];
+            employerVisibility: components["schemas"]["EmployerVisibility"];
+            /** Format: date-time */
+            updatedAt: string;
+            admin: components["schemas"]["CandidateAdmin"];
+            /**
+             * Format: int64
+             * @description how many of `criteria` are met: the first key of the page's order
+             */
+            criteriaMet: number;
+            criteria: components["schemas"]["MatchCriterion"][];
+        };
         /** @description A search result in the account manager's own municipality: the staff record without files. */
         CandidateStaffSearchItem: {
             id: string;
@@ -1038,6 +1222,7 @@ export interface components {
             serviceEnd?: components["schemas"]["ServiceEnd"];
             retention?: components["schemas"]["RetentionDate"];
             legalHold?: components["schemas"]["LegalHold"];
+            notifications?: components["schemas"]["NotificationSettings"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1175,6 +1360,15 @@ export interface components {
             since: string;
             reason: string;
         };
+        /** @description One criterion the vacancy sets: what it asks (`value`), whether it is required (then every match meets it), whether this match meets it, and why in words. */
+        MatchCriterion: {
+            /** @enum {string} */
+            name: "municipality" | "occupation" | "sector" | "skill" | "language" | "drivingLicence" | "hours" | "startDate" | "physical";
+            value: string;
+            required: boolean;
+            met: boolean;
+            detail: string;
+        };
         /** @description a picture or link that says something about the candidate */
         MoodboardItem: {
             caption: string;
@@ -1194,6 +1388,11 @@ export interface components {
             employerReach: "all" | "ownMunicipality";
             contact?: components["schemas"]["MunicipalityContact"];
             retentionYears?: components["schemas"]["RetentionYears"];
+            /**
+             * Format: email
+             * @description the team mailbox (not a person's address) that gets staff signals by e-mail; without it, signals are only in the inbox (GET /signals)
+             */
+            teamMailbox?: string;
         };
         /** @description One municipality's part of a retention run. */
         MunicipalitySweep: {
@@ -1207,6 +1406,13 @@ export interface components {
             failed: number;
             /** Format: int64 */
             signalled: number;
+        };
+        /** @description Which e-mails the candidate wants. Until the candidate sets them: tips on (`true`), vacancy alerts off (`false`). */
+        NotificationSettings: {
+            /** @description tips e-mails on improving the profile, at most one per TIPS_INTERVAL_DAYS */
+            tips: boolean;
+            /** @description e-mails about new vacancies that fit */
+            vacancyAlerts: boolean;
         };
         /** @description A problem naming the dependencies that did not answer. */
         NotReady: {
@@ -1306,6 +1512,78 @@ export interface components {
              */
             recordsRestored: number;
         };
+        /** @description a count; from 1 to 4 it shows as "<5" */
+        ReportCount: number | "<5";
+        /** @description A municipality's figures: its candidates, employers and vacancies now, and uploads, deletions and employer activity in one month (UTC). Counts from 1 to 4 show as "<5"; a total that would give such a count away shows as "suppressed". Never a figure per person or per staff member. */
+        ReportSummary: {
+            municipalityId: string;
+            /** @description the month (UTC) of the activity figures: uploads, deletions, employer activity */
+            month: string;
+            /**
+             * Format: date-time
+             * @description when the figures were counted; the counts of records are as of this moment
+             */
+            generatedAt: string;
+            candidates: {
+                byStatus: {
+                    invited: components["schemas"]["ReportCount"];
+                    active: components["schemas"]["ReportCount"];
+                    inactive: components["schemas"]["ReportCount"];
+                    total: components["schemas"]["ReportTotal"];
+                };
+                /** @description candidates (any status) who share their profile with employers */
+                sharingWithEmployers: components["schemas"]["ReportCount"];
+                /** @description that count as a percentage of all candidates; null when either is suppressed */
+                sharingPercent: number | null;
+                /** @description candidates a coach hid from employers */
+                hiddenFromEmployers: components["schemas"]["ReportCount"];
+            };
+            employers: {
+                byStatus: {
+                    invited: components["schemas"]["ReportCount"];
+                    active: components["schemas"]["ReportCount"];
+                    ended: components["schemas"]["ReportCount"];
+                    total: components["schemas"]["ReportTotal"];
+                };
+            };
+            vacancies: {
+                byStatus: {
+                    open: components["schemas"]["ReportCount"];
+                    closed: components["schemas"]["ReportCount"];
+                    total: components["schemas"]["ReportTotal"];
+                };
+            };
+            /** @description files candidates added in the month (replacements too), by kind */
+            uploads: {
+                cv: components["schemas"]["ReportCount"];
+                video: components["schemas"]["ReportCount"];
+                photo: components["schemas"]["ReportCount"];
+                total: components["schemas"]["ReportTotal"];
+            };
+            deletions: {
+                /** @description candidates deleted in the month: by the retention rule that applied, or on request */
+                candidatesByRule: {
+                    aborted: components["schemas"]["ReportCount"];
+                    rejected: components["schemas"]["ReportCount"];
+                    completed: components["schemas"]["ReportCount"];
+                    esf: components["schemas"]["ReportCount"];
+                    onRequest: components["schemas"]["ReportCount"];
+                    total: components["schemas"]["ReportTotal"];
+                };
+                /** @description candidates who erased their own profile in the month (the record stays) */
+                profilesErased: components["schemas"]["ReportCount"];
+                /** @description ended employers deleted in the month */
+                employers: components["schemas"]["ReportCount"];
+            };
+            employerActivity: {
+                /** @description searches by employers of the municipality in the month */
+                searches: components["schemas"]["ReportCount"];
+                /** @description times employers opened one of the municipality's candidates in the month */
+                candidateViews: components["schemas"]["ReportCount"];
+            };
+        };
+        /** @description the sum of the group; "suppressed" when it is below 5 or would let a "<5" count be worked out */
+        ReportTotal: number | "suppressed";
         /** @description When the data will be deleted, and by which rule. */
         RetentionDate: {
             /** Format: date */
@@ -1375,6 +1653,34 @@ export interface components {
             completed?: number;
             /** Format: int32 */
             esfAfterProgramme?: number;
+        };
+        /** @description A saved search: its name and the filters of GET /search/candidates. New candidates matching it come as a daily digest. */
+        SavedSearch: {
+            id: string;
+            name: string;
+            /** @description the filters of GET /search/candidates */
+            filters: {
+                q?: string;
+                occupation?: string;
+                sector?: string;
+                skill?: string | string[];
+                language?: string;
+                /** @enum {string} */
+                drivingLicence?: "AM" | "A1" | "A2" | "A" | "B" | "BE" | "C1" | "C1E" | "C" | "CE" | "D1" | "D1E" | "D" | "DE" | "T";
+                municipality?: string;
+                /** Format: date */
+                availableFrom?: string;
+                /** @enum {string} */
+                targetGroup?: "jobAgreement" | "practiceRoute" | "bbl" | "tozo";
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A page of your saved searches, newest first. */
+        SavedSearchPage: {
+            items: components["schemas"]["SavedSearch"][];
+            /** @description pass it back as `continuation` for the next page; null on the last page */
+            continuation: string | null;
         };
         /** @description the end of service, which starts the retention period */
         ServiceEnd: {
@@ -1508,11 +1814,25 @@ export interface components {
             description: string;
             occupation: string;
             sector: string;
+            /** @description skills that are nice to have: a candidate without them still matches */
             skills?: string[];
             languages?: string[];
             drivingLicences?: ("AM" | "A1" | "A2" | "A" | "B" | "BE" | "C1" | "C1E" | "C" | "CE" | "D1" | "D1E" | "D" | "DE" | "T")[];
             hoursPerWeek?: components["schemas"]["VacancyHours"];
             location?: string;
+            /** @description skills a candidate must list to match */
+            requiredSkills?: string[];
+            /** @description true: a candidate must hold every listed driving licence; otherwise they are nice to have */
+            drivingLicenceRequired?: boolean;
+            /**
+             * Format: date
+             * @description when the work starts: candidates available by then meet it
+             */
+            startDate?: string;
+            /** @description work-related physical demands; a candidate who said `no` to one of them does not match */
+            physicalDemands?: ("sitting" | "standing" | "walking" | "bending" | "kneeling" | "lifting" | "carrying" | "climbing" | "repetitiveMovements")[];
+            /** @description the municipalities candidates must live in to match; absent: wherever the viewer may look */
+            region?: string[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1524,6 +1844,54 @@ export interface components {
             min: number;
             /** Format: int32 */
             max: number;
+        };
+        /** @description A vacancy that fits the candidate: the candidate view (nothing that identifies the employer), explained. */
+        VacancyMatch: {
+            id: string;
+            municipalityId: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            title: string;
+            description: string;
+            occupation: string;
+            sector: string;
+            /** @description skills that are nice to have: a candidate without them still matches */
+            skills?: string[];
+            languages?: string[];
+            drivingLicences?: ("AM" | "A1" | "A2" | "A" | "B" | "BE" | "C1" | "C1E" | "C" | "CE" | "D1" | "D1E" | "D" | "DE" | "T")[];
+            hoursPerWeek?: components["schemas"]["VacancyHours"];
+            location?: string;
+            /** @description skills a candidate must list to match */
+            requiredSkills?: string[];
+            /** @description true: a candidate must hold every listed driving licence; otherwise they are nice to have */
+            drivingLicenceRequired?: boolean;
+            /**
+             * Format: date
+             * @description when the work starts: candidates available by then meet it
+             */
+            startDate?: string;
+            /** @description work-related physical demands; a candidate who said `no` to one of them does not match */
+            physicalDemands?: ("sitting" | "standing" | "walking" | "bending" | "kneeling" | "lifting" | "carrying" | "climbing" | "repetitiveMovements")[];
+            /** @description the municipalities candidates must live in to match; absent: wherever the viewer may look */
+            region?: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * Format: int64
+             * @description how many of `criteria` are met: the first key of the page's order
+             */
+            criteriaMet: number;
+            criteria: components["schemas"]["MatchCriterion"][];
+        };
+        /** @description A page of open vacancies of the candidate's municipality whose required criteria the profile meets, in the order `order` names. */
+        VacancyMatchPage: {
+            /** @constant */
+            order: "criteriaMet desc, createdAt desc";
+            items: components["schemas"]["VacancyMatch"][];
+            /** @description pass it back as `continuation` for the next page; null on the last page */
+            continuation: string | null;
         };
         /** @description A page of vacancies, newest first: candidates get the candidate view, account managers and employers the full one. */
         VacancyPage: {
@@ -1537,11 +1905,25 @@ export interface components {
             description: string;
             occupation: string;
             sector: string;
+            /** @description skills that are nice to have: a candidate without them still matches */
             skills?: string[];
+            /** @description skills a candidate must list to match */
+            requiredSkills?: string[];
             languages?: string[];
             drivingLicences?: ("AM" | "A1" | "A2" | "A" | "B" | "BE" | "C1" | "C1E" | "C" | "CE" | "D1" | "D1E" | "D" | "DE" | "T")[];
+            /** @description true: a candidate must hold every listed driving licence; otherwise they are nice to have */
+            drivingLicenceRequired?: boolean;
             hoursPerWeek?: components["schemas"]["VacancyHours"];
             location?: string;
+            /**
+             * Format: date
+             * @description when the work starts: candidates available by then meet it
+             */
+            startDate?: string;
+            /** @description work-related physical demands; a candidate who said `no` to one of them does not match */
+            physicalDemands?: ("sitting" | "standing" | "walking" | "bending" | "kneeling" | "lifting" | "carrying" | "climbing" | "repetitiveMovements")[];
+            /** @description the municipalities candidates must live in to match; absent: wherever the viewer may look */
+            region?: string[];
             id: string;
             municipalityId: string;
             employerId: string;
@@ -1606,6 +1988,15 @@ export interface components {
         };
         /** @description Not found, or outside the caller's sight. */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `Accept` allows none of the media types the operation answers in (its success answer lists them). */
+        NotAcceptable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2810,11 +3201,25 @@ export interface operations {
                     description: string;
                     occupation: string;
                     sector: string;
+                    /** @description skills that are nice to have: a candidate without them still matches */
                     skills?: string[];
+                    /** @description skills a candidate must list to match */
+                    requiredSkills?: string[];
                     languages?: string[];
                     drivingLicences?: ("AM" | "A1" | "A2" | "A" | "B" | "BE" | "C1" | "C1E" | "C" | "CE" | "D1" | "D1E" | "D" | "DE" | "T")[];
+                    /** @description true: a candidate must hold every listed driving licence; otherwise they are nice to have */
+                    drivingLicenceRequired?: boolean;
                     hoursPerWeek?: components["schemas"]["VacancyHours"];
                     location?: string;
+                    /**
+                     * Format: date
+                     * @description when the work starts: candidates available by then meet it
+                     */
+                    startDate?: string;
+                    /** @description work-related physical demands; a candidate who said `no` to one of them does not match */
+                    physicalDemands?: ("sitting" | "standing" | "walking" | "bending" | "kneeling" | "lifting" | "carrying" | "climbing" | "repetitiveMovements")[];
+                    /** @description the municipalities candidates must live in to match; absent: wherever the viewer may look */
+                    region?: string[];
                     /** Format: uuid */
                     employerId: string;
                 };
@@ -2911,8 +3316,10 @@ export interface operations {
                     occupation?: string;
                     sector?: string;
                     skills?: string[] | null;
+                    requiredSkills?: string[] | null;
                     languages?: string[] | null;
                     drivingLicences?: ("AM" | "A1" | "A2" | "A" | "B" | "BE" | "C1" | "C1E" | "C" | "CE" | "D1" | "D1E" | "D" | "DE" | "T")[] | null;
+                    drivingLicenceRequired?: boolean | null;
                     hoursPerWeek?: {
                         /** Format: int32 */
                         min?: number;
@@ -2920,6 +3327,9 @@ export interface operations {
                         max?: number;
                     } | null;
                     location?: string | null;
+                    startDate?: string | null;
+                    physicalDemands?: ("sitting" | "standing" | "walking" | "bending" | "kneeling" | "lifting" | "carrying" | "climbing" | "repetitiveMovements")[] | null;
+                    region?: string[] | null;
                     /** @enum {string} */
                     status?: "open" | "closed";
                 };
@@ -2952,6 +3362,218 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "vacancies-matches": {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                continuation?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of matching candidates in the caller's projection, with their criteria */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateMatchPage"];
+                };
+            };
+            /** @description a continuation from another query, or from before the vacancy changed: start again without it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "me-matches": {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                continuation?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of vacancies in the candidate view, with their criteria */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VacancyMatchPage"];
+                };
+            };
+            /** @description a continuation from another query, or from before your profile changed: start again without it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description no record is linked to this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "me-saved-searches-list": {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                continuation?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of your saved searches, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearchPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "me-saved-searches-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description the filters of GET /search/candidates */
+                    filters: {
+                        q?: string;
+                        occupation?: string;
+                        sector?: string;
+                        skill?: string | string[];
+                        language?: string;
+                        /** @enum {string} */
+                        drivingLicence?: "AM" | "A1" | "A2" | "A" | "B" | "BE" | "C1" | "C1E" | "C" | "CE" | "D1" | "D1E" | "D" | "DE" | "T";
+                        municipality?: string;
+                        /** Format: date */
+                        availableFrom?: string;
+                        /** @enum {string} */
+                        targetGroup?: "jobAgreement" | "practiceRoute" | "bbl" | "tozo";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description the saved search; `Location` is where to delete it */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description you already have 20 saved searches: delete one first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "me-saved-searches-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted: no more digests for it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description no such saved search among yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["UnexpectedError"];
@@ -3698,6 +4320,89 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "me-notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettings"];
+            };
+        };
+        responses: {
+            /** @description your choice, as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description no record is linked to this account (redeem the invitation code first), or it no longer exists */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description your record is being changed elsewhere right now; try again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    "reports-summary": {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the figures; as CSV, an attachment */
+            200: {
+                headers: {
+                    /** @description The answer is a file to save: `attachment; filename="hallowerk-export-2026-11-28.json"`. Sent when it applies. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSummary"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["UnexpectedError"];

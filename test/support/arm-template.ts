@@ -241,6 +241,11 @@ export function referenceStandIn(type: string, names: string[]): Record<string, 
       return { defaultHostName: `${name}.azurewebsites.net` };
     case "Microsoft.OperationalInsights/workspaces":
       return { customerId: fakeGuid("workspace", name) };
+    case "Microsoft.Communication/communicationServices":
+      return { hostName: `${name}.europe.communication.azure.com` };
+    case "Microsoft.Communication/emailServices/domains":
+      // An Azure-managed domain: a random subdomain of azurecomm.net.
+      return { mailFromSenderDomain: `${fakeGuid("domain", names[0]!)}.azurecomm.net` };
     default:
       throw new Error(`no stand-in for reference() of ${type}`);
   }

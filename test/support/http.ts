@@ -3,7 +3,7 @@ import azureFunctions from "@azure/functions";
 import { matchRoute } from "../../dev/host.js";
 import { actAsWorker, httpFunctions } from "../../dev/worker.js";
 import "../../functions/index.js";
-import { checkAnswer } from "./contract.js";
+import { checkAnswer, type Answer } from "./contract.js";
 import { recordLog } from "./logs.js";
 
 const { HttpRequest, InvocationContext } = azureFunctions;
@@ -28,12 +28,12 @@ export interface CallOptions {
 }
 
 /**
- * Calls the handler registered with the worker for `METHOD /api/path` in-process, with real
- * HttpRequest and InvocationContext objects, exactly as the Functions host and the local host do.
- * Every answer is checked against the OpenAPI document (./contract.ts): an undocumented status,
- * header or body shape fails the test.
+ * An invocation of the handler registered with the worker for `METHOD /api/path`, in-process, with
+ * real HttpRequest and InvocationContext objects, exactly as the Functions host and the local host
+ * make them; `run` calls the handler and hands back the answer unchecked. Benchmarks time `run`
+ * alone (the host builds the request before it calls the function) and check the answers afterwards.
  */
-export async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<Response<T>> {
+export function invocation(method: string, path: string, o: CallOptions = {}): { operationId: string; run(): Promise<Answer> } {
   const url = new URL(path, "http://localhost");
   const match = matchRoute(httpFunctions(actAsWorker().functions), method, url.pathname);
   if (typeof match !== "object") throw new Error(`no route for ${method} ${url.pathname} (${match ?? "unknown"})`);
@@ -60,10 +60,26 @@ export async function call<T = any>(method: string, path: string, o: CallOptions
       o.logs?.push(line);
     },
   });
-  const response = await match.fn.handler(request, context);
-  const text = typeof response.body === "string" ? response.body : "";
-  const status = response.status ?? 200;
-  const responseHeaders = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  checkAnswer(match.fn.name, { status, headers: responseHeaders, text });
-  return { status, headers: responseHeaders, body: text ? JSON.parse(text) : undefined };
+  return {
+    operationId: match.fn.name,
+    async run() {
+      const response = await match.fn.handler(request, context);
+      const text = typeof response.body === "string" ? response.body : "";
+      const responseHeaders = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      return { status: response.status ?? 200, headers: responseHeaders, text };
+    },
+  };
+}
+
+/**
+ * Calls a handler (`invocation`). Every answer is checked against the OpenAPI document
+ * (./contract.ts): an undocumented status, header or body shape fails the test.
+ */
+export async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<Response<T>> {
+  const { operationId, run } = invocation(method, path, o);
+  const answer = await run();
+  checkAnswer(operationId, answer);
+  // Text answers (text/csv) stay text; everything else the API sends is JSON.
+  const plain = /^text\//.test(answer.headers["content-type"] ?? "");
+  return { status: answer.status, headers: answer.headers, body: answer.text ? (plain ? answer.text : JSON.parse(answer.text)) : undefined };
 }
