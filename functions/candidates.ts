@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { AdminPatchBody, CandidateListQuery, CreateCandidateBody } from "../shared/domain/candidate.js";
+import { ServiceEnd } from "../shared/domain/retention.js";
 import { PageQuery } from "../shared/http/request.js";
 import { versioned, createdWithInvitation } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
@@ -13,6 +14,7 @@ import {
   setStatus,
   updateCandidateAdmin,
 } from "../shared/services/candidates.js";
+import { deleteCandidateNow, recordServiceEnd, setLegalHold } from "../shared/services/lifecycle.js";
 
 route({
   name: "candidates-create",
@@ -85,6 +87,24 @@ route({
 });
 
 route({
+  name: "candidates-delete",
+  method: "DELETE",
+  path: "candidates/{id}",
+  action: "candidates.delete",
+  summary: "Erase a candidate and all their files now (request to stop participating)",
+  params: IdParams,
+  responses: {
+    204: { description: "everything of the candidate is gone; a deletion record without personal data remains" },
+    409: { description: "a legal hold applies (GDPR Art. 17(3)(e)); detail gives its reason" },
+    412: { description: "the candidate was changed while being erased, so the record was kept; try again" },
+  },
+  handler: async ({ principal, params }) => {
+    await deleteCandidateNow(principal, params.id);
+    return { status: 204 };
+  },
+});
+
+route({
   name: "candidates-employer-visibility",
   method: "PUT",
   path: "candidates/{id}/employer-visibility",
@@ -120,4 +140,38 @@ route({
   handler: async ({ principal, params, body, ifMatch }) => {
     return versioned(await setStatus(principal, params.id, body.status, ifMatch));
   },
+});
+
+route({
+  name: "candidates-service-end",
+  method: "POST",
+  path: "candidates/{id}/service-end",
+  action: "candidates.recordServiceEnd",
+  summary: "Record the end of service, which starts the retention period",
+  params: IdParams,
+  body: ServiceEnd,
+  ifMatch: true,
+  responses: {
+    200: { description: "the candidate, inactive, with its retention date and rule", schema: CandidateStaffView, headers: { ETag: true } },
+    409: { description: "the candidate is being changed by others right now; try again" },
+  },
+  handler: async ({ principal, params, body, ifMatch }) => versioned(await recordServiceEnd(principal, params.id, body, ifMatch)),
+});
+
+route({
+  name: "candidates-legal-hold",
+  method: "PUT",
+  path: "candidates/{id}/legal-hold",
+  action: "candidates.setLegalHold",
+  summary: "Suspend or resume deletion of a candidate's data",
+  params: IdParams,
+  body: z
+    .strictObject({ hold: z.boolean(), reason: z.string().trim().min(1).max(500).optional() })
+    .refine((b) => !b.hold || b.reason, { message: "say why deletion is suspended", path: ["reason"] }),
+  ifMatch: true,
+  responses: {
+    200: { description: "the candidate", schema: CandidateStaffView, headers: { ETag: true } },
+    409: { description: "the candidate is being changed by others right now; try again" },
+  },
+  handler: async ({ principal, params, body, ifMatch }) => versioned(await setLegalHold(principal, params.id, body, ifMatch)),
 });

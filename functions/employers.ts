@@ -1,12 +1,13 @@
 import * as z from "zod";
-import { EmployerFields, EmployerListQuery, EmployerPatchBody, KvkNumber } from "../shared/domain/employer.js";
+import { EmployerFields, EmployerListQuery, EmployerPatchBody } from "../shared/domain/employer.js";
+import { isoDate } from "../shared/domain/fields.js";
 import { PageQuery } from "../shared/http/request.js";
 import { versioned, createdWithInvitation } from "../shared/http/reply.js";
 import { route } from "../shared/http/routes.js";
 import { IdParams } from "../shared/http/schemas.js";
-import { EmployerCreated, EmployerForCaller, EmployerPage, EmployerStaffView, KvkCompany } from "../shared/http/views.js";
+import { EmployerCreated, EmployerForCaller, EmployerPage, EmployerStaffView } from "../shared/http/views.js";
 import { createEmployer, getEmployer, listEmployers, updateEmployer } from "../shared/services/employers.js";
-import { lookupCompany } from "../shared/services/kvk.js";
+import { endEmployer } from "../shared/services/lifecycle.js";
 
 route({
   name: "employers-create",
@@ -77,20 +78,16 @@ route({
 });
 
 route({
-  name: "kvk-lookup",
-  method: "GET",
-  path: "kvk/{kvkNumber}",
-  action: "kvk.lookup",
-  summary: "Look up company details by KvK number",
-  params: z.object({ kvkNumber: KvkNumber }),
+  name: "employers-end",
+  method: "POST",
+  path: "employers/{id}/end",
+  action: "employers.end",
+  summary: "End an employer's participation",
+  params: IdParams,
+  body: z.strictObject({ endedOn: isoDate.optional() }),
   responses: {
-    200: {
-      description: "company name and visiting address, to prefill registration",
-      schema: KvkCompany,
-    },
-    404: { description: "KvK knows no company with this number" },
-    502: { description: "KvK answered with an error" },
-    503: { description: "KvK did not answer in time, or is not configured (Retry-After); or the identity provider is unreachable", headers: { "Retry-After": false } },
+    200: { description: "the employer, ended; its users lose access and its open vacancies close", schema: EmployerStaffView, headers: { ETag: true } },
+    409: { description: "the employer is being changed by others right now; try again" },
   },
-  handler: async ({ params }) => ({ body: await lookupCompany(params.kvkNumber) }),
+  handler: async ({ principal, params, body }) => versioned(await endEmployer(principal, params.id, body.endedOn)),
 });

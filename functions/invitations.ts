@@ -1,6 +1,6 @@
 import { RedeemBody } from "../shared/domain/candidate.js";
 import { route } from "../shared/http/routes.js";
-import { httpEtag } from "../shared/services/concurrency.js";
+import { httpEtag } from "../shared/http/etag.js";
 import { Redeemed } from "../shared/http/views.js";
 import { redeemInvitation } from "../shared/services/invitations.js";
 

@@ -1,12 +1,12 @@
 import * as z from "zod";
 import { AcceptTermsBody, ProfilePatchBody } from "../shared/domain/candidate.js";
 import { versioned } from "../shared/http/reply.js";
+import { NOT_LINKED } from "../shared/http/responses.js";
 import { route } from "../shared/http/routes.js";
 import { CandidateOwnView } from "../shared/http/views.js";
 import { acceptTerms, eraseMyProfile, getMyProfile, setSharing, updateMyProfile } from "../shared/services/me.js";
 
 const RECORD = { description: "your record, including the target groups staff recorded", schema: CandidateOwnView, headers: { ETag: true } };
-const NOT_LINKED = { description: "no record is linked to this account (redeem the invitation code first), or it no longer exists" };
 const BUSY = "your record is being changed elsewhere right now; try again";
 
 route({

@@ -1,4 +1,5 @@
 import { NotificationSettings } from "../shared/domain/candidate.js";
+import { NOT_LINKED } from "../shared/http/responses.js";
 import { route } from "../shared/http/routes.js";
 import { timer } from "../shared/http/timers.js";
 import { NotificationSettingsView } from "../shared/http/views.js";
@@ -16,7 +17,7 @@ route({
   body: NotificationSettings,
   responses: {
     200: { description: "your choice, as stored", schema: NotificationSettingsView },
-    404: { description: "no record is linked to this account (redeem the invitation code first), or it no longer exists" },
+    404: NOT_LINKED,
     409: { description: "your record is being changed elsewhere right now; try again" },
   },
   handler: async ({ principal, body }) => ({ body: await setNotifications(principal, body) }),

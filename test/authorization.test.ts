@@ -23,22 +23,32 @@ import { complete, upload } from "./support/uploads.js";
  * Part 1, every route × every caller: each role of the fixture's home municipality, each
  * role of another municipality (`@other`), no token and each kind of bad token. A cell is the
  * expected status; a caller missing from a row gets 401 (no valid token) or 403.
+ *
+ * Cells run in any order: the fixture is made once and nothing changes it. A cell that changes
+ * something (one expecting 2xx) gets fresh records of its own; refused cells change nothing.
  */
 const BAD = ["anonymous", "malformed", "expired", "notYetValid", "wrongAudience", "wrongIssuer", "noExpiry", "otherKey", "algNone", "staffWithoutMfa"] as const;
 const CALLERS = [...BAD, ...ROLES, ...ROLES.map((r) => `${r}@other`)] as const;
 type Caller = (typeof CALLERS)[number];
 
 interface Fixture {
-  home: string;
-  other: string;
-  candidateId: string;
-  employerId: string;
-  vacancyId: string;
+  readonly home: string;
+  readonly other: string;
+  /** A shared candidate of home, with a CV. */
+  readonly candidateId: string;
+  readonly employerId: string;
+  /** The employer's vacancy. */
+  readonly vacancyId: string;
+  /** An upload of the fixture candidate that nobody else can complete. */
+  readonly pendingUploadId: string;
+  /** Each caller's token; the candidate's and employer's are the fixture's own. */
+  readonly tokens: Readonly<Partial<Record<Caller, string>>>;
 }
 
 interface Row {
   route: string;
-  request: (f: Fixture, caller: Caller) => Promise<CallOptions & { path: string }>;
+  /** The request of one cell; `changes`: the cell expects 2xx, so whatever it changes must be its own (a `token` here replaces the caller's). */
+  request: (f: Fixture, caller: Caller, changes: boolean) => Promise<CallOptions & { path: string }>;
   allowed: Partial<Record<Caller, number>>;
 }
 
@@ -48,15 +58,41 @@ const both = (role: string, status: number, other = status): Partial<Record<Call
 
 const everyone = (status: number) => Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
 
-/** Redeeming needs a fresh code (and a fresh account) for each successful cell. */
+const municipalityOf = (f: Fixture, caller: Caller) => (caller.endsWith("@other") ? f.other : f.home);
+
+/** An employer an account manager of `municipality` registers: its id and invitation code. */
+async function newEmployer(municipality: string): Promise<{ id: string; invitationCode: string }> {
+  const created = await call("POST", "/api/employers", { token: await tokenFor("accountManager", municipality), body: buildEmployer() });
+  return created.body;
+}
+
+/** A vacancy of the employer, as its account manager posts it. */
+async function newVacancy(municipality: string, employerId: string): Promise<string> {
+  const created = await call("POST", "/api/vacancies", {
+    token: await tokenFor("accountManager", municipality),
+    body: { employerId, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal" },
+  });
+  return created.body.id;
+}
+
+/** Redeeming needs a fresh code, and links an account: a fresh, unlinked one for each candidate or employer cell. */
 async function redeemRequest(f: Fixture, caller: Caller) {
-  const at = caller.endsWith("@other") ? f.other : f.home;
+  const at = municipalityOf(f, caller);
+  const path = "/api/invitations/redeem";
   if (caller.startsWith("employer")) {
-    const am = await tokenFor("accountManager", at);
-    const created = await call("POST", "/api/employers", { token: am, body: buildEmployer() });
-    return { path: "/api/invitations/redeem", body: { code: created.body.invitationCode } };
+    const { invitationCode } = await newEmployer(at);
+    return { path, body: { code: invitationCode }, token: await tokenFor("employer", undefined, { sub: randomUUID() }) };
   }
-  return { path: "/api/invitations/redeem", body: { code: (await inviteCandidate(at)).code } };
+  const { code } = await inviteCandidate(at);
+  return { path, body: { code }, ...(caller.startsWith("candidate") ? { token: await tokenFor("candidate", undefined, { sub: randomUUID() }) } : {}) };
+}
+
+/** The candidate a cell changes: a fresh one like the fixture's when it may change it, else the fixture's. */
+const candidateToChange = async (f: Fixture, changes: boolean) => (changes ? (await sharedCandidate(f.home)).id : f.candidateId);
+
+/** A candidate caller's own fresh record, as its token: one who accepted the terms and shares, like the fixture's. */
+async function ownCandidate(f: Fixture, caller: Caller): Promise<{ token?: string }> {
+  return caller.startsWith("candidate") ? { token: (await sharedCandidate(municipalityOf(f, caller))).token } : {};
 }
 
 const ROWS: Row[] = [
@@ -74,26 +110,26 @@ const ROWS: Row[] = [
   },
   {
     route: "PATCH /candidates/{id}",
-    request: async (f) => ({ path: `/api/candidates/${f.candidateId}`, body: { admin: { caseManager: "T. Able" } } }),
+    request: async (f, _caller, changes) => ({ path: `/api/candidates/${await candidateToChange(f, changes)}`, body: { admin: { caseManager: "T. Able" } } }),
     allowed: both("coach", 200, 404),
   },
   {
     route: "PUT /candidates/{id}/employer-visibility",
-    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/employer-visibility`, body: { hidden: false } }),
+    request: async (f, _caller, changes) => ({ path: `/api/candidates/${await candidateToChange(f, changes)}/employer-visibility`, body: { hidden: false } }),
     allowed: both("coach", 200, 404),
   },
   {
     route: "PUT /candidates/{id}/status",
-    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/status`, body: { status: "active" } }),
+    request: async (f, _caller, changes) => ({ path: `/api/candidates/${await candidateToChange(f, changes)}/status`, body: { status: "active" } }),
     allowed: { ...both("coach", 200, 404), ...both("admin", 200, 404) },
   },
   { route: "POST /invitations/redeem", request: redeemRequest, allowed: { ...both("candidate", 200), ...both("employer", 200) } },
   { route: "GET /me/profile", request: async () => ({ path: "/api/me/profile" }), allowed: both("candidate", 200) },
-  { route: "PATCH /me/profile", request: async () => ({ path: "/api/me/profile", body: { profile: { residence: "Ede" } } }), allowed: both("candidate", 200) },
-  { route: "DELETE /me/profile", request: async () => ({ path: "/api/me/profile" }), allowed: both("candidate", 204) },
-  { route: "POST /me/terms", request: async () => ({ path: "/api/me/terms", body: { version: "2026-11" } }), allowed: both("candidate", 200) },
-  { route: "PUT /me/sharing", request: async () => ({ path: "/api/me/sharing", body: { withEmployers: true } }), allowed: both("candidate", 200) },
-  { route: "PUT /me/notifications", request: async () => ({ path: "/api/me/notifications", body: { tips: false, vacancyAlerts: true } }), allowed: both("candidate", 200) },
+  { route: "PATCH /me/profile", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/profile", body: { profile: { residence: "Ede" } } }), allowed: both("candidate", 200) },
+  { route: "DELETE /me/profile", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/profile" }), allowed: both("candidate", 204) },
+  { route: "POST /me/terms", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/terms", body: { version: "2026-11" } }), allowed: both("candidate", 200) },
+  { route: "PUT /me/sharing", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/sharing", body: { withEmployers: true } }), allowed: both("candidate", 200) },
+  { route: "PUT /me/notifications", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/notifications", body: { tips: false, vacancyAlerts: true } }), allowed: both("candidate", 200) },
   {
     route: "GET /search/candidates",
     request: async () => ({ path: "/api/search/candidates?skill=lassen" }),
@@ -108,7 +144,7 @@ const ROWS: Row[] = [
   },
   {
     route: "PATCH /employers/{id}",
-    request: async (f) => ({ path: `/api/employers/${f.employerId}`, body: { contact: { phone: "030 7654321" } } }),
+    request: async (f, _caller, changes) => ({ path: `/api/employers/${changes ? (await newEmployer(f.home)).id : f.employerId}`, body: { contact: { phone: "030 7654321" } } }),
     allowed: both("accountManager", 200, 404),
   },
   { route: "GET /kvk/{kvkNumber}", request: async () => ({ path: "/api/kvk/69599084" }), allowed: both("accountManager", 200) },
@@ -133,7 +169,7 @@ const ROWS: Row[] = [
   },
   {
     route: "PATCH /vacancies/{id}",
-    request: async (f) => ({ path: `/api/vacancies/${f.vacancyId}`, body: { location: "Utrecht" } }),
+    request: async (f, _caller, changes) => ({ path: `/api/vacancies/${changes ? await newVacancy(f.home, f.employerId) : f.vacancyId}`, body: { location: "Utrecht" } }),
     allowed: both("accountManager", 200, 404),
   },
   {
@@ -156,51 +192,43 @@ const ROWS: Row[] = [
   {
     route: "DELETE /me/saved-searches/{id}",
     // Those who may save searches delete one of their own; part 3 of test/saved-searches.test.ts tries others' ones.
-    request: async (_f, caller) => {
+    request: async (f, caller) => {
       if (!caller.startsWith("accountManager") && !caller.startsWith("employer")) return { path: `/api/me/saved-searches/${randomUUID()}` };
-      const created = await call("POST", "/api/me/saved-searches", { token: tokens[caller]!, body: { name: "Weg", filters: {} } });
+      const created = await call("POST", "/api/me/saved-searches", { token: f.tokens[caller]!, body: { name: "Weg", filters: {} } });
       return { path: `/api/me/saved-searches/${created.body.id}` };
     },
     allowed: { ...both("accountManager", 204), ...both("employer", 204) },
   },
   {
     route: "POST /me/uploads",
-    request: async () => ({ path: "/api/me/uploads", body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName: "cv.pdf" } }),
+    request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/uploads", body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName: "cv.pdf" } }),
     allowed: both("candidate", 201),
   },
   {
     route: "POST /me/uploads/{uploadId}/complete",
     // A candidate completes their own upload; everyone else tries the fixture candidate's.
-    request: async (_f, caller) => {
-      if (caller.startsWith("candidate")) {
-        const { ticket } = await upload(tokens[caller]!, "cv", "application/pdf", pdf());
-        return { path: `/api/me/uploads/${ticket.uploadId}/complete` };
-      }
-      // Nobody else can complete it, so one pending upload serves every other cell.
-      foreignUpload ??= (await upload(tokens.candidate!, "cv", "application/pdf", pdf())).ticket.uploadId;
-      return { path: `/api/me/uploads/${foreignUpload}/complete` };
+    request: async (f, caller) => {
+      const { token } = await ownCandidate(f, caller);
+      if (!token) return { path: `/api/me/uploads/${f.pendingUploadId}/complete` };
+      const { ticket } = await upload(token, "cv", "application/pdf", pdf());
+      return { token, path: `/api/me/uploads/${ticket.uploadId}/complete` };
     },
     allowed: both("candidate", 200),
   },
   {
     route: "DELETE /me/files/{kind}",
-    request: async (_f, caller) => {
-      if (caller.startsWith("candidate")) {
-        const { ticket } = await upload(tokens[caller]!, "photo", "image/jpeg", jpeg());
-        await complete(tokens[caller]!, ticket.uploadId);
-      }
-      return { path: "/api/me/files/photo" };
+    request: async (f, caller) => {
+      const { token } = await ownCandidate(f, caller);
+      if (!token) return { path: "/api/me/files/photo" };
+      const { ticket } = await upload(token, "photo", "image/jpeg", jpeg());
+      await complete(token, ticket.uploadId);
+      return { token, path: "/api/me/files/photo" };
     },
     allowed: both("candidate", 204),
   },
   {
     route: "GET /candidates/{id}/files/{kind}",
-    // Other rows erase the fixture's files (DELETE /me/profile): give it a CV for each cell.
-    request: async (f) => {
-      const { ticket } = await upload(tokens.candidate!, "cv", "application/pdf", pdf());
-      await complete(tokens.candidate!, ticket.uploadId);
-      return { path: `/api/candidates/${f.candidateId}/files/cv` };
-    },
+    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/files/cv` }),
     allowed: { ...both("coach", 200, 404), ...both("accountManager", 200), ...both("employer", 200) },
   },
   {
@@ -211,7 +239,7 @@ const ROWS: Row[] = [
   },
   {
     route: "PUT /candidates/{id}/legal-hold",
-    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/legal-hold`, body: { hold: false } }),
+    request: async (f, _caller, changes) => ({ path: `/api/candidates/${await candidateToChange(f, changes)}/legal-hold`, body: { hold: false } }),
     allowed: both("admin", 200, 404),
   },
   {
@@ -226,11 +254,7 @@ const ROWS: Row[] = [
   },
   {
     route: "POST /employers/{id}/end",
-    request: async (f) => {
-      const am = await tokenFor("accountManager", f.home);
-      const created = await call("POST", "/api/employers", { token: am, body: buildEmployer() });
-      return { path: `/api/employers/${created.body.id}/end`, body: {} };
-    },
+    request: async (f) => ({ path: `/api/employers/${(await newEmployer(f.home)).id}/end`, body: {} }),
     allowed: both("accountManager", 200, 404),
   },
   { route: "GET /me/export", request: async () => ({ path: "/api/me/export" }), allowed: both("candidate", 200) },
@@ -277,39 +301,40 @@ const ROWS: Row[] = [
   { route: "GET /municipality/settings", request: async () => ({ path: "/api/municipality/settings" }), allowed: both("admin", 200) },
   {
     route: "PUT /municipality/settings",
-    request: async () => ({ path: "/api/municipality/settings", body: { employerReach: "all" } }),
+    // An admin changes the settings of a municipality of their own: the fixture's reach stays as it is.
+    request: async (_f, _caller, changes) => ({
+      ...(changes ? { token: await tokenFor("admin", newMunicipality("settings")) } : {}),
+      path: "/api/municipality/settings",
+      body: { employerReach: "all" },
+    }),
     allowed: both("admin", 200),
   },
 ];
 
-let foreignUpload: string | undefined;
-
 const denied = (caller: Caller) => ((BAD as readonly string[]).includes(caller) ? 401 : 403);
 
 let fixture: Fixture;
-const tokens: Partial<Record<Caller, string>> = {};
 
 beforeAll(async () => {
   const home = newMunicipality("home");
   const other = newMunicipality("other");
   const candidate = await sharedCandidate(home);
+  const cv = await upload(candidate.token, "cv", "application/pdf", pdf());
+  await complete(candidate.token, cv.ticket.uploadId);
+  const pending = await upload(candidate.token, "cv", "application/pdf", pdf());
   const employer = await employerUser(home);
-  const am = await tokenFor("accountManager", home);
-  const vacancy = await call("POST", "/api/vacancies", {
-    token: am,
-    body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal" },
-  });
-  fixture = { home, other, candidateId: candidate.id, employerId: employer.id, vacancyId: vacancy.body.id };
-  Object.assign(tokens, await badTokens(home), {
+  const tokens: Partial<Record<Caller, string>> = {
+    ...(await badTokens(home)),
     candidate: candidate.token,
     employer: employer.token,
     "candidate@other": (await signedUpCandidate(other)).token,
     "employer@other": (await employerUser(other)).token,
-  });
+  };
   for (const role of [...STAFF_ROLES, "integration" as const]) {
     tokens[role] = await tokenFor(role, home);
     tokens[`${role}@other`] = await tokenFor(role, other);
   }
+  fixture = { home, other, candidateId: candidate.id, employerId: employer.id, vacancyId: await newVacancy(home, employer.id), pendingUploadId: pending.ticket.uploadId, tokens };
 });
 
 describe("authorisation table: route × caller", () => {
@@ -323,11 +348,9 @@ describe("authorisation table: route × caller", () => {
         const expected = row.allowed[caller] ?? denied(caller);
         it(`${caller} → ${expected}`, async () => {
           const method = row.route.split(" ")[0]!;
-          // Redeeming links an account: a fresh, unlinked one for each cell.
-          const fresh = method === "POST" && row.route.includes("redeem") && (caller.startsWith("candidate") || caller.startsWith("employer"));
-          const token = fresh ? await tokenFor(caller.startsWith("employer") ? "employer" : "candidate", undefined, { sub: randomUUID() }) : tokens[caller];
-          const { path, ...options } = await row.request(fixture, caller);
-          const res = await call(method, path, { ...options, ...(token ? { token } : {}) });
+          const token = fixture.tokens[caller];
+          const { path, ...options } = await row.request(fixture, caller, expected < 300);
+          const res = await call(method, path, { ...(token ? { token } : {}), ...options });
           expect(res.status, JSON.stringify(res.body)).toBe(expected);
           if (expected >= 400) expect(res.body).toMatchObject({ status: expected, title: expect.any(String), detail: expect.any(String) });
         });

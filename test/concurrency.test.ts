@@ -97,3 +97,26 @@ describe("uniqueness under concurrency", () => {
     expect(clash.status).toBe(409);
   });
 });
+
+describe("what storage refuses, as the client reads it", () => {
+  it("when If-Match is *, lists the current tag, or is stale, and a continuation is foreign, then 200, 200, and problems that say what to do", async () => {
+    const { id, coach, etag } = await inviteCandidate(newMunicipality());
+    const patch = (ifMatch: string, caseManager: string) =>
+      call("PATCH", `/api/candidates/${id}`, { token: coach, headers: { "if-match": ifMatch }, body: { admin: { caseManager } } });
+
+    const any = await patch("*", "A");
+    const listed = await patch(`"other", ${any.headers.etag}`, "B");
+    const stale = await patch(etag, "C");
+    const foreign = await call("GET", "/api/candidates?continuation=eyJ4IjoxfQ.AAAA", { token: coach });
+
+    expect([any.status, listed.status]).toEqual([200, 200]);
+    expect(stale.body).toMatchObject({ status: 412, title: "Precondition Failed", detail: "the candidate was changed since you read it; read it again and reapply your change" });
+    expect(foreign.body).toMatchObject({
+      status: 400,
+      title: "Bad Request",
+      detail: "the continuation token does not belong to this query; start again without it",
+      errors: [{ path: "continuation", message: "not a token this query returned, or altered" }],
+    });
+    expect((await call("GET", `/api/candidates/${id}`, { token: coach })).body.admin.caseManager).toBe("B");
+  });
+});

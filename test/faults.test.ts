@@ -1,13 +1,16 @@
 import { CosmosClient } from "@azure/cosmos";
+import azureFunctions from "@azure/functions";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { setClock } from "../shared/domain/clock.js";
 import { badRequest } from "../shared/domain/errors.js";
 import { asDependencyUnavailable } from "../shared/http/problem.js";
 import { pseudonym } from "../shared/services/pseudonym.js";
+import { EVENT_PREFIX, withEvents } from "../shared/services/telemetry.js";
+import { cleanupUploads } from "../shared/services/uploads.js";
 import { startFaultProxy } from "./support/fault-proxy.js";
 import { buildAdmin, inviteCandidate, newMunicipality, signedUpCandidate, tokenFor } from "./support/factories.js";
-import { pdf } from "./support/files.js";
+import { jpeg, pdf } from "./support/files.js";
 import { call } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
 
@@ -40,6 +43,8 @@ afterAll(async () => {
 const stored = async (m: string, id: string) => (await direct.container("candidates").item(id, m).read()).resource;
 const auditLines = async (id: string) =>
   (await direct.container("audit").items.query({ query: "SELECT c.action, c.fields FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: id }] }).fetchAll()).resources;
+const uploadRecord = async (id: string) =>
+  (await direct.container("uploads").items.query({ query: "SELECT * FROM c WHERE c.id = @id", parameters: [{ name: "@id", value: id }] }).fetchAll()).resources[0];
 const isAuditWrite = (req: { method?: string; url?: string }) => req.method === "POST" && /\/colls\/audit\/docs$/.test(req.url ?? "");
 
 function expectUnavailable(res: { status: number; headers: Record<string, string>; body: any }) {
@@ -220,6 +225,30 @@ describe("Blob storage faults", () => {
     blobProxy.heal();
     expect((await stored(m, c.id))!.files.cv.uploadId).toBe(ticket.uploadId);
     expect(await directBlobs.getContainerClient("candidate-files").getBlobClient(`${m}/${c.id}/cv/${ticket.uploadId}`).exists()).toBe(true);
+  });
+
+  it("when Blob storage refuses to delete one upload, then the cleanup logs each failure by name and code without ids, and still removes the others", async () => {
+    const m = newMunicipality();
+    const c = await signedUpCandidate(m);
+    const stuck = await upload(c.token, "cv", "application/pdf", pdf());
+    const abandoned = await upload(c.token, "photo", "image/jpeg", jpeg());
+    blobProxy.set({ rate: 1, faults: ["unavailable"], match: (req) => req.method === "DELETE" && (req.url ?? "").includes(stuck.ticket.uploadId) });
+    const lines: string[] = [];
+    const context = new azureFunctions.InvocationContext({ functionName: "uploadsCleanup", logHandler: (_level, ...args) => void lines.push(args.join(" ")) });
+    setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
+
+    const summary = await withEvents(context, () => cleanupUploads({ municipalityId: m }));
+
+    // The record pass and the stale-blob pass each tried the stuck blob once; both are said, the rest went on.
+    expect(summary).toMatchObject({ records: 1, failed: 2 });
+    expect(lines).toEqual(
+      ["upload", "staleBlob"].map((step) => `${EVENT_PREFIX}{"event":"upload.cleanupFailed","step":"${step}","error":"RestError","code":"ServerBusy","count":1}`),
+    );
+    expect(await uploadRecord(abandoned.ticket.uploadId)).toBeUndefined();
+    expect(await uploadRecord(stuck.ticket.uploadId)).toMatchObject({ status: "pending" }); // tried again next hour
+    const uploads = directBlobs.getContainerClient("candidate-uploads");
+    expect(await uploads.getBlobClient(`${m}/${c.id}/photo/${abandoned.ticket.uploadId}`).exists()).toBe(false);
+    expect(await uploads.getBlobClient(`${m}/${c.id}/cv/${stuck.ticket.uploadId}`).exists()).toBe(true);
   });
 });
 

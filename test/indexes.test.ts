@@ -1,40 +1,52 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONTAINERS } from "../shared/data/containers.js";
+import { employerUser, newMunicipality, sharedCandidate, tokenFor } from "./support/factories.js";
+import { call } from "./support/http.js";
+import { compositeSortOf, issuedQueries, unindexedSorts } from "./support/queries.js";
 
-/** Every source file of the data layer, with each multi-field ORDER BY it contains. */
-function orderBys(): { file: string; fields: { path: string; order: string }[] }[] {
-  const dir = join(import.meta.dirname, "../shared/data");
-  const found = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
-    const text = readFileSync(join(dir, file), "utf8");
-    for (const match of text.matchAll(/ORDER BY (c\.[^`"]+?)(?=`|"|\$\{|\n)/g)) {
-      const fields = match[1]!.split(",").map((part) => {
-        const [expr, dir] = part.trim().split(/\s+/);
-        return { path: expr!.replace(/^c\./, "/").replace(/\./g, "/"), order: (dir ?? "ASC").toUpperCase() === "DESC" ? "descending" : "ascending" };
-      });
-      if (fields.length > 1) found.push({ file, fields });
-    }
-  }
-  return found;
-}
-
+// test/support/env.ts records every query the app sends in every test file and checks it with
+// unindexedSorts after the file; these tests show that check sees the queries and can fail.
 describe("composite indexes", () => {
-  it("when a query sorts on several fields, then its own container declares the matching composite index", () => {
-    const queries = orderBys();
-    expect(queries.length).toBeGreaterThanOrEqual(4);
-    type Composite = readonly { path: string; order: string }[];
-    for (const q of queries) {
-      // Each repository file is named after its container.
-      const definition = CONTAINERS[q.file.replace(/\.ts$/, "") as keyof typeof CONTAINERS];
-      expect(definition, `${q.file} names no container`).toBeDefined();
-      const policy = (definition as { indexingPolicy?: { compositeIndexes?: readonly Composite[] } }).indexingPolicy;
-      const declared = policy?.compositeIndexes ?? [];
-      const match = declared.some(
-        (index) => index.length === q.fields.length && index.every((f, i) => f.path === q.fields[i]!.path && f.order === q.fields[i]!.order),
-      );
-      expect(match, `${q.file}: ORDER BY ${q.fields.map((f) => `${f.path} ${f.order}`).join(", ")}`).toBe(true);
+  it("when a query sorts on several fields, then its own container declares the matching composite index", async () => {
+    const m = newMunicipality("index");
+    const candidate = await sharedCandidate(m);
+    const employer = await employerUser(m);
+    const am = await tokenFor("accountManager", m);
+    const vacancy = await call("POST", "/api/vacancies", {
+      token: am,
+      body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal", requiredSkills: ["lassen"] },
+    });
+    const before = issuedQueries().length;
+
+    // The lists, searches and matches: every multi-field sort a request can ask for.
+    for (const [token, path] of [
+      [candidate.coach, "/api/candidates"],
+      [am, "/api/employers"],
+      [am, "/api/vacancies"],
+      [am, "/api/search/candidates?skill=lassen"],
+      [employer.token, "/api/search/candidates?skill=lassen"],
+      [employer.token, `/api/vacancies/${vacancy.body.id}/matches`],
+      [candidate.token, "/api/me/matches"],
+    ] as const) {
+      expect((await call("GET", path, { token })).status, path).toBe(200);
     }
+
+    const sorted = issuedQueries().slice(before).filter((q) => compositeSortOf(q.query));
+    expect(new Set(sorted.map((q) => q.container))).toEqual(new Set(["candidates", "employers", "vacancies"]));
+    expect(new Set(sorted.map((q) => q.query)).size).toBeGreaterThanOrEqual(4);
+    expect(unindexedSorts(sorted)).toEqual([]);
+  });
+
+  it("when a container lacks the composite index a sort needs, then the check names the container and the sort", () => {
+    const queries = [
+      { container: "candidates", query: "SELECT * FROM c WHERE c.municipalityId = @m ORDER BY c.sortKey ASC, c.id ASC" },
+      { container: "candidates", query: "SELECT * FROM c WHERE c.municipalityId = @m ORDER BY c.sortKey DESC, c.id ASC" },
+      { container: "employers", query: "SELECT * FROM c ORDER BY c.updatedAt DESC, c.id ASC" },
+      { container: "employers", query: "SELECT * FROM c ORDER BY c.id" },
+    ];
+
+    expect(unindexedSorts(queries)).toEqual([
+      "candidates: ORDER BY /sortKey descending, /id ascending",
+      "employers: ORDER BY /updatedAt descending, /id ascending",
+    ]);
   });
 });

@@ -1,5 +1,6 @@
-import { conflict } from "../domain/errors.js";
 import { container, isStatus, withoutSystemFields } from "./cosmos.js";
+import { DuplicateKey } from "./errors.js";
+import { ignoreNotFound } from "./status.js";
 
 /** Candidates and employer users sign in with accounts of their own, linked by an invitation. */
 export type AccountKind = "candidate" | "employer";
@@ -25,16 +26,14 @@ export async function insertAccount(doc: AccountDoc): Promise<void> {
   try {
     await accounts().items.create(doc);
   } catch (err) {
-    if (isStatus(err, 409)) throw conflict("this account is already linked to a profile");
+    if (isStatus(err, 409)) throw new DuplicateKey("this account is already linked to a profile");
     throw err;
   }
 }
 
 export async function deleteAccount(sub: string): Promise<void> {
   cache.delete(sub);
-  await accounts().item(sub, sub).delete().catch((err) => {
-    if (!isStatus(err, 404)) throw err;
-  });
+  await ignoreNotFound(accounts().item(sub, sub).delete());
 }
 
 export async function findAccount(sub: string): Promise<AccountDoc | undefined> {

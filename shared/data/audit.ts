@@ -3,6 +3,8 @@ import { config } from "../config/index.js";
 import type { Principal } from "../domain/roles.js";
 import { dependencyUnavailable } from "../domain/errors.js";
 import { container, isStatus } from "./cosmos.js";
+import type { StoredPage } from "./paging.js";
+import { ignoreNotFound } from "./status.js";
 
 export type AuditAction =
   | "create"
@@ -167,7 +169,7 @@ export async function auditTrailPage(
   subjectId: string,
   pageSize: number,
   continuation: string | undefined,
-): Promise<{ items: (AuditEvent | AppearanceEvent)[]; continuation: string | undefined }> {
+): Promise<StoredPage<AuditEvent | AppearanceEvent>> {
   const { resources, continuationToken } = await container("audit")
     .items.query<AuditEvent | AppearanceEvent>(
       {
@@ -182,9 +184,7 @@ export async function auditTrailPage(
 
 /** Takes back one event (a read of something that turned out not to exist). */
 export async function removeAuditEvent(subjectId: string, id: string): Promise<void> {
-  await container("audit").item(id, subjectId).delete().catch((err: { code?: number }) => {
-    if (err.code !== 404) throw err;
-  });
+  await ignoreNotFound(container("audit").item(id, subjectId).delete());
 }
 
 /** A subject's trail, newest first (one partition). */

@@ -11,6 +11,7 @@ import type { SearchTerms, TargetGroup } from "../domain/search-terms.js";
 import { employerSightFilter, selectList, type EmployerViewer, type Projection } from "../domain/visibility.js";
 import { container } from "./cosmos.js";
 import { documents } from "./documents.js";
+import type { StoredPage } from "./paging.js";
 
 export const CLIENT_NUMBER_TAKEN = "a candidate with this client number already exists in your municipality";
 
@@ -36,18 +37,13 @@ export interface CandidateFilter {
   term?: string;
 }
 
-interface Page<T> {
-  items: T[];
-  continuation: string | undefined;
-}
-
 /** The coach's list: one partition, projected to what a list shows, ordered by name. */
 export function listCandidates(
   municipalityId: string,
   filter: CandidateFilter,
   pageSize: number,
   continuation: string | undefined,
-): Promise<Page<CandidateListItem>> {
+): Promise<StoredPage<CandidateListItem>> {
   const where = ["c.municipalityId = @m", "c.type = 'candidate'"];
   const parameters: SqlParameter[] = [{ name: "@m", value: municipalityId }];
   if (filter.status) {
@@ -138,7 +134,7 @@ export function searchMunicipality(
   pageSize: number,
   continuation: string | undefined,
   part?: QueryPart,
-): Promise<Page<Partial<CandidateView>>> {
+): Promise<StoredPage<Partial<CandidateView>>> {
   const parameters: SqlParameter[] = [{ name: "@m", value: municipalityId }, ...(part?.parameters ?? [])];
   const where = ["c.municipalityId = @m", "c.type = 'candidate'", ...filterClauses(filter, parameters), ...(part?.where ?? [])];
   return store.page(`SELECT ${selectWith(projection, part)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`, parameters, municipalityId, pageSize, continuation);
@@ -162,7 +158,7 @@ export function searchVisible(
   pageSize: number,
   continuation: string | undefined,
   part?: QueryPart,
-): Promise<Page<Partial<CandidateView>>> {
+): Promise<StoredPage<Partial<CandidateView>>> {
   const sight = employerSightFilter(scope.viewer);
   const parameters: SqlParameter[] = [...sight.parameters, ...(part?.parameters ?? [])];
   const where = ["c.type = 'candidate'", sight.where, ...filterClauses(filter, parameters), ...(part?.where ?? [])];

@@ -33,7 +33,7 @@ export const CONTAINERS = {
         employerSightIndexPaths(),
       ),
       excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
-      // Every multi-field ORDER BY needs its composite index; test/indexes.test.ts checks each query.
+      // Every multi-field ORDER BY needs its composite index; the tests check each query the app sends (test/support/queries.ts).
       compositeIndexes: [
         [
           { path: "/sortKey", order: "ascending" },

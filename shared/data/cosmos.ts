@@ -4,6 +4,7 @@ import { config } from "../config/index.js";
 import { COSMOS_CONNECTION } from "../config/limits.js";
 import { budgetedHttpClient } from "../http/deadline.js";
 import { CONTAINERS, ensureContainers, type ContainerName } from "./containers.js";
+import { statusOf } from "./status.js";
 
 let client: CosmosClient | undefined;
 
@@ -42,5 +43,4 @@ export function withoutSystemFields<T extends object>(doc: T): T {
   return rest as T;
 }
 
-export const isStatus = (err: unknown, code: number): boolean =>
-  typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;
+export const isStatus = (err: unknown, code: number): boolean => statusOf(err) === code;

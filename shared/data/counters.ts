@@ -1,5 +1,6 @@
 import type { PatchOperation } from "@azure/cosmos";
 import { container, isStatus } from "./cosmos.js";
+import { ignoreNotFound } from "./status.js";
 
 /**
  * What one subject (an employer organisation, or one user) was shown on one UTC day: the
@@ -66,9 +67,7 @@ export async function pastViewCounters(day: string, max: number): Promise<string
 }
 
 export async function deleteViewCounter(id: string): Promise<void> {
-  await counters().item(id, id).delete().catch((err: unknown) => {
-    if (!isStatus(err, 404)) throw err;
-  });
+  await ignoreNotFound(counters().item(id, id).delete());
 }
 
 /** A document as stored (tests: the state every instance decides on). */

@@ -1,7 +1,9 @@
 import type { SqlParameter } from "@azure/cosmos";
-import { conflict, preconditionFailed } from "../domain/errors.js";
+import { DuplicateKey, StaleVersion } from "./errors.js";
+import type { StoredPage } from "./paging.js";
 import type { ContainerName } from "./containers.js";
 import { container, withoutSystemFields } from "./cosmos.js";
+import { ignoreNotFound, statusOf } from "./status.js";
 
 export interface Versioned<T> {
   doc: T;
@@ -9,11 +11,14 @@ export interface Versioned<T> {
   etag: string;
 }
 
+/** Whether a change may go ahead on the stored version with this `_etag` (the client's If-Match). */
+export type VersionCheck = (etag: string) => boolean;
+
 /**
  * Reads and writes of one document type in a container partitioned by municipality.
  * `prepare` runs on every write (derived fields); reads check the type, so one container
- * could hold more than one kind without mix-ups. `duplicate` is the 409 detail when a write would
- * break the container's unique key policy (Cosmos refuses it, however many writers race).
+ * could hold more than one kind without mix-ups. `duplicate` says what is taken when a write would
+ * break the container's unique key policy (DuplicateKey).
  */
 export function documents<T extends { id: string; municipalityId: string; type: string }, W = T>(
   name: ContainerName,
@@ -28,7 +33,7 @@ export function documents<T extends { id: string; municipalityId: string; type: 
         const { resource, etag } = await c().items.create(prepare(doc));
         return { doc: withoutSystemFields(resource as T), etag };
       } catch (err) {
-        if ((err as { code?: number }).code === 409) throw conflict(duplicate);
+        if (statusOf(err) === 409) throw new DuplicateKey(duplicate);
         throw err;
       }
     },
@@ -40,7 +45,7 @@ export function documents<T extends { id: string; municipalityId: string; type: 
       return { doc: withoutSystemFields(resource), etag };
     },
 
-    /** Replaces only if nobody wrote since `etag` was read; otherwise 412. */
+    /** Replaces only if nobody wrote since `etag` was read; otherwise StaleVersion. */
     async replace(doc: W, etag: string): Promise<Versioned<T>> {
       const prepared = prepare(doc);
       try {
@@ -49,8 +54,8 @@ export function documents<T extends { id: string; municipalityId: string; type: 
           .replace(prepared, { accessCondition: { type: "IfMatch", condition: etag } });
         return { doc: withoutSystemFields(resource as T), etag: next };
       } catch (err) {
-        if ((err as { code?: number }).code === 412) throw preconditionFailed(`the ${type} was changed by someone else; read it again`);
-        if ((err as { code?: number }).code === 409) throw conflict(duplicate);
+        if (statusOf(err) === 412) throw new StaleVersion(`the ${type} was changed by someone else; read it again`);
+        if (statusOf(err) === 409) throw new DuplicateKey(duplicate);
         throw err;
       }
     },
@@ -65,7 +70,7 @@ export function documents<T extends { id: string; municipalityId: string; type: 
       partition: string | undefined,
       pageSize: number,
       continuation: string | undefined,
-    ): Promise<{ items: R[]; continuation: string | undefined }> {
+    ): Promise<StoredPage<R>> {
       const { resources, continuationToken } = await c()
         .items.query<R>(
           { query, parameters },
@@ -108,13 +113,12 @@ export function documents<T extends { id: string; municipalityId: string; type: 
 
     /**
      * Deletes a document; one that is gone already counts as deleted (deletion is retried).
-     * With `etag`, only that version: a change made meanwhile keeps it (412).
+     * With `etag`, only that version: a change made meanwhile keeps it (StaleVersion).
      */
     async remove(municipalityId: string, id: string, etag?: string): Promise<void> {
       const options = etag ? { accessCondition: { type: "IfMatch", condition: etag } } : {};
-      await c().item(id, municipalityId).delete(options).catch((err: { code?: number }) => {
-        if (err.code === 412) throw preconditionFailed(`the ${type} was changed meanwhile; it was not deleted`);
-        if (err.code !== 404) throw err;
+      await ignoreNotFound(c().item(id, municipalityId).delete(options)).catch((err: unknown) => {
+        throw statusOf(err) === 412 ? new StaleVersion(`the ${type} was changed meanwhile; it was not deleted`) : err;
       });
     },
   };

@@ -1,5 +1,6 @@
-import { conflict } from "../domain/errors.js";
 import { container, isStatus, withoutSystemFields } from "./cosmos.js";
+import { StaleVersion } from "./errors.js";
+import { ignoreNotFound } from "./status.js";
 import type { AccountKind } from "./accounts.js";
 import type { Versioned } from "./documents.js";
 
@@ -25,20 +26,18 @@ export async function readInvitation(hash: string): Promise<Versioned<Invitation
   return resource ? { doc: withoutSystemFields(resource), etag } : undefined;
 }
 
-/** Marks the code used; of two concurrent redemptions only one passes the ETag check. */
+/** Marks the code used; of two concurrent redemptions only one passes the ETag check (the other: StaleVersion). */
 export async function markRedeemed({ doc, etag }: Versioned<InvitationDoc>, at: string): Promise<void> {
   try {
     await invitations()
       .item(doc.id, doc.id)
       .replace({ ...doc, redeemedAt: at }, { accessCondition: { type: "IfMatch", condition: etag } });
   } catch (err) {
-    if (isStatus(err, 412)) throw conflict("this invitation code has already been used");
+    if (isStatus(err, 412)) throw new StaleVersion("the invitation was redeemed meanwhile");
     throw err;
   }
 }
 
 export async function deleteInvitation(hash: string): Promise<void> {
-  await invitations().item(hash, hash).delete().catch((err: { code?: number }) => {
-    if (err.code !== 404) throw err;
-  });
+  await ignoreNotFound(invitations().item(hash, hash).delete());
 }

@@ -1,6 +1,7 @@
 import { config } from "../config/index.js";
 import type { MunicipalitySettings } from "../domain/municipality.js";
-import { container, isStatus, withoutSystemFields } from "./cosmos.js";
+import { container, withoutSystemFields } from "./cosmos.js";
+import { ignoreNotFound } from "./status.js";
 import type { Versioned } from "./documents.js";
 
 const PARTITION = "municipalities";
@@ -32,13 +33,11 @@ export async function readSettingsVersioned(municipalityId: string): Promise<Ver
 export async function writeSettings(municipalityId: string, settings: MunicipalitySettings, at: string, etag?: string): Promise<string | false> {
   const doc: SettingsDoc = { id: municipalityId, partition: PARTITION, ...settings, updatedAt: at };
   try {
-    const written = etag
-      ? await municipalities().item(municipalityId, PARTITION).replace(doc, { accessCondition: { type: "IfMatch", condition: etag } })
-      : await municipalities().items.upsert(doc);
-    return written.etag;
-  } catch (err) {
-    if (isStatus(err, 412) || isStatus(err, 404)) return false;
-    throw err;
+    const write = etag
+      ? municipalities().item(municipalityId, PARTITION).replace(doc, { accessCondition: { type: "IfMatch", condition: etag } })
+      : municipalities().items.upsert(doc);
+    const written = await ignoreNotFound(write, 412);
+    return written?.etag ?? false;
   } finally {
     restricted = undefined; // this instance sees the change at once; others within SETTINGS_CACHE_SECONDS
   }

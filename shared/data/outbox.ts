@@ -1,5 +1,7 @@
 import type { Notification } from "../services/notifier.js";
 import { container, isStatus, withoutSystemFields } from "./cosmos.js";
+import type { StoredPage } from "./paging.js";
+import { ignoreNotFound } from "./status.js";
 
 /**
  * Where a notification is in its e-mail delivery. `pending`: due at `dueAt`; while a drainer
@@ -33,7 +35,7 @@ export async function notificationsFor(
   audience: Notification["audience"],
   pageSize: number,
   continuation: string | undefined,
-): Promise<{ items: StoredNotification[]; continuation: string | undefined }> {
+): Promise<StoredPage<StoredNotification>> {
   const { resources, continuationToken } = await outbox()
     .items.query<StoredNotification>(
       {
@@ -108,11 +110,9 @@ export async function dueNotifications(municipalityId: string, now: string, max:
  * undefined when another drainer (or an erasure) got there first.
  */
 export async function writeDelivery(doc: StoredNotification, delivery: Delivery, etag: string): Promise<string | undefined> {
-  try {
-    const written = await outbox().item(doc.id, doc.municipalityId).replace({ ...doc, delivery }, { accessCondition: { type: "IfMatch", condition: etag } });
-    return written.etag;
-  } catch (err) {
-    if (isStatus(err, 412) || isStatus(err, 404)) return undefined;
-    throw err;
-  }
+  const written = await ignoreNotFound(
+    outbox().item(doc.id, doc.municipalityId).replace({ ...doc, delivery }, { accessCondition: { type: "IfMatch", condition: etag } }),
+    412,
+  );
+  return written?.etag;
 }

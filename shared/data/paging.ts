@@ -1,17 +1,20 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { config } from "../config/index.js";
-import { badRequest } from "../domain/errors.js";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { secretKey } from "../config/secret-keys.js";
+import { BadContinuation } from "./errors.js";
 
-export interface Page<T> {
+/**
+ * One page of a list. Clients get an opaque token for the next page (null on the last); the data
+ * layer hands services the SDK's own continuation (`StoredPage`, undefined on the last), which they wrap.
+ */
+export interface Page<T, Continuation = string | null> {
   items: T[];
-  continuation: string | null;
+  continuation: Continuation;
 }
 
-// Locally a key per process is enough; Azure must share one (config refuses to start without).
-let localKey: Buffer | undefined;
-const key = () => config().CONTINUATION_KEY ?? (localKey ??= randomBytes(32));
+/** A page as Cosmos returns it, before the service wraps its continuation. */
+export type StoredPage<T> = Page<T, string | undefined>;
 
-const sign = (payload: string) => createHmac("sha256", key()).update(payload).digest();
+const sign = (payload: string) => createHmac("sha256", secretKey("CONTINUATION_KEY")).update(payload).digest();
 
 /**
  * Wraps a position in a result set (the SDK's continuation, plus anything the caller needs)
@@ -38,7 +41,5 @@ export function decodeContinuation<T = string>(continuation: string | undefined,
       }
     }
   }
-  throw badRequest("the continuation token does not belong to this query; start again without it", [
-    { path: "continuation", message: "not a token this query returned, or altered" },
-  ]);
+  throw new BadContinuation("the continuation token does not belong to this query; start again without it");
 }

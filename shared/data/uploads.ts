@@ -1,5 +1,6 @@
 import type { FileKind } from "../domain/uploads.js";
-import { container, isStatus, withoutSystemFields } from "./cosmos.js";
+import { container, withoutSystemFields } from "./cosmos.js";
+import { ignoreNotFound } from "./status.js";
 import type { Versioned } from "./documents.js";
 
 export interface UploadDoc {
@@ -47,15 +48,13 @@ export async function setUploadStatus(upload: UploadDoc, status: "pending" | "co
  * concurrent `complete` calls exactly one gets true.
  */
 export async function claimUpload(upload: UploadDoc, etag: string, at: string): Promise<boolean> {
-  try {
-    await uploads()
+  const claimed = await ignoreNotFound(
+    uploads()
       .item(upload.id, upload.day)
-      .replace({ ...upload, status: "checking", checkingSince: at }, { accessCondition: { type: "IfMatch", condition: etag } });
-    return true;
-  } catch (err) {
-    if (isStatus(err, 412) || isStatus(err, 404)) return false;
-    throw err;
-  }
+      .replace({ ...upload, status: "checking", checkingSince: at }, { accessCondition: { type: "IfMatch", condition: etag } }),
+    412,
+  );
+  return claimed !== undefined;
 }
 
 export async function readUploadVersioned(id: string): Promise<Versioned<UploadDoc> | undefined> {
@@ -81,9 +80,7 @@ export async function deleteUploadsOf(candidateId: string): Promise<number> {
 }
 
 export async function deleteUpload(upload: Pick<UploadDoc, "id" | "day">): Promise<void> {
-  await uploads().item(upload.id, upload.day).delete().catch((err: { code?: number }) => {
-    if (err.code !== 404) throw err;
-  });
+  await ignoreNotFound(uploads().item(upload.id, upload.day).delete());
 }
 
 /** One day's uploads, a page at a time (the cleanup keeps memory flat). */

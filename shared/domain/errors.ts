@@ -5,28 +5,37 @@ export interface FieldError {
   message: string;
 }
 
+/** What an error adds to its status, title and detail: the fields at fault, headers (Retry-After). */
+export interface AppErrorExtras {
+  errors?: FieldError[] | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
 /** The one error type services throw; the HTTP layer turns it into problem+json. */
 export class AppError extends Error {
   override name = "AppError";
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string> | undefined;
   constructor(
     readonly status: number,
     readonly title: string,
     readonly detail: string,
-    readonly errors?: FieldError[],
-    readonly headers?: Record<string, string>,
+    { errors, headers }: AppErrorExtras = {},
   ) {
     super(detail);
+    this.errors = errors;
+    this.headers = headers;
   }
 }
 
 export const badRequest = (detail: string, errors?: FieldError[]) =>
-  new AppError(400, "Bad Request", detail, errors);
+  new AppError(400, "Bad Request", detail, { errors });
 export const unauthorized = (detail: string, error = "invalid_token") =>
-  new AppError(401, "Unauthorized", detail, undefined, {
-    "WWW-Authenticate": `Bearer error="${error}", error_description="${detail.replace(/"/g, "'")}"`,
+  new AppError(401, "Unauthorized", detail, {
+    headers: { "WWW-Authenticate": `Bearer error="${error}", error_description="${detail.replace(/"/g, "'")}"` },
   });
 export const forbidden = (detail: string, errors?: FieldError[]) =>
-  new AppError(403, "Forbidden", detail, errors);
+  new AppError(403, "Forbidden", detail, { errors });
 export const notFound = (detail: string) => new AppError(404, "Not Found", detail);
 export const conflict = (detail: string) => new AppError(409, "Conflict", detail);
 /** 409 when a uniqueness check says the value is taken. */
@@ -43,7 +52,7 @@ export const preconditionFailed = (detail: string) => new AppError(412, "Precond
 export class DependencyUnavailable extends AppError {
   override name = "DependencyUnavailable";
   constructor(detail: string, retryAfterSeconds: number) {
-    super(503, "Service Unavailable", detail, undefined, { "Retry-After": String(retryAfterSeconds) });
+    super(503, "Service Unavailable", detail, { headers: { "Retry-After": String(retryAfterSeconds) } });
   }
 }
 export const dependencyUnavailable = (detail: string, retryAfterSeconds: number) => new DependencyUnavailable(detail, retryAfterSeconds);

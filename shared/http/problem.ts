@@ -1,5 +1,6 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
-import { AppError, DependencyUnavailable, dependencyUnavailable, type FieldError } from "../domain/errors.js";
+import { BadContinuation, DuplicateKey, StaleVersion } from "../data/errors.js";
+import { AppError, badRequest, conflict, DependencyUnavailable, dependencyUnavailable, preconditionFailed, type AppErrorExtras } from "../domain/errors.js";
 import { emitEvent } from "../services/telemetry.js";
 
 const PROBLEM_BASE = "https://hallowerk.example/problems/";
@@ -8,13 +9,7 @@ const PROBLEM_BASE = "https://hallowerk.example/problems/";
 export const MAX_LISTED_ERRORS = 20;
 
 /** RFC 9457 problem+json. */
-export function problem(
-  status: number,
-  title: string,
-  detail: string,
-  errors?: FieldError[],
-  headers: Record<string, string> = {},
-): HttpResponseInit {
+export function problem(status: number, title: string, detail: string, { errors, headers = {} }: AppErrorExtras = {}): HttpResponseInit {
   const count = errors?.length ?? 0;
   const body = {
     type: `${PROBLEM_BASE}${title.toLowerCase().replace(/\s+/g, "-")}`,
@@ -52,18 +47,30 @@ export function asDependencyUnavailable(err: unknown): DependencyUnavailable | u
   return dependencyUnavailable("the database or file storage is busy or unreachable; try again shortly", wait);
 }
 
+/** An AppError as it is; storage's typed errors get their HTTP status here and nowhere else; otherwise undefined. */
+function asClientError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (err instanceof StaleVersion) return preconditionFailed(err.message);
+  if (err instanceof DuplicateKey) return conflict(err.message);
+  if (err instanceof BadContinuation) {
+    return badRequest(err.message, [{ path: "continuation", message: "not a token this query returned, or altered" }]);
+  }
+  return undefined;
+}
+
 /** Maps anything thrown to a response; unexpected errors are logged without request data. */
 export function errorResponse(err: unknown, context: InvocationContext): HttpResponseInit {
   const unavailable = asDependencyUnavailable(err);
   if (unavailable) {
     const e = err as { name?: string; code?: unknown };
     context.warn(`dependency unavailable: ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName} invocation=${context.invocationId}`);
-    return problem(503, unavailable.title, unavailable.detail, undefined, unavailable.headers);
+    return problem(503, unavailable.title, unavailable.detail, unavailable);
   }
-  if (err instanceof AppError) {
+  const refused = asClientError(err);
+  if (refused) {
     // A viewing limit refused a page (possible scraping): counted by route, never by caller.
-    if (err.status === 429) emitEvent("limit.hit", { route: context.functionName }, { count: 1 }, "warn");
-    return problem(err.status, err.title, err.detail, err.errors, err.headers);
+    if (refused.status === 429) emitEvent("limit.hit", { route: context.functionName }, { count: 1 }, "warn");
+    return problem(refused.status, refused.title, refused.detail, refused);
   }
   const e = err as { name?: string; code?: unknown; stack?: string };
   // Name, code and stack only: messages of storage errors can echo request content.

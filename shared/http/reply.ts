@@ -1,4 +1,4 @@
-import { httpEtag } from "../services/concurrency.js";
+import { httpEtag } from "./etag.js";
 import type { Reply } from "./routes.js";
 
 /** A single resource with its ETag. */

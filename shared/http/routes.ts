@@ -6,7 +6,9 @@ import { forbidden, parseOr400 } from "../domain/errors.js";
 import { allows, FIELD_OWNER, isPublic, type Action, type FieldSide } from "../domain/policy.js";
 import type { Principal } from "../domain/roles.js";
 import { config } from "../config/index.js";
+import type { VersionCheck } from "../data/documents.js";
 import { withBudget } from "./deadline.js";
+import { ifMatchCheck } from "./etag.js";
 import { negotiate } from "./negotiate.js";
 import { errorResponse } from "./problem.js";
 import { withEvents } from "../services/telemetry.js";
@@ -20,7 +22,8 @@ export interface Input<B, Q, P> {
   body: B;
   query: Q;
   params: P;
-  ifMatch: string | undefined;
+  /** `If-Match`, as a check on the stored version; undefined without the header. */
+  ifMatch: VersionCheck | undefined;
   request: HttpRequest;
   /** What the answer should be, chosen from the route's `produces` by the request's `Accept`. */
   mediaType: MediaType;
@@ -178,7 +181,7 @@ function respond<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
       body,
       query,
       params,
-      ifMatch: request.headers.get("if-match") ?? undefined,
+      ifMatch: ifMatchCheck(request.headers.get("if-match") ?? undefined),
       request,
       mediaType,
     } as Input<z.infer<B>, z.infer<Q>, z.infer<P>>);

@@ -4,9 +4,6 @@ import * as z from "zod";
 // `maxLength` (implied by the pattern) is for the OpenAPI document.
 export const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9.-]{1,110}$/, "an id").meta({ maxLength: 110 }) });
 
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), continuation: z.string().nullable() });
-
 export const Problem = z.object({
   type: z.string(),
   title: z.string(),

@@ -9,6 +9,7 @@ import {
   type CandidateFilter,
   type CandidateListItem,
 } from "../data/candidates.js";
+import type { VersionCheck } from "../data/documents.js";
 import { deleteInvitation } from "../data/invitations.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import {
@@ -152,17 +153,17 @@ export async function updateCandidateAdmin(
   principal: Principal,
   id: string,
   patch: Record<string, unknown>,
-  ifMatch: string | undefined,
+  expected: VersionCheck | undefined,
 ): Promise<VersionedView> {
   const municipalityId = municipalityOf(principal);
   if (typeof patch.clientNumber === "string") await refuseTakenClientNumber(municipalityId, patch.clientNumber, id);
-  const updated = await modifyCandidate(
+  const updated = await modifyCandidate({
     municipalityId,
     id,
-    ifMatch,
-    (doc) => ({ ...doc, admin: mergePatch(doc.admin, patch), updatedAt: nowIso() }),
-    auditChange(principal, "update", touchedFields("admin", patch)),
-  );
+    expected,
+    change: (doc) => ({ ...doc, admin: mergePatch(doc.admin, patch), updatedAt: nowIso() }),
+    alongside: auditChange(principal, "update", touchedFields("admin", patch)),
+  });
   return candidateView(updated);
 }
 
@@ -171,18 +172,18 @@ export async function setEmployerVisibility(
   principal: Principal,
   id: string,
   visibility: { hidden: boolean; reason?: string | undefined },
-  ifMatch: string | undefined,
+  expected: VersionCheck | undefined,
 ): Promise<VersionedView> {
   const employerVisibility = visibility.hidden
     ? { hidden: true, reason: visibility.reason! }
     : { hidden: false, ...(visibility.reason ? { reason: visibility.reason } : {}) };
-  const updated = await modifyCandidate(
-    municipalityOf(principal),
+  const updated = await modifyCandidate({
+    municipalityId: municipalityOf(principal),
     id,
-    ifMatch,
-    (doc) => ({ ...doc, employerVisibility, updatedAt: nowIso() }),
-    auditChange(principal, "update", ["employerVisibility"]),
-  );
+    expected,
+    change: (doc) => ({ ...doc, employerVisibility, updatedAt: nowIso() }),
+    alongside: auditChange(principal, "update", ["employerVisibility"]),
+  });
   return candidateView(updated);
 }
 
@@ -191,13 +192,13 @@ export async function setStatus(
   principal: Principal,
   id: string,
   status: "active" | "inactive",
-  ifMatch: string | undefined,
+  expected: VersionCheck | undefined,
 ): Promise<VersionedView> {
-  const updated = await modifyCandidate(
-    municipalityOf(principal),
+  const updated = await modifyCandidate({
+    municipalityId: municipalityOf(principal),
     id,
-    ifMatch,
-    (doc) => {
+    expected,
+    change: (doc) => {
       if (status === "active" && doc.status === "invited") {
         throw conflict("the candidate has not redeemed the invitation yet; they become active when they do");
       }
@@ -208,7 +209,7 @@ export async function setStatus(
       }
       return { ...doc, status, updatedAt: nowIso() };
     },
-    auditChange(principal, "update", ["status"]),
-  );
+    alongside: auditChange(principal, "update", ["status"]),
+  });
   return candidateView(updated);
 }

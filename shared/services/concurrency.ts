@@ -1,25 +1,13 @@
 import { readCandidate, replaceCandidate } from "../data/candidates.js";
-import type { Versioned } from "../data/documents.js";
+import type { Versioned, VersionCheck } from "../data/documents.js";
 import { readEmployer, replaceEmployer } from "../data/employers.js";
+import { StaleVersion } from "../data/errors.js";
 import { readVacancy, replaceVacancy } from "../data/vacancies.js";
 import { toView, type CandidateDoc, type CandidateRecord, type CandidateView } from "../domain/candidate.js";
 import type { EmployerDoc, EmployerRecord } from "../domain/employer.js";
 import type { VacancyDoc } from "../domain/vacancy.js";
-import { AppError, conflict, notFound, preconditionFailed } from "../domain/errors.js";
+import { conflict, notFound } from "../domain/errors.js";
 import { emitEvent } from "./telemetry.js";
-
-/** The HTTP entity tag of a stored version (Cosmos' own may or may not carry quotes). */
-export const httpEtag = (etag: string): string => (etag.startsWith('"') ? etag : `"${etag}"`);
-
-/** `If-Match`: `*`, or a list of entity tags one of which must be the current one. */
-export function etagMatches(ifMatch: string | undefined, etag: string): boolean {
-  if (ifMatch === undefined) return true;
-  const current = httpEtag(etag);
-  return ifMatch.split(",").some((tag) => {
-    const t = tag.trim();
-    return t === "*" || t === current;
-  });
-}
 
 const MAX_ATTEMPTS = 10;
 
@@ -31,34 +19,39 @@ interface Store<T, W> {
   replace(doc: W, etag: string): Promise<Versioned<T>>;
 }
 
+/** A change to one stored record: which one, the client's version check, and what to do. */
+export interface Modification<T, W> {
+  municipalityId: string;
+  id: string;
+  /** The client's version must be current (If-Match); undefined: any version, retried on a lost race. */
+  expected?: VersionCheck | undefined;
+  change: (doc: T) => W;
+  /** Runs alongside the write (the audit line); idempotent, as a retried write runs it again. */
+  alongside?: ((next: W) => Promise<void>) | undefined;
+}
+
 /**
- * Read, change, write back only if nobody wrote in between. With `If-Match` the client's
- * version must be current (412 otherwise); without it, a lost race is retried on fresh data,
+ * Read, change, write back only if nobody wrote in between. With `expected` the client's
+ * version must be current (StaleVersion otherwise); without it, a lost race is retried on fresh data,
  * so concurrent writers never overwrite each other's changes. `alongside` (the audit line)
- * runs concurrently with the write, once the change has passed validation; it must be
- * idempotent, as a retried write runs it again.
+ * runs concurrently with the write, once the change has passed validation.
  */
 async function modify<T extends W, W>(
   store: Store<T, W>,
   what: string,
-  municipalityId: string,
-  id: string,
-  ifMatch: string | undefined,
-  change: (doc: T) => W,
-  alongside: (next: W) => Promise<void> = async () => {},
+  { municipalityId, id, expected, change, alongside = async () => {} }: Modification<T, W>,
 ): Promise<Versioned<T>> {
   for (let attempt = 1; ; attempt++) {
     const current = await store.read(municipalityId, id);
     if (!current) throw notFound(`no such ${what}, or not one you may see`);
-    if (!etagMatches(ifMatch, current.etag)) {
-      throw preconditionFailed(`the ${what} was changed since you read it; read it again and reapply your change`);
+    if (expected && !expected(current.etag)) {
+      throw new StaleVersion(`the ${what} was changed since you read it; read it again and reapply your change`);
     }
     const next = change(current.doc);
     try {
       return await writeLogged(store, current, next, alongside);
     } catch (err) {
-      const lostRace = err instanceof AppError && err.status === 412;
-      if (!lostRace || ifMatch !== undefined) throw err;
+      if (!(err instanceof StaleVersion) || expected) throw err;
       if (attempt >= MAX_ATTEMPTS) throw conflict(`the ${what} is being changed by others right now; try again`);
       await backoff(attempt);
     }
@@ -91,19 +84,9 @@ const candidateStore = { read: readCandidate, replace: replaceCandidate };
 const employerStore = { read: readEmployer, replace: replaceEmployer };
 const vacancyStore = { read: readVacancy, replace: replaceVacancy };
 
-export const modifyCandidate = (
-  municipalityId: string,
-  id: string,
-  ifMatch: string | undefined,
-  change: (doc: CandidateDoc) => CandidateRecord,
-  alongside?: (next: CandidateRecord) => Promise<void>,
-) => modify(candidateStore, "candidate", municipalityId, id, ifMatch, change, alongside);
-
-export const modifyEmployer = (municipalityId: string, id: string, ifMatch: string | undefined, change: (doc: EmployerDoc) => EmployerRecord) =>
-  modify(employerStore, "employer", municipalityId, id, ifMatch, change);
-
-export const modifyVacancy = (municipalityId: string, id: string, ifMatch: string | undefined, change: (doc: VacancyDoc) => VacancyDoc) =>
-  modify(vacancyStore, "vacancy", municipalityId, id, ifMatch, change);
+export const modifyCandidate = (m: Modification<CandidateDoc, CandidateRecord>) => modify(candidateStore, "candidate", m);
+export const modifyEmployer = (m: Modification<EmployerDoc, EmployerRecord>) => modify(employerStore, "employer", m);
+export const modifyVacancy = (m: Modification<VacancyDoc, VacancyDoc>) => modify(vacancyStore, "vacancy", m);
 
 /** A record as a service hands it to a function: the client's view and its version. */
 export interface VersionedView<V = CandidateView> {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { VersionCheck } from "../data/documents.js";
 import { insertEmployer, listEmployers as queryEmployers, readEmployer } from "../data/employers.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { nowIso } from "../domain/clock.js";
@@ -68,13 +69,18 @@ export async function updateEmployer(
   principal: Principal,
   id: string,
   patch: Record<string, unknown>,
-  ifMatch: string | undefined,
+  expected: VersionCheck | undefined,
 ): Promise<VersionedView<EmployerView>> {
   const municipalityId = municipalityOf(principal);
-  const updated = await modifyEmployer(municipalityId, id, ifMatch, (doc) => {
-    const { companyName, kvkNumber, address, contact, sortKey: _k, updatedAt: _u, ...identity } = doc;
-    const next = parseOr400(EmployerFields, mergePatch({ companyName, kvkNumber, address, contact }, patch), "the changed employer");
-    return { ...identity, ...next, updatedAt: nowIso() };
+  const updated = await modifyEmployer({
+    municipalityId,
+    id,
+    expected,
+    change: (doc) => {
+      const { companyName, kvkNumber, address, contact, sortKey: _k, updatedAt: _u, ...identity } = doc;
+      const next = parseOr400(EmployerFields, mergePatch({ companyName, kvkNumber, address, contact }, patch), "the changed employer");
+      return { ...identity, ...next, updatedAt: nowIso() };
+    },
   });
   return { view: toEmployerView(updated.doc), etag: updated.etag };
 }

@@ -13,7 +13,6 @@ import { FILE_KINDS } from "../domain/uploads.js";
 import { downloadLink } from "../storage/sas.js";
 import { wholeAccessLog, type AccessLogEntry } from "./access-log.js";
 import { audit } from "./audit.js";
-import { httpEtag } from "./concurrency.js";
 import { municipalityOf } from "./municipalities.js";
 import { blobNameOf } from "./uploads.js";
 import { admitView } from "./view-limits.js";
@@ -110,7 +109,7 @@ async function build(municipalityId: string, candidateId: string): Promise<Expor
       ...(n.delivery ? { delivery: exportedDelivery(n.delivery) } : {}),
     })),
   };
-  return { etag: httpEtag(found.etag), document };
+  return { etag: found.etag, document };
 }
 
 const exportedDelivery = ({ dueAt: _due, claim: _claim, ...rest }: Delivery): ExportedDelivery => rest;

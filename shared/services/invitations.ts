@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { config } from "../config/index.js";
 import { deleteAccount, insertAccount, type AccountKind } from "../data/accounts.js";
+import { StaleVersion } from "../data/errors.js";
 import { insertInvitation, markRedeemed, readInvitation, type InvitationDoc } from "../data/invitations.js";
 import type { CandidateView } from "../domain/candidate.js";
 import { clock, nowIso } from "../domain/clock.js";
 import { toEmployerView, type EmployerView } from "../domain/employer.js";
-import { AppError, forbidden, notFound } from "../domain/errors.js";
+import { AppError, conflict, forbidden, notFound } from "../domain/errors.js";
 import type { Principal } from "../domain/roles.js";
 import { auditChange } from "./audit.js";
 import { candidateView, modifyCandidate, modifyEmployer } from "./concurrency.js";
@@ -29,13 +30,15 @@ export type Redeemed =
   | { kind: "candidate"; view: CandidateView; etag: string }
   | { kind: "employer"; view: EmployerView; etag: string };
 
+const alreadyUsed = () => conflict("this invitation code has already been used");
+
 /** Links the caller's account to the invited record (candidate or employer) and makes it active. */
 export async function redeemInvitation(principal: Principal, code: string): Promise<Redeemed> {
   const invitation = await readInvitation(hashCode(code));
   if (!invitation) throw notFound("this invitation code is not known; check it or ask for a new one");
   const { doc } = invitation;
   if (doc.kind !== principal.role) throw forbidden(`this invitation is for a ${doc.kind} account; sign in as one`);
-  if (doc.redeemedAt) throw new AppError(409, "Conflict", "this invitation code has already been used");
+  if (doc.redeemedAt) throw alreadyUsed();
   const at = nowIso();
   if (doc.expiresAt <= at) throw new AppError(410, "Gone", "this invitation code has expired; ask for a new one");
 
@@ -46,7 +49,7 @@ export async function redeemInvitation(principal: Principal, code: string): Prom
     await markRedeemed(invitation, at);
   } catch (err) {
     await deleteAccount(principal.sub);
-    throw err;
+    throw err instanceof StaleVersion ? alreadyUsed() : err;
   }
   try {
     return await linkRecord(principal, doc, at);
@@ -59,24 +62,22 @@ export async function redeemInvitation(principal: Principal, code: string): Prom
 async function linkRecord(principal: Principal, doc: InvitationDoc, at: string): Promise<Redeemed> {
   const logged = auditChange(principal, "redeem");
   if (doc.kind === "candidate") {
-    const updated = await modifyCandidate(
-      doc.municipalityId,
-      doc.recordId,
-      undefined,
-      (c) => ({ ...c, status: c.status === "invited" ? "active" : c.status, accountSub: principal.sub, updatedAt: at }),
-      logged,
-    );
+    const updated = await modifyCandidate({
+      municipalityId: doc.municipalityId,
+      id: doc.recordId,
+      change: (c) => ({ ...c, status: c.status === "invited" ? "active" : c.status, accountSub: principal.sub, updatedAt: at }),
+      alongside: logged,
+    });
     return { kind: "candidate", ...candidateView(updated) };
   }
-  const updated = await modifyEmployer(
-    doc.municipalityId,
-    doc.recordId,
-    undefined,
-    (e) => {
+  const updated = await modifyEmployer({
+    municipalityId: doc.municipalityId,
+    id: doc.recordId,
+    change: (e) => {
       // Checked inside the write, so a redemption racing the end of participation cannot slip through.
       if (e.status === "ended") throw new AppError(410, "Gone", "this employer's participation has ended; the invitation no longer works");
       return { ...e, status: e.status === "invited" ? "active" : e.status, accountSubs: [...(e.accountSubs ?? []), principal.sub], updatedAt: at };
     },
-  );
+  });
   return { kind: "employer", view: toEmployerView(updated.doc), etag: updated.etag };
 }

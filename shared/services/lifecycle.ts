@@ -1,17 +1,19 @@
 import { deleteAccount } from "../data/accounts.js";
 import { deleteInvitation } from "../data/invitations.js";
 import { candidatesByClientNumbers, readCandidate } from "../data/candidates.js";
+import type { VersionCheck } from "../data/documents.js";
 import { vacanciesOfEmployer } from "../data/vacancies.js";
 import { nowIso, todayIso } from "../domain/clock.js";
 import { toEmployerView, type EmployerView } from "../domain/employer.js";
-import { badRequest, fieldErrors, notFound, type FieldError } from "../domain/errors.js";
+import { AppError, badRequest, fieldErrors, notFound, type FieldError } from "../domain/errors.js";
 import { addDays, legalHoldApplies, retentionFor, ServiceEndLine, type RetentionPeriods, type ServiceEnd } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
 import { config } from "../config/index.js";
 import { auditChange } from "./audit.js";
-import { candidateView, modifyCandidate, modifyEmployer, modifyVacancy, type VersionedView } from "./concurrency.js";
+import { candidateView, modifyCandidate, modifyEmployer, type VersionedView } from "./concurrency.js";
 import { municipalityOf, retentionPeriods } from "./municipalities.js";
 import { eraseCandidate } from "./retention.js";
+import { closeVacancy } from "./vacancies.js";
 
 function refuseFuture(end: ServiceEnd): void {
   if (end.endedOn > todayIso()) throw badRequest("the service cannot end in the future", [{ path: "endedOn", message: "a date up to today" }]);
@@ -22,26 +24,26 @@ function refuseFuture(end: ServiceEnd): void {
  * now (rules in domain/retention.ts, periods from configuration and the municipality) and stored,
  * so the nightly sweep finds it by an indexed range. The candidate becomes inactive.
  */
-export async function recordServiceEnd(principal: Principal, id: string, end: ServiceEnd, ifMatch?: string): Promise<VersionedView> {
-  return endService(principal, id, end, await retentionPeriods(municipalityOf(principal)), ifMatch);
+export async function recordServiceEnd(principal: Principal, id: string, end: ServiceEnd, expected?: VersionCheck): Promise<VersionedView> {
+  return endService(principal, id, end, await retentionPeriods(municipalityOf(principal)), expected);
 }
 
-async function endService(principal: Principal, id: string, end: ServiceEnd, periods: RetentionPeriods, ifMatch?: string): Promise<VersionedView> {
+async function endService(principal: Principal, id: string, end: ServiceEnd, periods: RetentionPeriods, expected?: VersionCheck): Promise<VersionedView> {
   refuseFuture(end);
   const municipalityId = municipalityOf(principal);
-  const updated = await modifyCandidate(
+  const updated = await modifyCandidate({
     municipalityId,
     id,
-    ifMatch,
-    (doc) => ({
+    expected,
+    change: (doc) => ({
       ...doc,
       serviceEnd: end,
       retention: retentionFor(end, periods, addDays(todayIso(), config().RETENTION_SIGNAL_DAYS)),
       status: "inactive",
       updatedAt: nowIso(),
     }),
-    auditChange(principal, "update", ["serviceEnd"]),
-  );
+    alongside: auditChange(principal, "update", ["serviceEnd"]),
+  });
   return candidateView(updated);
 }
 
@@ -85,9 +87,8 @@ export async function recordServiceEnds(principal: Principal, items: unknown[]):
       candidate.serviceEnd = end; // a repeated line in the same batch is then "already recorded"
       results.push({ line, clientNumber, status: "recorded", candidateId: candidate.id });
     } catch (err) {
-      const e = err as { status?: number; errors?: FieldError[]; detail?: string };
-      if (e.status !== 400) throw err;
-      results.push({ line, clientNumber, status: "invalid", errors: e.errors ?? [{ path: "(line)", message: e.detail ?? "invalid" }] });
+      if (!(err instanceof AppError) || err.status !== 400) throw err;
+      results.push({ line, clientNumber, status: "invalid", errors: err.errors ?? [{ path: "(line)", message: err.detail }] });
     }
   }
   const summary: Record<string, number> = { recorded: 0, alreadyRecorded: 0, unknownClientNumber: 0, invalid: 0 };
@@ -100,18 +101,18 @@ export async function setLegalHold(
   principal: Principal,
   id: string,
   hold: { hold: boolean; reason?: string | undefined },
-  ifMatch: string | undefined,
+  expected: VersionCheck | undefined,
 ): Promise<VersionedView> {
-  const updated = await modifyCandidate(
-    municipalityOf(principal),
+  const updated = await modifyCandidate({
+    municipalityId: municipalityOf(principal),
     id,
-    ifMatch,
-    (doc) => {
+    expected,
+    change: (doc) => {
       const { legalHold: _old, ...rest } = doc;
       return hold.hold ? { ...rest, legalHold: { since: nowIso(), reason: hold.reason! }, updatedAt: nowIso() } : { ...rest, updatedAt: nowIso() };
     },
-    auditChange(principal, "update", ["legalHold"]),
-  );
+    alongside: auditChange(principal, "update", ["legalHold"]),
+  });
   return candidateView(updated);
 }
 
@@ -134,17 +135,21 @@ export async function endEmployer(principal: Principal, id: string, endedOn: str
   if (on > todayIso()) throw badRequest("an employer cannot end in the future", [{ path: "endedOn", message: "a date up to today" }]);
   let users: string[] = [];
   let codes: string[] = [];
-  const updated = await modifyEmployer(municipalityId, id, undefined, (doc) => {
-    const { accountSubs, invitationIds, ...rest } = doc;
-    users = accountSubs ?? [];
-    codes = invitationIds ?? [];
-    return { ...rest, status: "ended" as const, ended: { endedOn: on, deleteOn: addDays(on, config().EMPLOYER_RETENTION_DAYS) }, updatedAt: nowIso() };
+  const updated = await modifyEmployer({
+    municipalityId,
+    id,
+    change: (doc) => {
+      const { accountSubs, invitationIds, ...rest } = doc;
+      users = accountSubs ?? [];
+      codes = invitationIds ?? [];
+      return { ...rest, status: "ended" as const, ended: { endedOn: on, deleteOn: addDays(on, config().EMPLOYER_RETENTION_DAYS) }, updatedAt: nowIso() };
+    },
   });
   // Access ends now: the users' links and any code not yet redeemed.
   for (const sub of users) await deleteAccount(sub);
   for (const code of codes) await deleteInvitation(code);
   for (const v of await vacanciesOfEmployer(municipalityId, id)) {
-    if (v.status === "open") await modifyVacancy(municipalityId, v.id, undefined, (doc) => ({ ...doc, status: "closed" as const, updatedAt: nowIso() }));
+    if (v.status === "open") await closeVacancy(municipalityId, v.id);
   }
   return { view: toEmployerView(updated.doc), etag: updated.etag };
 }

@@ -1,5 +1,5 @@
 import { searchTermsOf } from "../data/candidates.js";
-import { decodeContinuation, encodeContinuation } from "../data/paging.js";
+import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { mostCriteriaMet, openVacanciesMeeting } from "../data/vacancies.js";
 import type { CandidateView } from "../domain/candidate.js";
 import { notFound } from "../domain/errors.js";
@@ -22,11 +22,8 @@ import { staffOrOwnVacancy } from "./vacancies.js";
 import { admitView } from "./view-limits.js";
 import { viewerOf } from "./viewer.js";
 
-export interface MatchPage<T> {
-  order: string;
-  items: (T & { criteriaMet: number; criteria: ExplainedCriterion[] })[];
-  continuation: string | null;
-}
+/** A page of matches, each with its criteria explained, and the order they come in. */
+export type MatchPage<T> = Page<T & { criteriaMet: number; criteria: ExplainedCriterion[] }> & { order: string };
 
 type Tiered<P> = P & { tier: number };
 type Paging = { pageSize: number; continuation?: string | undefined };

@@ -1,12 +1,14 @@
 import { config } from "../config/index.js";
+import type { VersionCheck } from "../data/documents.js";
+import { StaleVersion } from "../data/errors.js";
 import { readSettings, readSettingsVersioned, registerMunicipality as register, restrictedMunicipalities, writeSettings } from "../data/municipalities.js";
 import { nowIso } from "../domain/clock.js";
-import { forbidden, preconditionFailed } from "../domain/errors.js";
+import { forbidden } from "../domain/errors.js";
 import { DEFAULT_SETTINGS, type Contact, type MunicipalitySettings } from "../domain/municipality.js";
 import type { RetentionPeriods } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
 import type { EmployerViewer } from "../domain/visibility.js";
-import { etagMatches, type VersionedView } from "./concurrency.js";
+import type { VersionedView } from "./concurrency.js";
 
 /** Staff act in their own municipality only; the token guarantees they have one. */
 export function municipalityOf(principal: Principal): string {
@@ -29,16 +31,16 @@ export async function getSettings(principal: Principal): Promise<VersionedView<M
 }
 
 /**
- * Replaces the settings. With `If-Match`, only when it names the current version (412
- * otherwise, also when another administrator got there first): a reach restriction cannot be
+ * Replaces the settings. With a version check (If-Match), only when the current version passes it
+ * (StaleVersion otherwise, also when another administrator got there first): a reach restriction cannot be
  * undone by someone who never saw it.
  */
-export async function putSettings(principal: Principal, settings: MunicipalitySettings, ifMatch: string | undefined): Promise<VersionedView<MunicipalitySettings>> {
+export async function putSettings(principal: Principal, settings: MunicipalitySettings, expected: VersionCheck | undefined): Promise<VersionedView<MunicipalitySettings>> {
   const municipalityId = municipalityOf(principal);
   let current: string | undefined;
-  if (ifMatch !== undefined) {
+  if (expected) {
     const found = await readSettingsVersioned(municipalityId);
-    if (!found || !etagMatches(ifMatch, found.etag)) throw changedMeanwhile();
+    if (!found || !expected(found.etag)) throw changedMeanwhile();
     current = found.etag;
   }
   const etag = await writeSettings(municipalityId, settings, nowIso(), current);
@@ -46,7 +48,7 @@ export async function putSettings(principal: Principal, settings: MunicipalitySe
   return { view: settings, etag };
 }
 
-const changedMeanwhile = () => preconditionFailed("the settings were changed since you read them; read them again and reapply your change");
+const changedMeanwhile = () => new StaleVersion("the settings were changed since you read them; read them again and reapply your change");
 
 /** Where an employer of `viewerMunicipality` looks from: the input of `EMPLOYER_SIGHT` (visibility.ts). */
 export async function employerViewer(viewerMunicipality: string): Promise<EmployerViewer> {

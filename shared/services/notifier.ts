@@ -1,6 +1,7 @@
 import { config } from "../config/index.js";
 import { container } from "../data/cosmos.js";
 import { notificationsAbout, type Delivery } from "../data/outbox.js";
+import { ignoreNotFound } from "../data/status.js";
 import type { TipKey } from "../domain/tips.js";
 
 /** A message to the coaches of a municipality; ids only, the coach looks the candidate up. */
@@ -120,9 +121,7 @@ export const outboxNotifier: Notifier = {
   },
   async forget(municipalityId, candidateId) {
     for (const { id } of await notificationsAbout(municipalityId, candidateId)) {
-      await container("outbox").item(id, municipalityId).delete().catch((err: { code?: number }) => {
-        if (err.code !== 404) throw err;
-      });
+      await ignoreNotFound(container("outbox").item(id, municipalityId).delete());
     }
   },
 };

@@ -338,7 +338,7 @@ async function signal({ municipalityId: m, day, counts, shouldStop, log }: Pass)
           deleteOn: c.deleteOn,
           createdAt: nowIso(),
         });
-        await modifyCandidate(m, c.id, undefined, (doc) => ({ ...doc, retention: { ...doc.retention!, signalledFor: c.deleteOn } }));
+        await modifyCandidate({ municipalityId: m, id: c.id, change: (doc) => ({ ...doc, retention: { ...doc.retention!, signalledFor: c.deleteOn } }) });
         counts.signalled++;
       } catch (err) {
         counts.failed++;

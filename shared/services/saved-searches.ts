@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as z from "zod";
+import { StaleVersion } from "../data/errors.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import {
   countSavedSearches,
@@ -12,7 +13,7 @@ import {
   type SavedSearchDoc,
 } from "../data/saved-searches.js";
 import { clock, nowIso } from "../domain/clock.js";
-import { AppError, conflict, notFound } from "../domain/errors.js";
+import { conflict, notFound } from "../domain/errors.js";
 import { text } from "../domain/fields.js";
 import type { Principal } from "../domain/roles.js";
 import { notifier } from "./notifier.js";
@@ -132,7 +133,7 @@ async function digest(saved: SavedSearchDoc, at: string): Promise<boolean> {
   // Deleted meanwhile, or moved on by another run: nothing to mark. A concurrent run that marked it first wins (412).
   if (current && current.doc.digestedUpTo < at) {
     await replaceSavedSearch({ ...current.doc, digestedUpTo: at }, current.etag).catch((err: unknown) => {
-      if (!(err instanceof AppError && err.status === 412)) throw err;
+      if (!(err instanceof StaleVersion)) throw err;
     });
   }
   return items.length > 0;

@@ -21,6 +21,7 @@ export const EVENTS = [
   "timer.failed",
   "upload.accepted",
   "upload.refused",
+  "upload.cleanupFailed",
   "limit.hit",
   "audit.unrecorded",
   "mail.sent",

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { config } from "../config/index.js";
 import { readCandidate } from "../data/candidates.js";
+import { statusOf } from "../data/status.js";
 import {
   claimUpload,
   deleteUpload,
@@ -76,7 +77,7 @@ export async function startUpload(principal: Principal, body: StartUploadBody): 
   const now = clock().now();
   const day = uploadDay(now.getTime());
   if ((await pendingUploads(day, recordId)) >= MAX_PENDING_UPLOADS) {
-    throw new AppError(429, "Too Many Requests", `you have ${MAX_PENDING_UPLOADS} unfinished uploads today; complete them or try again tomorrow`, undefined, { "Retry-After": "3600" });
+    throw new AppError(429, "Too Many Requests", `you have ${MAX_PENDING_UPLOADS} unfinished uploads today; complete them or try again tomorrow`, { headers: { "Retry-After": "3600" } });
   }
   const id = `${day}-${randomUUID()}`;
   const blobName = blobNameOf(municipalityId, recordId, kind, id);
@@ -166,7 +167,7 @@ const CHECK_TIMEOUT_MS = 5 * 60_000;
 const COPY_SOURCE_MINUTES = 10;
 
 const busy = () =>
-  new AppError(409, "Conflict", "this upload is being completed by another request right now", undefined, { "Retry-After": "5" });
+  new AppError(409, "Conflict", "this upload is being completed by another request right now", { headers: { "Retry-After": "5" } });
 
 /** Whether a claim on an upload is still held by a running `complete` call. */
 const heldBy = (upload: UploadDoc, now: number) =>
@@ -234,7 +235,7 @@ async function verifyAndAttach(principal: Principal, upload: UploadDoc, now: num
   if (containsBsn(givenName)) await refuse(upload, "the file name contains what looks like a citizen service number (BSN); rename the file and upload it again");
   const verdict = await scanVerdict(upload.blobName);
   if (verdict === "pending") {
-    throw new AppError(409, "Conflict", "the file is still being scanned for malware; try again shortly", undefined, { "Retry-After": "10" });
+    throw new AppError(409, "Conflict", "the file is still being scanned for malware; try again shortly", { headers: { "Retry-After": "10" } });
   }
   if (verdict === "malicious") await refuse(upload, "the malware scan found a threat");
   // The snapshot is made only if the blob is still the version whose properties were read: as
@@ -247,18 +248,17 @@ async function verifyAndAttach(principal: Principal, upload: UploadDoc, now: num
 
   let replaced: string | undefined;
   const fileName = sanitiseFileName(givenName, upload.kind, upload.contentType);
-  const updated = await modifyCandidate(
-    upload.municipalityId,
-    upload.candidateId,
-    undefined,
-    (doc) => {
+  const updated = await modifyCandidate({
+    municipalityId: upload.municipalityId,
+    id: upload.candidateId,
+    change: (doc) => {
       replaced = doc.files[upload.kind]?.uploadId;
       if (doc.legalHold && replaced && replaced !== upload.id) throw Object.assign(legalHoldApplies(doc.legalHold.reason), { hold: doc.legalHold });
       const file = { uploadId: upload.id, contentType: upload.contentType, size: blob.size, fileName, uploadedAt: nowIso() };
       return { ...doc, files: { ...doc.files, [upload.kind]: file }, updatedAt: nowIso() };
     },
-    auditChange(principal, "update", [`files.${upload.kind}`]),
-  ).catch(async (err) => {
+    alongside: auditChange(principal, "update", [`files.${upload.kind}`]),
+  }).catch(async (err) => {
     if (err instanceof AppError && err.status === 404) await deleteFile(upload.blobName); // the candidate is gone meanwhile
     const hold = (err as { hold?: { reason: string } }).hold;
     if (hold) {
@@ -307,16 +307,15 @@ export async function deleteMyFile(principal: Principal, kind: FileKind): Promis
   const { municipalityId, recordId } = await linkedAccount(principal, "candidate");
   const current = await getOwnFile(municipalityId, recordId, kind);
   await deleteFile(blobNameOf(municipalityId, recordId, kind, current.uploadId));
-  await modifyCandidate(
+  await modifyCandidate({
     municipalityId,
-    recordId,
-    undefined,
-    (doc) => {
+    id: recordId,
+    change: (doc) => {
       const { [kind]: _gone, ...files } = doc.files;
       return { ...doc, files, updatedAt: nowIso() };
     },
-    auditChange(principal, "erase", [`files.${kind}`]),
-  );
+    alongside: auditChange(principal, "erase", [`files.${kind}`]),
+  });
 }
 
 async function getOwnFile(municipalityId: string, candidateId: string, kind: FileKind) {
@@ -325,6 +324,17 @@ async function getOwnFile(municipalityId: string, candidateId: string, kind: Fil
   if (!file) throw notFound(`you have no ${kind}`);
   if (found.doc.legalHold) throw legalHoldApplies(found.doc.legalHold.reason);
   return file;
+}
+
+/**
+ * Says which cleanup step failed and how: the error's name and code only, as its message can name
+ * a blob, and a blob's name holds the candidate's id.
+ */
+function cleanupFailed(step: "upload" | "staleBlob", err: unknown): void {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const status = statusOf(err);
+  const error = err instanceof Error ? err.name : "other";
+  emitEvent("upload.cleanupFailed", { step, error, code: typeof code === "string" ? code : status ? `http${status}` : "none" }, { count: 1 }, "warn");
 }
 
 /** Uploads are looked after for this many days; older partitions are empty by then. */
@@ -336,8 +346,9 @@ const GRACE_MS = 3600_000;
  * a verified copy that no profile points to (replaced, or left by a crash midway) goes; then the
  * record. Then every blob in the uploads container last written before any upload URL that could
  * have written it expired (plus the completion grace and the hour), record or not: this also
- * removes what a still-valid URL wrote after its candidate was erased. A failing item is counted
- * and retried next time. `municipalityId` narrows it to one municipality (tests).
+ * removes what a still-valid URL wrote after its candidate was erased. A failing item is counted,
+ * logged (event `upload.cleanupFailed`) and retried next time. `municipalityId` narrows it to one
+ * municipality (tests).
  */
 export async function cleanupUploads(scope: { municipalityId?: string } = {}): Promise<{ removedBlobs: number; records: number; failed: number }> {
   const now = clock().now().getTime();
@@ -357,14 +368,18 @@ export async function cleanupUploads(scope: { municipalityId?: string } = {}): P
           }
           await deleteUpload(upload);
           summary.records++;
-        } catch {
+        } catch (err) {
           summary.failed++;
+          cleanupFailed("upload", err);
         }
       }
     }
   }
   const before = new Date(now - config().UPLOAD_SAS_MINUTES * 60_000 - COMPLETE_GRACE_MS - GRACE_MS);
-  const stale = await deleteStaleUploads(before, scope.municipalityId ? `${scope.municipalityId}/` : undefined);
+  const stale = await deleteStaleUploads(before, {
+    ...(scope.municipalityId ? { prefix: `${scope.municipalityId}/` } : {}),
+    onFailure: (err) => cleanupFailed("staleBlob", err),
+  });
   summary.removedBlobs += stale.deleted;
   summary.failed += stale.failed;
   return summary;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Versioned } from "../data/documents.js";
+import type { Versioned, VersionCheck } from "../data/documents.js";
 import { readEmployer } from "../data/employers.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { insertVacancy, listVacancies as queryVacancies, readOpenVacancy, readVacancy, type VacancyFilter } from "../data/vacancies.js";
@@ -21,13 +21,17 @@ const hasEnded = async (municipalityId: string, employerId: string) => {
   return !!employer && (employer.doc.status === "ended" || !!employer.doc.ended);
 };
 
+/** Closes a vacancy, whatever version it is at (an employer's end closes its open ones). */
+export const closeVacancy = (municipalityId: string, id: string) =>
+  modifyVacancy({ municipalityId, id, change: (doc) => ({ ...doc, status: "closed" as const, updatedAt: nowIso() }) });
+
 /**
  * An open vacancy written while its employer was being ended (the end closes the vacancies it
  * finds, then this write lands): checked again after the write, and closed if so.
  */
 async function closeIfEnded(municipalityId: string, vacancy: VacancyDoc): Promise<void> {
   if (!(await hasEnded(municipalityId, vacancy.employerId))) return;
-  await modifyVacancy(municipalityId, vacancy.id, undefined, (doc) => ({ ...doc, status: "closed" as const, updatedAt: nowIso() }));
+  await closeVacancy(municipalityId, vacancy.id);
   throw conflict(EMPLOYER_ENDED);
 }
 
@@ -40,9 +44,9 @@ export async function createVacancy(
   const { employerId, ...fields } = body;
   const employer = await readEmployer(municipalityId, employerId);
   if (!employer) {
-    throw new AppError(422, "Unprocessable Content", "no employer with this id is registered in your municipality", [
-      { path: "employerId", message: "not an employer of your municipality" },
-    ]);
+    throw new AppError(422, "Unprocessable Content", "no employer with this id is registered in your municipality", {
+      errors: [{ path: "employerId", message: "not an employer of your municipality" }],
+    });
   }
   if (employer.doc.status === "ended" || employer.doc.ended) throw conflict(EMPLOYER_ENDED);
   const now = nowIso();
@@ -98,7 +102,7 @@ export async function updateVacancy(
   principal: Principal,
   id: string,
   patch: Record<string, unknown>,
-  ifMatch: string | undefined,
+  expected: VersionCheck | undefined,
 ): Promise<VersionedView<VacancyView>> {
   const municipalityId = municipalityOf(principal);
   const reopens = patch.status === "open";
@@ -106,12 +110,17 @@ export async function updateVacancy(
     const current = await readVacancy(municipalityId, id);
     if (current && (await hasEnded(municipalityId, current.doc.employerId))) throw conflict(EMPLOYER_ENDED);
   }
-  const updated = await modifyVacancy(municipalityId, id, ifMatch, (doc) => {
-    const { id: vacancyId, type, municipalityId, employerId, status, createdAt, updatedAt: _u, terms: _t, ...fields } = doc;
-    const { status: nextStatus, ...changes } = patch;
-    const next = parseOr400(VacancyFields, mergePatch(fields, changes), "the changed vacancy");
-    const identity = { id: vacancyId, type, municipalityId, employerId, createdAt };
-    return { ...identity, ...next, terms: vacancyTerms(next), status: (nextStatus as VacancyDoc["status"] | undefined) ?? status, updatedAt: nowIso() };
+  const updated = await modifyVacancy({
+    municipalityId,
+    id,
+    expected,
+    change: (doc) => {
+      const { id: vacancyId, type, municipalityId, employerId, status, createdAt, updatedAt: _u, terms: _t, ...fields } = doc;
+      const { status: nextStatus, ...changes } = patch;
+      const next = parseOr400(VacancyFields, mergePatch(fields, changes), "the changed vacancy");
+      const identity = { id: vacancyId, type, municipalityId, employerId, createdAt };
+      return { ...identity, ...next, terms: vacancyTerms(next), status: (nextStatus as VacancyDoc["status"] | undefined) ?? status, updatedAt: nowIso() };
+    },
   });
   if (reopens) await closeIfEnded(municipalityId, updated.doc);
   return { view: toVacancyView(updated.doc), etag: updated.etag };

@@ -1,6 +1,7 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { PatchOperation } from "@azure/cosmos";
 import { config } from "../config/index.js";
+import { secretKey } from "../config/secret-keys.js";
 import { createViewCounter, patchViewCounter, type PatchOutcome, type ViewCounter } from "../data/counters.js";
 import { clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
@@ -38,11 +39,9 @@ const MAX_PRUNE = 4;
 /** Entries an instance remembers before it starts over (one per subject and day it served). */
 const MAX_KNOWN = 5000;
 
-// Locally a key per process is enough; in Azure PSEUDONYM_KEY is required and the same everywhere.
-let localKey: Buffer | undefined;
 /** A keyed hash: the counters hold no sub or candidate id, and cannot be matched without the key. */
 const keyed = (kind: string, value: string) =>
-  createHmac("sha256", config().PSEUDONYM_KEY ?? (localKey ??= randomBytes(32))).update(`views\0${kind}\0${value}`).digest("hex").slice(0, 12);
+  createHmac("sha256", secretKey("PSEUDONYM_KEY")).update(`views\0${kind}\0${value}`).digest("hex").slice(0, 12);
 
 interface Windows {
   now: number;
@@ -120,7 +119,7 @@ export function forgetViewLimits(): void {
 const at = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
 
 function tooMany(detail: string, until: number, now: number): AppError {
-  return new AppError(429, "Too Many Requests", detail, undefined, { "Retry-After": String(Math.max(1, Math.ceil((until - now) / 1000))) });
+  return new AppError(429, "Too Many Requests", detail, { headers: { "Retry-After": String(Math.max(1, Math.ceil((until - now) / 1000))) } });
 }
 
 const pagesRefused = (s: Subject, w: Windows, org: boolean) =>

@@ -2,6 +2,7 @@ import type { BlobClient, BlobServiceClient, ContainerClient } from "@azure/stor
 import { azureCredential } from "../auth/azure-credential.js";
 import { config } from "../config/index.js";
 import { BLOB_CALL_MS, BLOB_RETRY } from "../config/limits.js";
+import { ignoreNotFound, statusOf } from "../data/status.js";
 import { callSignal } from "../http/deadline.js";
 
 /** Blob containers, declared once; infra/ mirrors them. */
@@ -82,8 +83,6 @@ export async function allowBrowserUploads(origins: string[]): Promise<void> {
   }, deadline());
 }
 
-const isMissing = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
-
 export interface BlobInfo {
   size: number;
   etag: string;
@@ -92,13 +91,8 @@ export interface BlobInfo {
 
 /** Size, version and metadata, or undefined when the blob does not exist. */
 export async function blobInfo(name: string, where: BlobContainerName = "candidateFiles"): Promise<BlobInfo | undefined> {
-  try {
-    const p = await (await candidateFile(name, where)).getProperties(deadline());
-    return { size: p.contentLength ?? 0, etag: p.etag!, metadata: p.metadata ?? {} };
-  } catch (err) {
-    if (isMissing(err)) return undefined;
-    throw err;
-  }
+  const p = await ignoreNotFound((await candidateFile(name, where)).getProperties(deadline()));
+  return p && { size: p.contentLength ?? 0, etag: p.etag!, metadata: p.metadata ?? {} };
 }
 
 /**
@@ -106,13 +100,8 @@ export async function blobInfo(name: string, where: BlobContainerName = "candida
  * checked can then be copied without a client changing it midway. Undefined when it changed.
  */
 export async function snapshotUpload(name: string, etag: string): Promise<string | undefined> {
-  try {
-    return (await (await candidateFile(name, "candidateUploads")).createSnapshot({ conditions: { ifMatch: etag }, ...deadline() })).snapshot!;
-  } catch (err) {
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status === 412 || status === 404) return undefined;
-    throw err;
-  }
+  const upload = await candidateFile(name, "candidateUploads");
+  return (await ignoreNotFound(upload.createSnapshot({ conditions: { ifMatch: etag }, ...deadline() }), 412))?.snapshot;
 }
 
 /** Copy Blob From URL works synchronously up to this size (Azure's limit); larger sources are copied asynchronously. */
@@ -148,9 +137,7 @@ export async function copyToFiles(sourceUrl: string, name: string, size: number,
 }
 
 async function breakLease(name: string, where: BlobContainerName): Promise<void> {
-  await (await candidateFile(name, where)).getBlobLeaseClient().breakLease(0, deadline()).catch((err: { statusCode?: number }) => {
-    if (err.statusCode !== 409 && !isMissing(err)) throw err; // 409: there was no lease
-  });
+  await ignoreNotFound((await candidateFile(name, where)).getBlobLeaseClient().breakLease(0, deadline()), 409); // 409: there was no lease
 }
 
 let bytesRead = 0;
@@ -181,14 +168,11 @@ export async function deleteFile(name: string, where: BlobContainerName = "candi
   const files = await blobContainer(where);
   const remove = () => files.deleteBlob(name, { deleteSnapshots: "include", ...deadline() });
   try {
-    await remove();
+    await ignoreNotFound(remove());
   } catch (err) {
-    if (isMissing(err)) return;
-    if ((err as { statusCode?: number }).statusCode !== 412) throw err; // 412: a lease is present
+    if (statusOf(err) !== 412) throw err; // 412: a lease is present
     await breakLease(name, where);
-    await remove().catch((again) => {
-      if (!isMissing(again)) throw again;
-    });
+    await ignoreNotFound(remove());
   }
 }
 
@@ -215,9 +199,13 @@ export async function deleteCandidateFiles(municipalityId: string, candidateId: 
 /**
  * Deletes every upload last written before `before`, whoever wrote it: by then no upload URL that
  * could have written it works, nor may it still be completed. Also what a still-valid URL wrote
- * after its candidate was erased. `prefix` narrows it (one municipality, in tests). Returns the count.
+ * after its candidate was erased. `prefix` narrows it (one municipality, in tests). A blob that
+ * cannot be deleted goes to `onFailure` and waits for the next run. Returns the counts.
  */
-export async function deleteStaleUploads(before: Date, prefix?: string): Promise<{ deleted: number; failed: number }> {
+export async function deleteStaleUploads(
+  before: Date,
+  { prefix, onFailure }: { prefix?: string; onFailure: (err: unknown) => void },
+): Promise<{ deleted: number; failed: number }> {
   const uploads = await blobContainer("candidateUploads");
   const result = { deleted: 0, failed: 0 };
   for await (const page of uploads.listBlobsFlat({ ...(prefix ? { prefix } : {}), ...deadline() }).byPage({ maxPageSize: 100 })) {
@@ -226,8 +214,9 @@ export async function deleteStaleUploads(before: Date, prefix?: string): Promise
       try {
         await deleteFile(blob.name, "candidateUploads");
         result.deleted++;
-      } catch {
+      } catch (err) {
         result.failed++;
+        onFailure(err);
       }
     }
   }

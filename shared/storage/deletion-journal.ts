@@ -1,4 +1,5 @@
 import type { DeletionRecord } from "../data/audit.js";
+import { ignoreNotFound } from "../data/status.js";
 import { blobContainer, deadline } from "./blob.js";
 
 /**
@@ -39,12 +40,8 @@ export async function journalEntries(sinceDay: string, untilDay: string, municip
 }
 
 export async function readJournalEntry(name: string): Promise<DeletionRecord | undefined> {
-  try {
-    return JSON.parse((await (await blobContainer("deletionJournal")).getBlobClient(name).downloadToBuffer(0, undefined, deadline())).toString("utf8")) as DeletionRecord;
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-    throw err;
-  }
+  const bytes = await ignoreNotFound((await blobContainer("deletionJournal")).getBlobClient(name).downloadToBuffer(0, undefined, deadline()));
+  return bytes && (JSON.parse(bytes.toString("utf8")) as DeletionRecord);
 }
 
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

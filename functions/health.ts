@@ -1,8 +1,6 @@
-import { openApiDocument } from "../shared/http/openapi.js";
 import { route } from "../shared/http/routes.js";
-import { Health, NotReady, OpenApiDocument, Readiness, Terms } from "../shared/http/views.js";
+import { Health, NotReady, Readiness } from "../shared/http/views.js";
 import { readiness, READINESS_DEADLINE_MS } from "../shared/services/health.js";
-import { getTerms } from "../shared/services/me.js";
 
 route({
   name: "health",
@@ -43,24 +41,4 @@ route({
           headers: { "Retry-After": "10", "Cache-Control": "no-store" },
         };
   },
-});
-
-route({
-  name: "terms-get",
-  method: "GET",
-  path: "terms",
-  action: "terms.read",
-  summary: "The current terms of use",
-  responses: { 200: { description: "version and where to read it", schema: Terms } },
-  handler: () => ({ body: getTerms() }),
-});
-
-route({
-  name: "openapi",
-  method: "GET",
-  path: "openapi.json",
-  action: "openapi.read",
-  summary: "This API's OpenAPI document",
-  responses: { 200: { description: "this document (OpenAPI 3.1)", schema: OpenApiDocument } },
-  handler: () => ({ body: openApiDocument() }),
 });

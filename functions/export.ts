@@ -1,21 +1,18 @@
-import * as z from "zod";
-import { PageQuery } from "../shared/http/request.js";
+import { httpEtag } from "../shared/http/etag.js";
 import { route, type Reply } from "../shared/http/routes.js";
+import { NOT_LINKED } from "../shared/http/responses.js";
 import { IdParams } from "../shared/http/schemas.js";
-import { AccessLogPage, CandidateExport } from "../shared/http/views.js";
-import { candidateAccessLog, myAccessLog } from "../shared/services/access-log.js";
+import { CandidateExport } from "../shared/http/views.js";
 import { exportCandidate, exportFileName, exportMine, type CandidateExport as Export } from "../shared/services/export.js";
 
 /**
  * What the DPIA promises the people whose data this is (GDPR Art. 15 and 20): a copy of everything
- * stored about them, and who looked at it. Staff answer written requests with the same documents.
+ * stored about them. Staff answer written requests with the same document.
  */
-
-const NOT_LINKED = { description: "no record is linked to this account (redeem the invitation code first), or it no longer exists" };
 
 const attachment = ({ etag, document }: { etag: string; document: Export }): Reply => ({
   body: document,
-  etag,
+  etag: httpEtag(etag),
   headers: { "Content-Disposition": `attachment; filename="${exportFileName()}"` },
 });
 
@@ -46,31 +43,4 @@ route({
   params: IdParams,
   responses: { 200: EXPORT },
   handler: async ({ principal, params }) => attachment(await exportCandidate(principal, params.id)),
-});
-
-const LOG = { description: "a page of the access log, newest first", schema: AccessLogPage };
-
-route({
-  name: "me-access-log",
-  method: "GET",
-  path: "me/access-log",
-  action: "me.accessLog",
-  summary: "See who viewed or changed your data",
-  description: "Logged.",
-  query: z.object(PageQuery).strict(),
-  responses: { 200: LOG, 404: NOT_LINKED },
-  handler: async ({ principal, query }) => ({ body: await myAccessLog(principal, query.pageSize, query.continuation) }),
-});
-
-route({
-  name: "candidates-access-log",
-  method: "GET",
-  path: "candidates/{id}/access-log",
-  action: "candidates.accessLog",
-  summary: "See who viewed or changed a candidate's data",
-  description: "As `GET /me/access-log`; logged.",
-  params: IdParams,
-  query: z.object(PageQuery).strict(),
-  responses: { 200: LOG },
-  handler: async ({ principal, params, query }) => ({ body: await candidateAccessLog(principal, params.id, query.pageSize, query.continuation) }),
 });
