@@ -119,7 +119,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     lintInfra();
     console.log("lint: 0 diagnostics");
   } catch (err) {
-    console.error((err as Error).message);
+    console.error(err instanceof Error ? err.message : String(err));
     process.exit(1);
   }
 }

@@ -29,6 +29,6 @@ try {
   });
   process.stdout.write(`${token}\n`);
 } catch (err) {
-  console.error(`${(err as Error).message}\n${usage}`);
+  console.error(`${err instanceof Error ? err.message : String(err)}\n${usage}`);
   process.exit(2);
 }

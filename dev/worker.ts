@@ -39,7 +39,7 @@ const FLAG = Symbol.for("hallowerk.functions-core-stand-in");
  */
 export function actAsWorker(): WorkerStandIn {
   const core = createRequire(import.meta.url)(STAND_IN) as WorkerStandIn;
-  const proto = Module.prototype as unknown as { require: (this: unknown, id: string) => unknown; [FLAG]?: true };
+  const proto: { require: (this: unknown, id: string) => unknown; [FLAG]?: true } = Module.prototype;
   if (!proto[FLAG]) {
     const original = proto.require;
     proto.require = function (this: unknown, id: string) {
@@ -77,6 +77,7 @@ export function httpFunctions(registrations: Registration[]): HttpFunction[] {
       route: t.route ?? r.metadata.name,
       methods: (t.methods ?? []).map((m) => m.toUpperCase()),
       authLevel: t.authLevel ?? "function",
+      // The stand-in records whatever `@azure/functions` registered: for an HTTP trigger, the app's own handler.
       handler: r.callback as unknown as HttpHandler,
     }];
   });

@@ -109,7 +109,7 @@ export async function countAppearances(candidates: { id: string; municipalityId:
   const ttl = config().AUDIT_RETENTION_DAYS * 86_400;
   const key = (candidateId: string) => `${candidateId}|${id}`;
   const doc = (c: { id: string; municipalityId: string }, count: number): JSONObject =>
-    ({ id, subjectId: c.id, subjectType: "candidate", municipalityId: c.municipalityId, action: "appearances", actor: org, day, count, at, ttl }) satisfies AppearanceEvent as unknown as JSONObject;
+    ({ id, subjectId: c.id, subjectType: "candidate", municipalityId: c.municipalityId, action: "appearances", actor: { ...org }, day, count, at, ttl }) satisfies AppearanceEvent;
 
   const operations = candidates.map((c): OperationInput => {
     const last = counted.get(key(c.id));

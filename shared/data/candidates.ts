@@ -8,7 +8,7 @@ import {
   type NotificationSettings,
 } from "../domain/candidate.js";
 import type { SearchTerms, TargetGroup } from "../domain/search-terms.js";
-import { employerSightFilter, selectList, type EmployerViewer, type Projection } from "../domain/visibility.js";
+import { employerSightFilter, selectList, type EmployerViewer, type IdProjection, type Projection } from "../domain/visibility.js";
 import { container } from "./cosmos.js";
 import { documents } from "./documents.js";
 import type { StoredPage } from "./paging.js";
@@ -130,15 +130,18 @@ const selectWith = (projection: Projection, part: QueryPart | undefined) =>
 export function searchMunicipality(
   municipalityId: string,
   filter: SearchFilter,
-  projection: Projection,
+  projection: IdProjection,
   pageSize: number,
   continuation: string | undefined,
   part?: QueryPart,
-): Promise<StoredPage<Partial<CandidateView>>> {
+): Promise<StoredPage<FoundCandidate>> {
   const parameters: SqlParameter[] = [{ name: "@m", value: municipalityId }, ...(part?.parameters ?? [])];
   const where = ["c.municipalityId = @m", "c.type = 'candidate'", ...filterClauses(filter, parameters), ...(part?.where ?? [])];
   return store.page(`SELECT ${selectWith(projection, part)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`, parameters, municipalityId, pageSize, continuation);
 }
+
+/** A candidate as a search finds it: the projected fields, `id` always among them. */
+export type FoundCandidate = Partial<CandidateView> & { id: string };
 
 export interface VisibleScope {
   /** Where the employer looks from (EMPLOYER_SIGHT in visibility.ts). */
@@ -154,11 +157,11 @@ export interface VisibleScope {
 export function searchVisible(
   scope: VisibleScope,
   filter: SearchFilter,
-  projection: Projection,
+  projection: IdProjection,
   pageSize: number,
   continuation: string | undefined,
   part?: QueryPart,
-): Promise<StoredPage<Partial<CandidateView>>> {
+): Promise<StoredPage<FoundCandidate>> {
   const sight = employerSightFilter(scope.viewer);
   const parameters: SqlParameter[] = [...sight.parameters, ...(part?.parameters ?? [])];
   const where = ["c.type = 'candidate'", sight.where, ...filterClauses(filter, parameters), ...(part?.where ?? [])];

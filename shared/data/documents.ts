@@ -14,6 +14,9 @@ export interface Versioned<T> {
 /** Whether a change may go ahead on the stored version with this `_etag` (the client's If-Match). */
 export type VersionCheck = (etag: string) => boolean;
 
+/** `prepare` for a document type that derives nothing: it is stored as written. */
+export const unchanged = <T>(doc: T): T => doc;
+
 /**
  * Reads and writes of one document type in a container partitioned by municipality.
  * `prepare` runs on every write (derived fields); reads check the type, so one container
@@ -23,7 +26,7 @@ export type VersionCheck = (etag: string) => boolean;
 export function documents<T extends { id: string; municipalityId: string; type: string }, W = T>(
   name: ContainerName,
   type: T["type"],
-  prepare: (doc: W) => T = (doc) => doc as unknown as T,
+  prepare: (doc: W) => T,
   duplicate = `the ${type} conflicts with an existing one`,
 ) {
   const c = () => container(name);

@@ -1,7 +1,7 @@
 import { config } from "../config/index.js";
 import type { MunicipalitySettings } from "../domain/municipality.js";
 import { container, withoutSystemFields } from "./cosmos.js";
-import { ignoreNotFound } from "./status.js";
+import { ignoreNotFound, statusOf } from "./status.js";
 import type { Versioned } from "./documents.js";
 
 const PARTITION = "municipalities";
@@ -73,8 +73,8 @@ const registered = new Set<string>();
 export async function registerMunicipality(municipalityId: string, at: string, o: { force?: boolean } = {}): Promise<void> {
   if (registered.has(municipalityId) && !o.force) return;
   const doc: SettingsDoc = { id: municipalityId, partition: PARTITION, employerReach: "all", updatedAt: at };
-  await municipalities().items.create(doc).catch((err: { code?: number }) => {
-    if (err.code !== 409) throw err;
+  await municipalities().items.create(doc).catch((err: unknown) => {
+    if (statusOf(err) !== 409) throw err;
   });
   registered.add(municipalityId);
 }

@@ -88,10 +88,13 @@ export async function markNotificationRead(municipalityId: string, id: string, r
   }
 }
 
+/** A notification the query below found pending: it has a delivery state. */
+export type DueNotification = StoredNotification & { delivery: Delivery };
+
 /** Notifications of one municipality due for delivery now: at most `max`, with their versions. */
-export async function dueNotifications(municipalityId: string, now: string, max: number): Promise<{ doc: StoredNotification; etag: string }[]> {
+export async function dueNotifications(municipalityId: string, now: string, max: number): Promise<{ doc: DueNotification; etag: string }[]> {
   const { resources } = await outbox()
-    .items.query<StoredNotification & { _etag: string }>(
+    .items.query<DueNotification & { _etag: string }>(
       {
         query: "SELECT * FROM c WHERE c.municipalityId = @m AND c.delivery.state = 'pending' AND c.delivery.dueAt <= @now",
         parameters: [

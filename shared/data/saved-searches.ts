@@ -1,4 +1,4 @@
-import { documents } from "./documents.js";
+import { documents, unchanged } from "./documents.js";
 
 /** A saved search as stored: the owner only as a keyed hash of their `sub`. */
 export interface SavedSearchDoc {
@@ -18,7 +18,7 @@ export interface SavedSearchDoc {
   digestedUpTo: string;
 }
 
-const store = documents<SavedSearchDoc>("savedSearches", "savedSearch");
+const store = documents<SavedSearchDoc>("savedSearches", "savedSearch", unchanged);
 
 export const insertSavedSearch = store.insert;
 export const readSavedSearch = store.read;

@@ -4,9 +4,23 @@
  */
 export function statusOf(err: unknown): number | undefined {
   if (typeof err !== "object" || err === null) return undefined;
-  const { statusCode, code } = err as { statusCode?: unknown; code?: unknown };
-  return typeof statusCode === "number" ? statusCode : typeof code === "number" ? code : undefined;
+  if ("statusCode" in err && typeof err.statusCode === "number") return err.statusCode;
+  const code = codeOf(err);
+  return typeof code === "number" ? code : undefined;
 }
+
+/** The error's `code`, whatever it holds: Cosmos DB's status, Blob storage's or the network's name for it ("ECONNRESET"). */
+export function codeOf(err: unknown): unknown {
+  return typeof err === "object" && err !== null && "code" in err ? err.code : undefined;
+}
+
+/** The error's `name` ("TimeoutError", "RestError"), when it has one. */
+export function nameOf(err: unknown): string | undefined {
+  return typeof err === "object" && err !== null && "name" in err && typeof err.name === "string" ? err.name : undefined;
+}
+
+/** A failure for a log line: the error's class and code only, as its message can hold personal data. */
+export const failureOf = (err: unknown) => `${nameOf(err) ?? "Error"} ${codeOf(err) ?? ""}`.trim();
 
 /**
  * What `call` resolves to, or undefined when it fails with 404 or one of `also`: for a delete, a

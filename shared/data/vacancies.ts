@@ -1,8 +1,8 @@
 import type { SqlParameter } from "@azure/cosmos";
 import type { VacancyDoc } from "../domain/vacancy.js";
-import { documents } from "./documents.js";
+import { documents, unchanged } from "./documents.js";
 
-const store = documents<VacancyDoc>("vacancies", "vacancy");
+const store = documents<VacancyDoc>("vacancies", "vacancy", unchanged);
 
 export const insertVacancy = store.insert;
 export const readVacancy = store.read;

@@ -36,7 +36,14 @@ export const unauthorized = (detail: string, error = "invalid_token") =>
   });
 export const forbidden = (detail: string, errors?: FieldError[]) =>
   new AppError(403, "Forbidden", detail, { errors });
-export const notFound = (detail: string) => new AppError(404, "Not Found", detail);
+/** 404: a type of its own, so a caller that must react to "gone" checks the class, not a status. */
+export class NotFound extends AppError {
+  override name = "NotFound";
+  constructor(detail: string) {
+    super(404, "Not Found", detail);
+  }
+}
+export const notFound = (detail: string) => new NotFound(detail);
 export const conflict = (detail: string) => new AppError(409, "Conflict", detail);
 /** 409 when a uniqueness check says the value is taken. */
 export async function conflictIf(taken: Promise<boolean>, detail: string): Promise<void> {

@@ -68,6 +68,8 @@ export const POLICY = {
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Action = keyof typeof POLICY;
+/** The actions anyone may take, without a token. */
+export type PublicAction = { [A in Action]: (typeof POLICY)[A] extends "public" ? A : never }[Action];
 
 export function isPublic(action: Action): boolean {
   return POLICY[action] === "public";

@@ -140,6 +140,11 @@ export interface Projection {
   admin?: readonly string[];
 }
 
+/** A projection that selects `id` first: what a page of found candidates is counted and audited by. */
+export interface IdProjection extends Projection {
+  top: readonly ["id", ...string[]];
+}
+
 /** The SELECT list of a projection, so fields outside it never leave the database. */
 export function selectList(p: Projection): string {
   const fields = p.top.map((f) => `c.${f}`);

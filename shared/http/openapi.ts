@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { isPublic, POLICY } from "../domain/policy.js";
-import { registeredRoutes, type ResponseHeader, type RouteSpec } from "./routes.js";
+import { registeredRoutes, type ResponseHeader, type RouteDescription } from "./routes.js";
 import { DOCUMENTED_AS, Problem, ValidationProblem } from "./views.js";
 
 /**
@@ -167,7 +167,7 @@ const problemContent = (status: number) => ({
   [PROBLEM_JSON]: { schema: { $ref: `${REF}${FIELD_PROBLEMS.has(status) ? "ValidationProblem" : "Problem"}` } },
 });
 
-function operation(spec: RouteSpec, components: Components) {
+function operation(spec: RouteDescription, components: Components) {
   const secured = !isPublic(spec.action);
   const roles = secured ? [...(POLICY[spec.action] as readonly string[])] : [];
   const parameters: Json[] = [];

@@ -1,5 +1,6 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { BadContinuation, DuplicateKey, StaleVersion } from "../data/errors.js";
+import { codeOf, nameOf, statusOf } from "../data/status.js";
 import { AppError, badRequest, conflict, DependencyUnavailable, dependencyUnavailable, preconditionFailed, type AppErrorExtras } from "../domain/errors.js";
 import { emitEvent } from "../services/telemetry.js";
 
@@ -16,7 +17,7 @@ export function problem(status: number, title: string, detail: string, { errors,
     title,
     status,
     detail: count > MAX_LISTED_ERRORS ? `${detail} (${count} problems; the first ${MAX_LISTED_ERRORS} are listed)` : detail,
-    ...(count ? { errors: errors!.slice(0, MAX_LISTED_ERRORS), errorCount: count } : {}),
+    ...(errors?.length ? { errors: errors.slice(0, MAX_LISTED_ERRORS), errorCount: count } : {}),
   };
   return {
     status,
@@ -35,15 +36,17 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_A
  */
 export function asDependencyUnavailable(err: unknown): DependencyUnavailable | undefined {
   if (err instanceof DependencyUnavailable) return err;
-  const e = err as { name?: unknown; code?: unknown; statusCode?: unknown; retryAfterInMs?: unknown } | null;
-  if (!e || typeof e !== "object" || err instanceof AppError) return undefined;
-  const status = typeof e.statusCode === "number" ? e.statusCode : typeof e.code === "number" ? e.code : undefined;
-  const storage = typeof e.statusCode === "number"; // Blob storage's RestError; Cosmos puts the status in `code`
+  if (typeof err !== "object" || err === null || err instanceof AppError) return undefined;
+  const status = statusOf(err);
+  const code = codeOf(err);
+  const storage = "statusCode" in err && typeof err.statusCode === "number"; // Blob storage's RestError; Cosmos puts the status in `code`
+  const name = nameOf(err);
   const busy =
     status === 429 || status === 503 || status === 408 || (storage && status === 500) ||
-    (typeof e.code === "string" && NETWORK_CODES.has(e.code)) || e.name === "TimeoutError" || e.name === "AbortError";
+    (typeof code === "string" && NETWORK_CODES.has(code)) || name === "TimeoutError" || name === "AbortError";
   if (!busy) return undefined;
-  const wait = Math.min(300, Math.max(1, Math.ceil((typeof e.retryAfterInMs === "number" ? e.retryAfterInMs : 5000) / 1000)));
+  const retryAfterMs = "retryAfterInMs" in err && typeof err.retryAfterInMs === "number" ? err.retryAfterInMs : 5000;
+  const wait = Math.min(300, Math.max(1, Math.ceil(retryAfterMs / 1000)));
   return dependencyUnavailable("the database or file storage is busy or unreachable; try again shortly", wait);
 }
 
@@ -62,8 +65,7 @@ function asClientError(err: unknown): AppError | undefined {
 export function errorResponse(err: unknown, context: InvocationContext): HttpResponseInit {
   const unavailable = asDependencyUnavailable(err);
   if (unavailable) {
-    const e = err as { name?: string; code?: unknown };
-    context.warn(`dependency unavailable: ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName} invocation=${context.invocationId}`);
+    context.warn(`dependency unavailable: ${nameOf(err) ?? typeof err} code=${String(codeOf(err) ?? "-")} in ${context.functionName} invocation=${context.invocationId}`);
     return problem(503, unavailable.title, unavailable.detail, unavailable);
   }
   const refused = asClientError(err);
@@ -72,8 +74,8 @@ export function errorResponse(err: unknown, context: InvocationContext): HttpRes
     if (refused.status === 429) emitEvent("limit.hit", { route: context.functionName }, { count: 1 }, "warn");
     return problem(refused.status, refused.title, refused.detail, refused);
   }
-  const e = err as { name?: string; code?: unknown; stack?: string };
   // Name, code and stack only: messages of storage errors can echo request content.
-  context.error(`unhandled ${e?.name ?? typeof err} code=${String(e?.code ?? "-")} in ${context.functionName} invocation=${context.invocationId}`, e?.stack?.split("\n").slice(1, 6).join("\n"));
+  const stack = err instanceof Error ? err.stack : undefined;
+  context.error(`unhandled ${nameOf(err) ?? typeof err} code=${String(codeOf(err) ?? "-")} in ${context.functionName} invocation=${context.invocationId}`, stack?.split("\n").slice(1, 6).join("\n"));
   return problem(500, "Internal Server Error", "something went wrong on our side; try again later");
 }

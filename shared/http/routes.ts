@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { authenticate } from "../auth/verify.js";
 import { bsnFieldErrors } from "../domain/bsn.js";
 import { forbidden, parseOr400 } from "../domain/errors.js";
-import { allows, FIELD_OWNER, isPublic, type Action, type FieldSide } from "../domain/policy.js";
+import { allows, FIELD_OWNER, isPublic, type Action, type FieldSide, type PublicAction } from "../domain/policy.js";
 import type { Principal } from "../domain/roles.js";
 import { config } from "../config/index.js";
 import type { VersionCheck } from "../data/documents.js";
@@ -16,9 +16,11 @@ import { clientIp, parseQuery, readJson } from "./request.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export interface Input<B, Q, P> {
-  /** Present on every route that is not public; public routes get `undefined`. */
-  principal: Principal;
+/** The caller a route's handler gets: authenticated and allowed, or none at all on a public route. */
+export type PrincipalFor<A extends Action> = A extends PublicAction ? undefined : Principal;
+
+export interface Input<B, Q, P, A extends Action = Action> {
+  principal: PrincipalFor<A>;
   body: B;
   query: Q;
   params: P;
@@ -58,14 +60,15 @@ export interface RouteSpec<
   B extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
   P extends z.ZodType = z.ZodType,
+  A extends Action = Action,
 > {
   /** The Azure function name; unique. */
   name: string;
   method: Method;
   /** Route template below /api, Azure Functions syntax: `candidates/{id}`. */
   path: string;
-  /** The row of the policy table that decides who may call this. */
-  action: Action;
+  /** The row of the policy table that decides who may call this (and so whether the handler gets a principal). */
+  action: A;
   summary: string;
   /** More for the OpenAPI document's description (the roles are added). */
   description?: string;
@@ -86,13 +89,16 @@ export interface RouteSpec<
   produces?: Partial<Record<AlternativeMediaType, string>>;
   /** Seconds the handler may take before it answers 503; default REQUEST_BUDGET_SECONDS (shared/config/limits.ts). */
   budgetSeconds?: number;
-  handler: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<Reply> | Reply;
+  handler: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>, A>) => Promise<Reply> | Reply;
 }
+
+/** A route as the OpenAPI document and the tests read it; its handler, input unknown, is not for calling. */
+export type RouteDescription = Omit<RouteSpec, "handler"> & { handler: (input: never) => Promise<Reply> | Reply };
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
 export interface RegisteredRoute {
-  spec: RouteSpec;
+  spec: RouteDescription;
   handler: HttpHandler;
 }
 
@@ -100,12 +106,12 @@ export interface RegisteredRoute {
 export const registeredRoutes: RegisteredRoute[] = [];
 
 /** Registers an HTTP function once, for Azure (`app.http`) and for the local host and tests. */
-export function route<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
-  spec: RouteSpec<B, Q, P>,
+export function route<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, A extends Action>(
+  spec: RouteSpec<B, Q, P, A>,
 ): HttpHandler {
   if (registeredRoutes.some((r) => r.spec.name === spec.name)) throw new Error(`route ${spec.name} registered twice`);
   const handler = wrap(spec);
-  registeredRoutes.push({ spec: spec as unknown as RouteSpec, handler });
+  registeredRoutes.push({ spec, handler });
   // Unconditionally: the Node worker hands `@azure/functions` its core module however the host
   // is configured (Flex Consumption sets no FUNCTIONS_WORKER_RUNTIME), and outside it this is a no-op.
   app.http(spec.name, { methods: [spec.method], route: spec.path, authLevel: "anonymous", handler });
@@ -134,7 +140,7 @@ const ALWAYS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
 };
 
-function wrap<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): HttpHandler {
+function wrap<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, A extends Action>(spec: RouteSpec<B, Q, P, A>): HttpHandler {
   const handle = answer(spec);
   return async (request, context) => {
     const response = await withEvents(context, () => handle(request, context));
@@ -142,7 +148,7 @@ function wrap<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spe
   };
 }
 
-function answer<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): HttpHandler {
+function answer<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, A extends Action>(spec: RouteSpec<B, Q, P, A>): HttpHandler {
   const handle = respond(spec);
   return async (request, context) => {
     try {
@@ -153,15 +159,9 @@ function answer<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(s
   };
 }
 
-function respond<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>) {
+function respond<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, A extends Action>(spec: RouteSpec<B, Q, P, A>) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
-    let principal: Principal | undefined;
-    if (!isPublic(spec.action)) {
-      principal = await authenticate(request.headers.get("authorization"), clientIp(request));
-      if (!allows(spec.action, principal.role)) {
-        throw forbidden(`the role '${principal.role}' may not ${spec.summary.toLowerCase()}`);
-      }
-    }
+    const principal = await authorize(spec, request);
     const mediaType: MediaType = spec.produces
       ? negotiate(request.headers.get("accept"), ["application/json", ...(Object.keys(spec.produces) as AlternativeMediaType[])])
       : "application/json";
@@ -176,20 +176,30 @@ function respond<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
       const bsn = principal?.role === "candidate" ? bsnFieldErrors(raw) : [];
       body = parseOr400(spec.body, raw, "the request body", [], bsn);
     }
+    // A schema the route leaves out keeps its type parameter at z.ZodType, whose output is unknown,
+    // so `{}` and undefined fit it; TypeScript cannot follow that inside the generic.
+    const input = { body, query, params } as Pick<Input<z.infer<B>, z.infer<Q>, z.infer<P>>, "body" | "query" | "params">;
     const reply = await spec.handler({
-      principal: principal as Principal,
-      body,
-      query,
-      params,
+      ...input,
+      principal,
       ifMatch: ifMatchCheck(request.headers.get("if-match") ?? undefined),
       request,
       mediaType,
-    } as Input<z.infer<B>, z.infer<Q>, z.infer<P>>);
+    });
     const response = toResponse(reply, principal !== undefined);
     // The answer depends on Accept: caches must key on it.
     if (spec.produces) (response.headers as Record<string, string>).Vary = "Accept";
     return response;
   };
+}
+
+/** The caller, authenticated and allowed to take the route's action (401/403 otherwise); none on a public route. */
+async function authorize<A extends Action>(spec: { action: A; summary: string }, request: HttpRequest): Promise<PrincipalFor<A>>;
+async function authorize(spec: { action: Action; summary: string }, request: HttpRequest): Promise<Principal | undefined> {
+  if (isPublic(spec.action)) return undefined;
+  const principal = await authenticate(request.headers.get("authorization"), clientIp(request));
+  if (!allows(spec.action, principal.role)) throw forbidden(`the role '${principal.role}' may not ${spec.summary.toLowerCase()}`);
+  return principal;
 }
 
 function toResponse(reply: Reply, personal: boolean): HttpResponseInit {

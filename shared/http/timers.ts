@@ -1,5 +1,6 @@
 import { app, type InvocationContext } from "@azure/functions";
 import { TIMER_BUDGET_MS } from "../config/limits.js";
+import { nameOf } from "../data/status.js";
 import { emitEvent, withEvents } from "../services/telemetry.js";
 import { withBudget } from "./deadline.js";
 
@@ -26,7 +27,7 @@ export function timer(spec: TimerSpec): void {
       try {
         return await withBudget(TIMER_BUDGET_MS, () => spec.run(context));
       } catch (err) {
-        emitEvent("timer.failed", { timer: spec.name, error: (err as Error)?.name ?? "Error" }, {}, "warn");
+        emitEvent("timer.failed", { timer: spec.name, error: nameOf(err) ?? "Error" }, {}, "warn");
         throw err;
       }
     });

@@ -72,7 +72,7 @@ export async function createCandidate(
   };
   const stored = await insertCandidate(doc);
   await Promise.all([storeInvitation(invitation.doc), audit(principal, "create", doc), registerMunicipality(municipalityId)]).catch(
-    (err) => undoCreate(doc, stored.etag, err),
+    (err) => undoCreate(doc, stored.etag, invitation.doc.id, err),
   );
   return {
     ...candidateView(stored),
@@ -87,9 +87,9 @@ export async function createCandidate(
  * retry makes no twin. Should taking it back fail too, `audit.unrecorded` says a record may stand
  * without its line.
  */
-async function undoCreate(doc: CandidateRecord, etag: string, err: unknown): Promise<never> {
+async function undoCreate(doc: CandidateRecord, etag: string, invitationId: string, err: unknown): Promise<never> {
   try {
-    await deleteInvitation(doc.invitationIds![0]!);
+    await deleteInvitation(invitationId);
     await deleteCandidateDoc(doc.municipalityId, doc.id, etag);
   } catch {
     emitEvent("audit.unrecorded", {}, { count: 1 }, "warn");

@@ -1,4 +1,5 @@
 import { config } from "../config/index.js";
+import { nameOf } from "../data/status.js";
 import { AppError, dependencyUnavailable, notFound } from "../domain/errors.js";
 import { callSignal } from "../http/deadline.js";
 
@@ -62,7 +63,7 @@ export function httpKvkClient(baseUrl: string, apiKey: string | undefined, timeo
           signal: callSignal(timeoutMs),
         });
       } catch (err) {
-        throw unavailable((err as Error).name === "TimeoutError" ? "no answer in time" : "could not connect");
+        throw unavailable(nameOf(err) === "TimeoutError" ? "no answer in time" : "could not connect");
       }
       if (res.status === 404) return undefined;
       if (!res.ok) throw new AppError(502, "Bad Gateway", `KvK answered ${res.status}; try again later or fill in the company details by hand`);

@@ -3,6 +3,7 @@ import type { EmailClient } from "@azure/communication-email";
 import { azureCredential } from "../auth/azure-credential.js";
 import { config } from "../config/index.js";
 import { MAIL_CALL_MS } from "../config/limits.js";
+import { nameOf, statusOf } from "../data/status.js";
 import { callSignal } from "../http/deadline.js";
 
 /** One e-mail to one address. `id` makes sending idempotent: the same id is one message. */
@@ -65,8 +66,8 @@ export function acsMailer(endpoint: string, sender: string, accessKey?: string):
         );
         result = await poller.pollUntilDone({ abortSignal });
       } catch (err) {
-        const status = (err as { statusCode?: number }).statusCode;
-        throw new MailError(status ? `http${status}` : ((err as Error).name ?? "Error"), !retryable(status));
+        const status = statusOf(err);
+        throw new MailError(status ? `http${status}` : nameOf(err) ?? "Error", !retryable(status));
       }
       // Failed: the service took the message and could not send it (a refused recipient).
       if (result.status !== "Succeeded") throw new MailError(`status.${result.status}`, result.status === "Failed");

@@ -1,4 +1,4 @@
-import { searchTermsOf } from "../data/candidates.js";
+import { searchTermsOf, type FoundCandidate } from "../data/candidates.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { mostCriteriaMet, openVacanciesMeeting } from "../data/vacancies.js";
 import type { CandidateView } from "../domain/candidate.js";
@@ -20,7 +20,7 @@ import { auditSearch } from "./audit.js";
 import { firstPosition, visiblePage, type Position } from "./search.js";
 import { staffOrOwnVacancy } from "./vacancies.js";
 import { admitView } from "./view-limits.js";
-import { viewerOf } from "./viewer.js";
+import { linkedViewerOf, viewerOf } from "./viewer.js";
 
 /** A page of matches, each with its criteria explained, and the order they come in. */
 export type MatchPage<T> = Page<T & { criteriaMet: number; criteria: ExplainedCriterion[] }> & { order: string };
@@ -50,7 +50,7 @@ export async function vacancyMatches(principal: Principal, vacancyId: string, qu
   const start = (tier: number): Tiered<Position> => ({ ...firstPosition(principal, home, {}), tier });
   const position = decodeContinuation<Tiered<Position>>(query.continuation, scope) ?? start(criteria.filter((c) => !c.required).length);
 
-  const found: Partial<CandidateView>[] = [];
+  const found: FoundCandidate[] = [];
   let next: Tiered<Position> | undefined = position;
   while (next && found.length < query.pageSize) {
     const part = { where: [...match.where, `${match.score} = @tier`], select: match.select, parameters: [...match.parameters, { name: "@tier", value: next.tier }] };
@@ -59,7 +59,7 @@ export async function vacancyMatches(principal: Principal, vacancyId: string, qu
     next = page.next ? { ...page.next, tier: next.tier } : next.tier > 0 ? start(next.tier - 1) : undefined;
   }
 
-  const ids = found.map((c) => c.id!);
+  const ids = found.map((c) => c.id);
   await admitView(viewer, ids);
   await auditSearch(principal, home, { vacancy: vacancyId, page: position.phase }, ids);
   return {
@@ -71,9 +71,9 @@ export async function vacancyMatches(principal: Principal, vacancyId: string, qu
 
 /** The open vacancies of the candidate's municipality that meet the profile's required criteria, without employer data. */
 export async function myMatches(principal: Principal, query: Paging): Promise<MatchPage<Partial<VacancyView>>> {
-  const viewer = await viewerOf(principal);
+  const viewer = await linkedViewerOf(principal, "candidate");
   const municipalityId = viewer.municipalityId;
-  const me = await searchTermsOf(municipalityId, viewer.recordId!);
+  const me = await searchTermsOf(municipalityId, viewer.recordId);
   if (!me) throw notFound("no profile is linked to this account");
   const match = vacancyMatchQuery(candidateTerms(municipalityId, me.search));
   // A changed profile changes the tiers: its tokens are refused, and the client starts again.

@@ -3,7 +3,7 @@ import { readCandidate } from "../data/candidates.js";
 import type { VersionCheck } from "../data/documents.js";
 import { withoutOwnContent, type CandidateDoc, type NotificationSettings } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
-import { AppError, conflict, notFound } from "../domain/errors.js";
+import { conflict, notFound, NotFound } from "../domain/errors.js";
 import { legalHoldApplies, retentionInWords } from "../domain/retention.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
@@ -36,7 +36,7 @@ async function changeOwn(principal: Principal, { action, fields, expected, chang
     change,
     alongside: auditChange(principal, action, fields),
   }).catch((err: unknown) => {
-    if (err instanceof AppError && err.status === 404) forgetAccount(principal.sub);
+    if (err instanceof NotFound) forgetAccount(principal.sub);
     throw err;
   });
   return ownView(candidateView(updated));

@@ -1,7 +1,7 @@
 import { config } from "../config/index.js";
 import { container } from "../data/cosmos.js";
 import { notificationsAbout, type Delivery } from "../data/outbox.js";
-import { ignoreNotFound } from "../data/status.js";
+import { ignoreNotFound, statusOf } from "../data/status.js";
 import type { TipKey } from "../domain/tips.js";
 
 /** A message to the coaches of a municipality; ids only, the coach looks the candidate up. */
@@ -115,8 +115,8 @@ export const recordedNotifications = (): readonly Notification[] => recorded;
 export const outboxNotifier: Notifier = {
   async send(n) {
     const delivery: Delivery = { state: "pending", attempts: 0, dueAt: n.createdAt };
-    await container("outbox").items.create({ ...n, delivery }).catch((err: { code?: number }) => {
-      if (err.code !== 409) throw err;
+    await container("outbox").items.create({ ...n, delivery }).catch((err: unknown) => {
+      if (statusOf(err) !== 409) throw err;
     });
   },
   async forget(municipalityId, candidateId) {

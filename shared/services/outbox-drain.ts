@@ -3,7 +3,8 @@ import { config } from "../config/index.js";
 import { candidateRecipient } from "../data/candidates.js";
 import { readEmployer } from "../data/employers.js";
 import { municipalityIds, readSettings } from "../data/municipalities.js";
-import { dueNotifications, writeDelivery, type Delivery, type StoredNotification } from "../data/outbox.js";
+import { dueNotifications, writeDelivery, type Delivery, type DueNotification, type StoredNotification } from "../data/outbox.js";
+import { nameOf } from "../data/status.js";
 import { DEFAULT_NOTIFICATIONS, type NotificationSettings } from "../domain/candidate.js";
 import { clock } from "../domain/clock.js";
 import { MailError, configuredMailer, type Mailer } from "./mailer.js";
@@ -60,17 +61,17 @@ async function recipientOf(n: StoredNotification): Promise<{ to: string } | { re
   }
 }
 
-const codeOf = (err: unknown) => (err instanceof MailError ? err.code : ((err as Error)?.name ?? "Error"));
+const codeOf = (err: unknown) => (err instanceof MailError ? err.code : (nameOf(err) ?? "Error"));
 
 /**
  * Delivers one due notification exactly once, whatever other drainers do: claim it over the
  * version read (ETag), send it with its id as the service's operation id (a send retried after
  * a lapsed claim is the same operation, not a second e-mail), then record the outcome.
  */
-async function deliver(mailer: Mailer, { doc, etag }: { doc: StoredNotification; etag: string }, counts: Counts): Promise<void> {
+async function deliver(mailer: Mailer, { doc, etag }: { doc: DueNotification; etag: string }, counts: Counts): Promise<void> {
   const c = config();
   const now = clock().now().getTime();
-  const previous = doc.delivery!;
+  const previous = doc.delivery;
   const attempts = previous.attempts + 1;
   const claimed: Delivery = { ...previous, attempts, dueAt: new Date(now + LEASE_MS).toISOString(), claim: randomUUID() };
   const claimEtag = await writeDelivery(doc, claimed, etag);

@@ -21,8 +21,9 @@ export async function walkPartitions<T extends { id: string }>(
     for (let after = ""; ; ) {
       if (Date.now() - started > o.budgetMs) return false;
       const { items } = await page(m, after);
-      if (!items.length) break;
-      after = items.at(-1)!.id;
+      const last = items.at(-1);
+      if (!last) break;
+      after = last.id;
       for (const item of items) await visit(item, m);
     }
   }

@@ -4,6 +4,7 @@ import { readCandidate, replaceCandidate } from "../data/candidates.js";
 import { readEmployer } from "../data/employers.js";
 import { container } from "../data/cosmos.js";
 import { municipalityIds } from "../data/municipalities.js";
+import { failureOf } from "../data/status.js";
 import { withoutOwnContent } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
 import { deleteCandidateFiles } from "../storage/blob.js";
@@ -40,7 +41,6 @@ export interface ReplaySummary extends ReplayCounts {
 }
 
 const empty = (): ReplayCounts => ({ deletions: 0, found: 0, erased: 0, failed: 0, recordsRestored: 0 });
-const reason = (err: unknown) => `${(err as Error)?.name ?? "Error"} ${(err as { code?: unknown })?.code ?? ""}`.trim();
 
 /**
  * Re-applies every deletion (candidates, and ended employers) made since `since`: after a
@@ -87,7 +87,7 @@ export async function replayDeletions(options: ReplayOptions): Promise<ReplaySum
     } catch (err) {
       counts.failed++;
       summary.complete = false;
-      log(`replay: replaying deletions of ${m} failed: ${reason(err)}`);
+      log(`replay: replaying deletions of ${m} failed: ${failureOf(err)}`);
     }
     if (counts.failed || shouldStop()) summary.complete = false; // failed, or cut off within this municipality
     for (const k of Object.keys(counts) as (keyof ReplayCounts)[]) summary[k] += counts[k];
@@ -161,7 +161,7 @@ async function eraseFound(m: string, wanted: Wanted, counts: ReplayCounts, shoul
       } catch (err) {
         counts.found++;
         counts.failed++;
-        log(`replay: re-applying a deletion to a restored record of ${m} failed: ${reason(err)}`);
+        log(`replay: re-applying a deletion to a restored record of ${m} failed: ${failureOf(err)}`);
       }
     }
   }

@@ -8,6 +8,7 @@ import { deleteInvitation } from "../data/invitations.js";
 import { deleteUploadsOf } from "../data/uploads.js";
 import { municipalityIds } from "../data/municipalities.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { failureOf } from "../data/status.js";
 import { deleteVacancy, vacanciesOfEmployer } from "../data/vacancies.js";
 import { nowIso, todayIso } from "../domain/clock.js";
 import { addDays, isDue } from "../domain/retention.js";
@@ -149,7 +150,6 @@ export interface SweepOptions {
 const MAX_ITEMS = 1000;
 
 /** Why a failure happened, without anything of the record: error name and code. */
-const reason = (err: unknown) => `${(err as Error)?.name ?? "Error"} ${(err as { code?: unknown })?.code ?? ""}`.trim();
 
 /**
  * The retention sweep: per municipality, deletes candidates whose date has come (an indexed
@@ -221,7 +221,7 @@ async function sweepAudit(summary: SweepSummary, municipalityId: string | undefi
         summary.auditEvents++;
       } catch (err) {
         failures++;
-        log(`retention: deleting an old usage-log event failed: ${reason(err)}`);
+        log(`retention: deleting an old usage-log event failed: ${failureOf(err)}`);
       }
     });
     if (stopped || failures >= MAX_FAILURES) return false;
@@ -242,7 +242,7 @@ async function sweepCounters(summary: SweepSummary, day: string, shouldStop: () 
         summary.counters++;
       } catch (err) {
         failures++;
-        log(`retention: deleting a viewing-limit counter failed: ${reason(err)}`);
+        log(`retention: deleting a viewing-limit counter failed: ${failureOf(err)}`);
       }
     });
     if (stopped || failures >= MAX_FAILURES) return false;
@@ -286,7 +286,7 @@ async function sweepCandidates({ municipalityId: m, day, dryRun, counts, note, s
         counts.failed++;
         failures++;
         skip.push(c.id);
-        log(`retention: deleting a candidate of ${m} failed: ${reason(err)}`);
+        log(`retention: deleting a candidate of ${m} failed: ${failureOf(err)}`);
       }
     });
     if (stopped || failures >= MAX_FAILURES) return false;
@@ -308,10 +308,10 @@ async function sweepEmployers({ municipalityId: m, day, dryRun, counts, note, sh
       try {
         if (!dryRun) await eraseEmployer(m, e);
         counts.employers++;
-        note({ type: "employer", id: e.id, municipalityId: m, rule: "employer ended", deleteOn: e.ended!.deleteOn });
+        note({ type: "employer", id: e.id, municipalityId: m, rule: "employer ended", deleteOn: e.ended.deleteOn });
       } catch (err) {
         counts.failed++;
-        log(`retention: deleting an employer of ${m} failed: ${reason(err)}`);
+        log(`retention: deleting an employer of ${m} failed: ${failureOf(err)}`);
       }
     }
     // `seen` goes with every query: keep it bounded, the rest waits for the next night.
@@ -343,7 +343,7 @@ async function signal({ municipalityId: m, day, counts, shouldStop, log }: Pass)
       } catch (err) {
         counts.failed++;
         failed.push(c.id);
-        log(`retention: signalling about a candidate of ${m} failed: ${reason(err)}`);
+        log(`retention: signalling about a candidate of ${m} failed: ${failureOf(err)}`);
       }
     }
     if (failed.length >= MAX_FAILURES) return false;

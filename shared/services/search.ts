@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { searchMunicipality, searchVisible, type QueryPart, type SearchFilter } from "../data/candidates.js";
+import { searchMunicipality, searchVisible, type FoundCandidate, type QueryPart, type SearchFilter } from "../data/candidates.js";
 import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
 import { DRIVING_LICENCES, type CandidateView } from "../domain/candidate.js";
 import { isoDate, municipalityIdField } from "../domain/fields.js";
@@ -65,8 +65,8 @@ export async function visiblePage(
   pageSize: number,
   position: Position,
   part?: QueryPart,
-): Promise<{ items: Partial<CandidateView>[]; next: Position | undefined }> {
-  let items: Partial<CandidateView>[] = [];
+): Promise<{ items: FoundCandidate[]; next: Position | undefined }> {
+  let items: FoundCandidate[] = [];
   let next: Position | undefined = position;
   if (next.phase === "home") {
     const page = await searchMunicipality(home, filter, STAFF_SEARCH_PROJECTION, pageSize, next.token, part);
@@ -96,8 +96,8 @@ export async function searchCandidates(
   const position = decodeContinuation<Position>(query.continuation, scope) ?? firstPosition(principal, home, filter);
   const { items, next } = await visiblePage(principal, home, filter, query.pageSize, position);
   // Counted (and possibly refused) once the page's candidates are known, before anything is logged or shown.
-  await admitView(viewer, items.map((c) => c.id!));
+  await admitView(viewer, items.map((c) => c.id));
   const { pageSize: _p, continuation: _c, ...filters } = query;
-  await auditSearch(principal, home, { ...filters, page: position.phase }, items.map((c) => c.id!));
+  await auditSearch(principal, home, { ...filters, page: position.phase }, items.map((c) => c.id));
   return { items, continuation: encodeContinuation(next, scope) };
 }

@@ -37,7 +37,7 @@ const readerKey = (principal: Principal) => pseudonym(`signal-reader:${principal
 const SHOWN = ["id", "type", "createdAt", "candidateId", "deleteOn", "employerId", "day", "candidatesShown", "limit"] as const;
 
 function toItem(n: StoredNotification, reader: string): SignalItem {
-  const source = n as unknown as Record<string, unknown>;
+  const source: Partial<Record<(typeof SHOWN)[number], unknown>> = n;
   const item = Object.fromEntries(SHOWN.filter((k) => source[k] !== undefined).map((k) => [k, source[k]])) as Omit<SignalItem, "read">;
   return { ...item, read: n.readBy?.includes(reader) ?? false };
 }

@@ -43,8 +43,9 @@ export async function queueTips(o: { budgetMs: number; municipalities?: string[]
     for (let after = ""; ; ) {
       if (Date.now() - started > o.budgetMs) return { ...summary, complete: false };
       const { items } = await candidatesForTips(m, cutoff, after, PAGE);
-      if (!items.length) break;
-      after = items.at(-1)!.id;
+      const last = items.at(-1);
+      if (!last) break;
+      after = last.id;
       await Promise.all(
         items.map(async (c) => {
           const tips = tipsFor(factsOf(c));

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { config } from "../config/index.js";
 import { readCandidate } from "../data/candidates.js";
-import { statusOf } from "../data/status.js";
+import { codeOf, statusOf } from "../data/status.js";
 import {
   claimUpload,
   deleteUpload,
@@ -14,11 +14,10 @@ import {
   type UploadDoc,
 } from "../data/uploads.js";
 import { containsBsn } from "../domain/bsn.js";
-import type { CandidateView } from "../domain/candidate.js";
 import { legalHoldApplies } from "../domain/retention.js";
 import { clock, nowIso } from "../domain/clock.js";
 import { emitEvent } from "./telemetry.js";
-import { AppError, badRequest, conflict, notFound } from "../domain/errors.js";
+import { AppError, badRequest, conflict, notFound, NotFound } from "../domain/errors.js";
 import type { Principal } from "../domain/roles.js";
 import {
   CONTENT_TYPES,
@@ -259,7 +258,7 @@ async function verifyAndAttach(principal: Principal, upload: UploadDoc, now: num
     },
     alongside: auditChange(principal, "update", [`files.${upload.kind}`]),
   }).catch(async (err) => {
-    if (err instanceof AppError && err.status === 404) await deleteFile(upload.blobName); // the candidate is gone meanwhile
+    if (err instanceof NotFound) await deleteFile(upload.blobName); // the candidate is gone meanwhile
     const hold = (err as { hold?: { reason: string } }).hold;
     if (hold) {
       // A hold, or a file under one, that came while this upload was checked: the copy goes, the kept file stays.
@@ -288,9 +287,11 @@ const decodeMetadata = (value: string | undefined) => {
 /** A short-lived read link, for whoever may see the candidate (the read is audited there). */
 export async function fileLink(principal: Principal, candidateId: string, kind: FileKind): Promise<{ url: string; expiresAt: string }> {
   const { view } = await getCandidate(principal, candidateId);
-  const file = (view as Partial<CandidateView>).files?.[kind];
-  if (!file) throw notFound(`the candidate has no ${kind}`);
-  const blobName = blobNameOf(view.municipalityId!, candidateId, kind, file.uploadId);
+  const { files, municipalityId } = view;
+  const file = files?.[kind];
+  // Every projection that shows files also selects the municipality; without it there is no blob to name.
+  if (!file || !municipalityId) throw notFound(`the candidate has no ${kind}`);
+  const blobName = blobNameOf(municipalityId, candidateId, kind, file.uploadId);
   // The candidate's access log lists each download on its own, next to the read above.
   const [link] = await Promise.all([
     downloadLink(blobName, config().DOWNLOAD_SAS_MINUTES, file.fileName, file.contentType),
@@ -331,7 +332,7 @@ async function getOwnFile(municipalityId: string, candidateId: string, kind: Fil
  * a blob, and a blob's name holds the candidate's id.
  */
 function cleanupFailed(step: "upload" | "staleBlob", err: unknown): void {
-  const code = (err as { code?: unknown } | undefined)?.code;
+  const code = codeOf(err);
   const status = statusOf(err);
   const error = err instanceof Error ? err.name : "other";
   emitEvent("upload.cleanupFailed", { step, error, code: typeof code === "string" ? code : status ? `http${status}` : "none" }, { count: 1 }, "warn");

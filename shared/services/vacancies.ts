@@ -11,7 +11,7 @@ import { CANDIDATE_VACANCY_FIELDS, VacancyFields, toVacancyView, vacancyTerms, t
 import { modifyVacancy, type VersionedView } from "./concurrency.js";
 import { municipalityOf } from "./municipalities.js";
 import { admitView } from "./view-limits.js";
-import { viewerOf, type Viewer } from "./viewer.js";
+import { linkedViewerOf, viewerOf, type Viewer } from "./viewer.js";
 
 const NOT_FOUND = "no such vacancy, or not one you may see";
 const EMPLOYER_ENDED = "this employer's participation has ended: its vacancies are closed and stay closed";
@@ -66,11 +66,12 @@ export async function listVacancies(
   principal: Principal,
   query: { status?: "open" | "closed" | undefined; pageSize: number; continuation?: string | undefined },
 ): Promise<Page<VacancyView>> {
-  const viewer = await viewerOf(principal);
+  const employer = principal.role === "employer" ? await linkedViewerOf(principal, "employer") : undefined;
+  const viewer = employer ?? (await viewerOf(principal));
   const filter: VacancyFilter = {};
   if (query.status) filter.status = query.status;
   if (principal.role === "candidate") filter.status = "open";
-  if (principal.role === "employer") filter.employerId = viewer.recordId!;
+  if (employer) filter.employerId = employer.recordId;
   const fields = principal.role === "candidate" ? CANDIDATE_VACANCY_FIELDS : undefined;
   const scope = JSON.stringify(["vacancies", principal.role, viewer.municipalityId, filter]);
   // A page without candidates: counted alongside the query, no added latency.

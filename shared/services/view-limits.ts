@@ -58,13 +58,19 @@ function windowsAt(date: Date): Windows {
   return { now, day: date.toISOString().slice(0, 10), minute, minuteEnds: dayStart + (minute + 1) * MINUTE, dayEnds: dayStart + DAY };
 }
 
+/** The organisation an employer user counts for. */
+interface Employer {
+  id: string;
+  municipalityId: string;
+}
+
 interface Subject {
   /** The document's id. */
   id: string;
   subject: string;
   /** The user's page counter key in the document, and the organisation's (employers). */
   userKey: string;
-  employer?: { id: string; municipalityId: string };
+  employer?: Employer;
   pages: number;
   orgPages: number;
   candidates: number;
@@ -209,7 +215,7 @@ export async function admitView(looker: Looker, candidateIds: readonly string[])
   const order = firstShown(doc.seen);
   known.set(s.id, { doc, order, all: new Set(doc.seen.flat()) });
 
-  if (s.employer && added) await signalWhenNear(s, w, doc, order.length);
+  if (s.employer && added) await signalWhenNear(s, s.employer, w, doc, order.length);
 
   for (const key of counted) {
     const limit = key === orgPage ? s.orgPages : s.pages;
@@ -229,15 +235,15 @@ export async function admitView(looker: Looker, candidateIds: readonly string[])
  * document's `signalled` flag says it went (the request that sees the flag unset sends it; the
  * notification id is the same for every try, so a race leaves one).
  */
-async function signalWhenNear(s: Subject, w: Windows, doc: ViewCounter, shown: number): Promise<void> {
+async function signalWhenNear(s: Subject, employer: Employer, w: Windows, doc: ViewCounter, shown: number): Promise<void> {
   const threshold = Math.ceil((s.candidates * config().VIEW_LIMIT_SIGNAL_PERCENT) / 100);
   if (shown < threshold || doc.signalled) return;
   await notifier().send({
-    id: `view-limit-${s.employer!.id}-${w.day}`,
-    municipalityId: s.employer!.municipalityId,
+    id: `view-limit-${employer.id}-${w.day}`,
+    municipalityId: employer.municipalityId,
     audience: "accountManager",
     type: "viewLimitNear",
-    employerId: s.employer!.id,
+    employerId: employer.id,
     day: w.day,
     candidatesShown: Math.min(shown, s.candidates),
     limit: s.candidates,

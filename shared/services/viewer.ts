@@ -26,9 +26,17 @@ export async function linkedAccount(principal: Principal, kind: AccountDoc["kind
   return account;
 }
 
-export async function viewerOf(principal: Principal): Promise<Viewer> {
-  if (hasMunicipalityClaim(principal.role)) return { principal, municipalityId: municipalityOf(principal) };
-  const kind = principal.role === "employer" ? "employer" : "candidate";
+/** A candidate's or employer's view: always of the record their account is linked to. */
+export interface LinkedViewer extends Viewer {
+  recordId: string;
+}
+
+export async function linkedViewerOf(principal: Principal, kind: AccountDoc["kind"]): Promise<LinkedViewer> {
   const account = await linkedAccount(principal, kind);
   return { principal, municipalityId: account.municipalityId, recordId: account.recordId };
+}
+
+export async function viewerOf(principal: Principal): Promise<Viewer> {
+  if (hasMunicipalityClaim(principal.role)) return { principal, municipalityId: municipalityOf(principal) };
+  return linkedViewerOf(principal, principal.role === "employer" ? "employer" : "candidate");
 }
