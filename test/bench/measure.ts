@@ -52,6 +52,34 @@ export const measurer = (emulators: Emulators, n: number, warmUp: number) =>
     return { median: times[Math.floor(n / 2)]!, p95: times[Math.floor(n * 0.95)]!, roundTrips, bytesPerItem: bytes / Math.max(items, 1), items: items / n };
   };
 
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+
+/**
+ * A raw query and the handler that stands for it, timed taking turns (one of each a round, which
+ * goes first alternating), so a busy moment of a shared machine falls on both alike. Round trips
+ * and bytes come from a short pass of each alone (`measurer`), as interleaving would mix them.
+ */
+export const pairMeasurer = (emulators: Emulators, n: number, warmUp: number) => {
+  const counted = measurer(emulators, Math.max(5, Math.floor(n / 10)), warmUp);
+  return async function measurePair(raw: () => Promise<unknown[]>, handler: () => Promise<unknown[]>): Promise<[Figures, Figures]> {
+    const figures = [await counted(raw), await counted(handler)] as const;
+    const runs = [raw, handler] as const;
+    const times: [number[], number[]] = [[], []];
+    for (let i = 0; i < n; i++) {
+      for (const k of i % 2 ? ([1, 0] as const) : ([0, 1] as const)) {
+        const t = performance.now();
+        await runs[k]();
+        times[k].push(performance.now() - t);
+      }
+    }
+    const timed = (f: Figures, t: number[]): Figures => {
+      t.sort((a, b) => a - b);
+      return { ...f, median: percentile(t, 0.5), p95: percentile(t, 0.95) };
+    };
+    return [timed(figures[0], times[0]), timed(figures[1], times[1])];
+  };
+};
+
 const fmt = (n: number, w = 8) => n.toFixed(1).padStart(w);
 
 export function printRows(rows: [string, Figures][], width = 40): void {

@@ -1,7 +1,7 @@
 // `npm run bench:search`: seeds 4 municipalities with a few thousand candidates, then times
 // typical employer and account-manager searches through the handler against the same query
 // through the raw SDK: median/p95 per page, Cosmos round trips per page, bytes per item.
-import { benchEmulators, measurer, printRows, seedCandidates, type Figures } from "./measure.js";
+import { benchEmulators, measurer, pairMeasurer, printRows, seedCandidates, type Figures } from "./measure.js";
 
 const PER_MUNICIPALITY = Number(process.env.BENCH_CANDIDATES ?? 750);
 const N = Number(process.env.BENCH_ITERATIONS ?? 60);
@@ -20,6 +20,7 @@ await seedCandidates(MUNICIPALITIES, PER_MUNICIPALITY);
 
 // ---- measure ----------------------------------------------------------------
 const measure = measurer(emulators, N, 5);
+const measurePair = pairMeasurer(emulators, N, 5);
 
 const candidates = container("candidates");
 const raw = async (query: string, parameters: { name: string; value: string | boolean | string[] }[], partitionKey?: string) =>
@@ -34,28 +35,34 @@ const employerWhere = `c.type = 'candidate' AND ${sight.where}`;
 const order = "ORDER BY c.updatedAt DESC, c.id ASC";
 
 const rows: [string, Figures][] = [];
-rows.push([
+/** The raw query and the handler request that stands for it, timed taking turns. */
+const pair = async (rawName: string, rawRun: () => Promise<unknown[]>, handlerName: string, handlerRun: () => Promise<unknown[]>) => {
+  const [r, h] = await measurePair(rawRun, handlerRun);
+  rows.push([rawName, r], [handlerName, h]);
+};
+const handlerItems = (path: string, token: string) => async () => (await call("GET", path, { token })).body.items as unknown[];
+await pair(
   "raw SDK: employer query, skill filter",
-  await measure(() =>
-    raw(`SELECT ${select} FROM c WHERE ${employerWhere} AND ARRAY_CONTAINS(c.search.skills, @s) ${order}`, [...sight.parameters, { name: "@s", value: "lassen" }]),
-  ),
-]);
-rows.push(["handler: employer, skill=lassen", await measure(async () => (await call("GET", `/api/search/candidates?skill=lassen&pageSize=${PAGE}`, { token: employer })).body.items)]);
-rows.push([
+  () => raw(`SELECT ${select} FROM c WHERE ${employerWhere} AND ARRAY_CONTAINS(c.search.skills, @s) ${order}`, [...sight.parameters, { name: "@s", value: "lassen" }]),
+  "handler: employer, skill=lassen",
+  handlerItems(`/api/search/candidates?skill=lassen&pageSize=${PAGE}`, employer),
+);
+await pair(
   "raw SDK: employer query, no filter",
-  await measure(() => raw(`SELECT ${select} FROM c WHERE ${employerWhere} ${order}`, sight.parameters)),
-]);
-rows.push(["handler: employer, no filter", await measure(async () => (await call("GET", `/api/search/candidates?pageSize=${PAGE}`, { token: employer })).body.items)]);
-rows.push([
+  () => raw(`SELECT ${select} FROM c WHERE ${employerWhere} ${order}`, sight.parameters),
+  "handler: employer, no filter",
+  handlerItems(`/api/search/candidates?pageSize=${PAGE}`, employer),
+);
+await pair(
   "raw SDK: one partition, skill filter",
-  await measure(() =>
+  () =>
     raw(`SELECT c.id, c.municipalityId, c.status, c.profile, c.sharing, c.employerVisibility, c.updatedAt, c.admin FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND ARRAY_CONTAINS(c.search.skills, @s) ${order}`, [
       { name: "@m", value: "rotterdam" },
       { name: "@s", value: "koken" },
     ], "rotterdam"),
-  ),
-]);
-rows.push(["handler: account manager, skill=koken", await measure(async () => (await call("GET", `/api/search/candidates?skill=koken&pageSize=${PAGE}`, { token: am })).body.items)]);
+  "handler: account manager, skill=koken",
+  handlerItems(`/api/search/candidates?skill=koken&pageSize=${PAGE}`, am),
+);
 // The limits' worst case: every page shows candidates not counted yet (paging on), so each patch also adds their hashes.
 const pager = await employerUser("utrecht");
 let next: string | null = null;
@@ -75,7 +82,7 @@ const counterBytes = async (e: { sub: string; id: string }) => {
 };
 const full = await measure(() => raw(`SELECT * FROM c WHERE c.municipalityId = @m ${order}`, [{ name: "@m", value: "utrecht" }], "utrecht"));
 
-console.log(`\n${N} pages of ${PAGE} each after 5 warm-up; Cosmos emulator in its own process.\n`);
+console.log(`\n${N} pages of ${PAGE} each after 5 warm-up, raw and handler taking turns (round trips and bytes from a pass of each alone); Cosmos emulator in its own process.\n`);
 printRows(rows);
 console.log(`\nfor comparison, a whole stored document: ${full.bytesPerItem.toFixed(0)} bytes`);
 console.log(
