@@ -105,7 +105,7 @@ export interface DigestSummary {
 export async function queueSavedSearchDigests(o: WalkOptions): Promise<DigestSummary> {
   const at = clock().now().toISOString();
   const summary = { savedSearches: 0, queued: 0 };
-  const complete = await walkPartitions(o, (m, after) => savedSearchesAfter(m, after, PAGE), async (saved) => {
+  const { complete } = await walkPartitions(o, (m, after) => savedSearchesAfter(m, after, PAGE), async (saved) => {
     summary.savedSearches++;
     if (await digest(saved, at)) summary.queued++;
   });

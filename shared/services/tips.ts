@@ -1,9 +1,9 @@
 import { config } from "../config/index.js";
 import { candidatesForTips, markTipsSent, type TipsCandidate } from "../data/candidates.js";
-import { municipalityIds } from "../data/municipalities.js";
 import { clock } from "../domain/clock.js";
 import { tipsFor } from "../domain/tips.js";
 import { notifier } from "./notifier.js";
+import { walkPartitions, type WalkOptions } from "./partition-walk.js";
 
 const PAGE = 50;
 
@@ -31,32 +31,18 @@ const factsOf = (c: TipsCandidate) => ({
  * status, service end, the setting and the interval, a page at a time per municipality
  * partition) and whose profile lacks something; the outbox drainer sends them.
  */
-export async function queueTips(o: { budgetMs: number; municipalities?: string[] }): Promise<TipsSummary> {
+export async function queueTips(o: WalkOptions): Promise<TipsSummary> {
   const now = clock().now();
   const at = now.toISOString();
   const cutoff = new Date(now.getTime() - config().TIPS_INTERVAL_DAYS * 86_400_000).toISOString();
-  const started = Date.now();
-  const summary: TipsSummary = { complete: true, municipalities: 0, queued: 0, nothingToTip: 0 };
-  for (const m of o.municipalities ?? (await municipalityIds())) {
-    summary.municipalities++;
-    // Keyset paging by id: each page starts after the last id seen, whatever was marked meanwhile.
-    for (let after = ""; ; ) {
-      if (Date.now() - started > o.budgetMs) return { ...summary, complete: false };
-      const { items } = await candidatesForTips(m, cutoff, after, PAGE);
-      const last = items.at(-1);
-      if (!last) break;
-      after = last.id;
-      await Promise.all(
-        items.map(async (c) => {
-          const tips = tipsFor(factsOf(c));
-          if (!tips.length) return void summary.nothingToTip++;
-          // The id holds the day: a rerun that day finds the message already there.
-          await notifier().send({ id: `tips-${c.id}-${at.slice(0, 10)}`, municipalityId: m, audience: "candidate", type: "tips", candidateId: c.id, tips, createdAt: at });
-          await markTipsSent(m, c.id, at);
-          summary.queued++;
-        }),
-      );
-    }
-  }
-  return summary;
+  const counts = { queued: 0, nothingToTip: 0 };
+  const walked = await walkPartitions(o, (m, after) => candidatesForTips(m, cutoff, after, PAGE), async (c, m) => {
+    const tips = tipsFor(factsOf(c));
+    if (!tips.length) return void counts.nothingToTip++;
+    // The id holds the day: a rerun that day finds the message already there.
+    await notifier().send({ id: `tips-${c.id}-${at.slice(0, 10)}`, municipalityId: m, audience: "candidate", type: "tips", candidateId: c.id, tips, createdAt: at });
+    await markTipsSent(m, c.id, at);
+    counts.queued++;
+  }, true);
+  return { ...walked, ...counts };
 }

@@ -30,7 +30,7 @@ export async function queueVacancyAlerts(o: WalkOptions): Promise<AlertSummary> 
   const at = now.toISOString();
   const since = new Date(now.getTime() - WEEK_MS).toISOString();
   const summary = { candidates: 0, queued: 0 };
-  const complete = await walkPartitions(o, (m, after) => candidatesForVacancyAlerts(m, after, PAGE), async (c, m) => {
+  const { complete } = await walkPartitions(o, (m, after) => candidatesForVacancyAlerts(m, after, PAGE), async (c, m) => {
     summary.candidates++;
     const vacancyIds = await newVacanciesMeeting(m, vacancyMatchQuery(candidateTerms(m, c.search)), since, ALERT_IDS);
     if (!vacancyIds.length) return;
