@@ -63,9 +63,20 @@ function run(args: string[]): { status: number | null; diagnostics: Diagnostic[]
   if (result.error) throw result.error;
   const diagnostics: Diagnostic[] = [];
   const other: string[] = [];
-  for (const line of `${result.stdout}\n${result.stderr}`.split("\n").map((l) => l.trimEnd()).filter(Boolean)) {
+  for (const line of `${result.stdout}\n${result.stderr}`
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter(Boolean)) {
     const m = DIAGNOSTIC.exec(line);
-    if (m) diagnostics.push({ file: relative(root, m[1]!), line: Number(m[2]), column: Number(m[3]), level: m[4]!, code: m[5]!, message: m[6]! });
+    if (m)
+      diagnostics.push({
+        file: relative(root, m[1]!),
+        line: Number(m[2]),
+        column: Number(m[3]),
+        level: m[4]!,
+        code: m[5]!,
+        message: m[6]!,
+      });
     else other.push(line);
   }
   return { status: result.status, diagnostics, other };
@@ -115,7 +126,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(`bicep ${bicepVersion()} at ${relative(root, exe)}`);
     const template = buildInfra(join(root, ".local/bicep-out"));
     const { resources, deployments } = countResources(template);
-    console.log(`build: infra/main.bicep → .local/bicep-out/main.json, ${resources} resource declarations in ${deployments} modules, 0 diagnostics`);
+    console.log(
+      `build: infra/main.bicep → .local/bicep-out/main.json, ${resources} resource declarations in ${deployments} modules, 0 diagnostics`,
+    );
     lintInfra();
     console.log("lint: 0 diagnostics");
   } catch (err) {

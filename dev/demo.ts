@@ -15,9 +15,22 @@ interface DemoCandidate {
 const DEMO: DemoCandidate[] = [
   {
     municipality: "utrecht",
-    admin: { clientNumber: "UT-1001", firstName: "Sanne", lastName: "de Vries", email: "sanne@example.org", postcode: "3511 AB", serviceType: "together", targetGroups: { jobAgreement: true } },
+    admin: {
+      clientNumber: "UT-1001",
+      firstName: "Sanne",
+      lastName: "de Vries",
+      email: "sanne@example.org",
+      postcode: "3511 AB",
+      serviceType: "together",
+      targetGroups: { jobAgreement: true },
+    },
     sub: "demo-candidate-utrecht",
-    profile: { residence: "Utrecht", skills: ["klantcontact", "kassa"], preferredOccupations: ["winkelmedewerker"], description: "Ik werk graag met mensen." },
+    profile: {
+      residence: "Utrecht",
+      skills: ["klantcontact", "kassa"],
+      preferredOccupations: ["winkelmedewerker"],
+      description: "Ik werk graag met mensen.",
+    },
   },
   {
     municipality: "utrecht",
@@ -25,9 +38,21 @@ const DEMO: DemoCandidate[] = [
   },
   {
     municipality: "rotterdam",
-    admin: { clientNumber: "RT-2001", firstName: "Lotte", lastName: "Jansen", email: "lotte@example.org", postcode: "3011 AA", targetGroups: { bbl: true } },
+    admin: {
+      clientNumber: "RT-2001",
+      firstName: "Lotte",
+      lastName: "Jansen",
+      email: "lotte@example.org",
+      postcode: "3011 AA",
+      targetGroups: { bbl: true },
+    },
     sub: "demo-candidate-rotterdam",
-    profile: { residence: "Rotterdam", skills: ["heftruck", "orderpicken"], drivingLicences: ["B"], preferredOccupations: ["magazijnmedewerker"] },
+    profile: {
+      residence: "Rotterdam",
+      skills: ["heftruck", "orderpicken"],
+      drivingLicences: ["B"],
+      preferredOccupations: ["magazijnmedewerker"],
+    },
   },
   {
     municipality: "rotterdam",

@@ -5,14 +5,17 @@ import { FAKE_KVK_API_KEY, startFakeKvk } from "./fake-kvk.js";
 import { FAKE_MAIL_ACCESS_KEY, startFakeMail } from "./fake-mail.js";
 
 /** The well-known development keys of both emulators (public, documented by Microsoft). */
-export const COSMOS_EMULATOR_KEY =
-  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+export const COSMOS_EMULATOR_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 const AZURITE_ACCOUNT = "devstoreaccount1";
 const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 export class PortInUseError extends Error {
   override name = "PortInUseError";
-  constructor(readonly what: string, readonly port: number, readonly variable: string) {
+  constructor(
+    readonly what: string,
+    readonly port: number,
+    readonly variable: string,
+  ) {
     super(`${what} cannot listen on port ${port}: it is taken. Stop what uses it, or set ${variable} to another port.`);
   }
 }
@@ -41,7 +44,12 @@ export function startCosmos(port: number): Promise<CosmosChild> {
   return new Promise((resolve, reject) => {
     child.once("message", (m: { port?: number; error?: string }) => {
       if (m.port) resolve({ child, port: m.port });
-      else reject(m.error === "EADDRINUSE" ? new PortInUseError("The Cosmos DB emulator", port, "COSMOS_PORT") : new Error(`Cosmos emulator: ${m.error}`));
+      else
+        reject(
+          m.error === "EADDRINUSE"
+            ? new PortInUseError("The Cosmos DB emulator", port, "COSMOS_PORT")
+            : new Error(`Cosmos emulator: ${m.error}`),
+        );
     });
     child.once("exit", (code) => reject(new Error(`the Cosmos DB emulator exited (${code}) before it listened`)));
   });
@@ -70,9 +78,22 @@ function startAzurite(port: number): Promise<{ child: ChildProcess; port: number
   const main = createRequire(import.meta.url).resolve("azurite/dist/src/blob/main.js");
   const child = fork(
     main,
-    ["--blobHost", HOST, "--blobPort", String(port), "--inMemoryPersistence", "--extentMemoryLimit", "2048",
-      "--skipApiVersionCheck", "--loose", "--disableTelemetry"],
-    { execArgv: ["--require", fileURLToPath(new URL("./exit-with-parent.cjs", import.meta.url))], stdio: ["ignore", "pipe", "pipe", "ipc"] },
+    [
+      "--blobHost",
+      HOST,
+      "--blobPort",
+      String(port),
+      "--inMemoryPersistence",
+      "--extentMemoryLimit",
+      "2048",
+      "--skipApiVersionCheck",
+      "--loose",
+      "--disableTelemetry",
+    ],
+    {
+      execArgv: ["--require", fileURLToPath(new URL("./exit-with-parent.cjs", import.meta.url))],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    },
   );
   return new Promise((resolve, reject) => {
     let output = "";

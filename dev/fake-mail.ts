@@ -56,7 +56,8 @@ export async function startFakeMail(port = 0): Promise<{ url: string; server: Se
     const to = url.searchParams.get("to");
     const mine = (recipients: string[]) => !to || recipients.includes(to);
 
-    if (req.method === "GET" && url.pathname === "/fake/messages") return void res.end(json([...messages.values()].filter((m) => mine(m.to))));
+    if (req.method === "GET" && url.pathname === "/fake/messages")
+      return void res.end(json([...messages.values()].filter((m) => mine(m.to))));
     if (req.method === "GET" && url.pathname === "/fake/requests") return void res.end(json(requests.filter((r) => mine(r.to))));
     if (req.method === "POST" && url.pathname === "/fake/failures") {
       const rule = JSON.parse(body) as { to: string; times: number; status: number };
@@ -65,7 +66,8 @@ export async function startFakeMail(port = 0): Promise<{ url: string; server: Se
     }
 
     if (!url.searchParams.get("api-version")) return void res.writeHead(400).end(json({ error: { code: "MissingApiVersionParameter" } }));
-    if (!signedCorrectly(req, body)) return void res.writeHead(401).end(json({ error: { code: "Denied", message: "Denied by the resource provider." } }));
+    if (!signedCorrectly(req, body))
+      return void res.writeHead(401).end(json({ error: { code: "Denied", message: "Denied by the resource provider." } }));
 
     const operation = /^\/emails\/operations\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && operation) {
@@ -75,7 +77,11 @@ export async function startFakeMail(port = 0): Promise<{ url: string; server: Se
     }
     if (req.method !== "POST" || url.pathname !== "/emails:send") return void res.writeHead(404).end(json({ error: { code: "NotFound" } }));
 
-    const message = JSON.parse(body) as { senderAddress: string; recipients: { to: { address: string }[] }; content: { subject: string; plainText: string } };
+    const message = JSON.parse(body) as {
+      senderAddress: string;
+      recipients: { to: { address: string }[] };
+      content: { subject: string; plainText: string };
+    };
     const recipients = message.recipients.to.map((r) => r.address.toLowerCase());
     // The GA API names the operation with Operation-Id; its previews used repeatability-request-id.
     const operationId = String(req.headers["operation-id"] ?? req.headers["repeatability-request-id"] ?? randomUUID());

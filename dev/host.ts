@@ -25,7 +25,11 @@ const decode = (segment: string) => {
 
 /** Matches `/api/...` against Azure route templates; literal segments win over `{params}`. */
 export function matchRoute(functions: HttpFunction[], method: string, pathname: string): Match | "method" | "malformed" | undefined {
-  const segments = pathname.replace(/^\/api\/?/, "").split("/").filter(Boolean).map(decode);
+  const segments = pathname
+    .replace(/^\/api\/?/, "")
+    .split("/")
+    .filter(Boolean)
+    .map(decode);
   if (segments.includes(undefined)) return "malformed";
   let best: { match: Match; literals: number } | undefined;
   let pathKnown = false;
@@ -36,7 +40,7 @@ export function matchRoute(functions: HttpFunction[], method: string, pathname: 
     let literals = 0;
     const fits = template.every((part, i) => {
       const param = /^\{(\w+)\}$/.exec(part);
-      if (param) return (params[param[1]!] = segments[i]!), true;
+      if (param) return ((params[param[1]!] = segments[i]!), true);
       literals++;
       return part === segments[i];
     });
@@ -141,7 +145,8 @@ export function createLocalHost(functions: HttpFunction[], { log = () => {}, all
 export function scheduleTimers(timers: TimerSpec[], log: (line: string) => void): void {
   for (const t of timers) {
     const tick = () =>
-      t.run(new InvocationContext({ functionName: t.name, invocationId: randomUUID() }))
+      t
+        .run(new InvocationContext({ functionName: t.name, invocationId: randomUUID() }))
         .then((summary) => log(`${t.name}: ${JSON.stringify(summary)}`))
         .catch((err: Error) => console.error(`${t.name} failed: ${err?.name ?? err}`));
     setInterval(tick, t.localEveryMinutes * 60_000).unref();

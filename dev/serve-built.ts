@@ -11,7 +11,10 @@ import { actAsWorker, httpFunctions } from "./worker.js";
 const entry = process.argv[2] ?? BUNDLE_PATH;
 const worker = actAsWorker();
 await import(pathToFileURL(entry).href);
-const origins = (process.env.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+const origins = (process.env.CORS_ALLOWED_ORIGINS ?? "")
+  .split(",")
+  .map((o) => o.trim())
+  .filter(Boolean);
 const host = createLocalHost(httpFunctions(worker.functions), { allowedOrigins: origins });
 host.listen(Number(process.env.API_PORT ?? 0), "127.0.0.1", () => {
   console.log(`built app on http://127.0.0.1:${(host.address() as AddressInfo).port}/api`);

@@ -72,14 +72,16 @@ export function httpFunctions(registrations: Registration[]): HttpFunction[] {
   return registrations.flatMap((r) => {
     const t = trigger(r, "httpTrigger");
     if (!t) return [];
-    return [{
-      name: r.metadata.name,
-      route: t.route ?? r.metadata.name,
-      methods: (t.methods ?? []).map((m) => m.toUpperCase()),
-      authLevel: t.authLevel ?? "function",
-      // The stand-in records whatever `@azure/functions` registered: for an HTTP trigger, the app's own handler.
-      handler: r.callback as unknown as HttpHandler,
-    }];
+    return [
+      {
+        name: r.metadata.name,
+        route: t.route ?? r.metadata.name,
+        methods: (t.methods ?? []).map((m) => m.toUpperCase()),
+        authLevel: t.authLevel ?? "function",
+        // The stand-in records whatever `@azure/functions` registered: for an HTTP trigger, the app's own handler.
+        handler: r.callback as unknown as HttpHandler,
+      },
+    ];
   });
 }
 

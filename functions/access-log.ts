@@ -31,5 +31,7 @@ route({
   params: IdParams,
   query: z.object(PageQuery).strict(),
   responses: { 200: LOG },
-  handler: async ({ principal, params, query }) => ({ body: await candidateAccessLog(principal, params.id, query.pageSize, query.continuation) }),
+  handler: async ({ principal, params, query }) => ({
+    body: await candidateAccessLog(principal, params.id, query.pageSize, query.continuation),
+  }),
 });

@@ -57,7 +57,8 @@ route({
   params: IdParams,
   responses: {
     200: {
-      description: "the candidate, projected for the caller: staff of the candidate's municipality get the whole record; employers and account managers of other municipalities the employer projection",
+      description:
+        "the candidate, projected for the caller: staff of the candidate's municipality get the whole record; employers and account managers of other municipalities the employer projection",
       schema: CandidateForCaller,
       headers: { ETag: true },
     },
@@ -135,7 +136,9 @@ route({
   ifMatch: true,
   responses: {
     200: { description: "the candidate", schema: CandidateStaffView, headers: { ETag: true } },
-    409: { description: "the candidate has not redeemed the invitation yet, or the candidate is being changed by others right now; try again" },
+    409: {
+      description: "the candidate has not redeemed the invitation yet, or the candidate is being changed by others right now; try again",
+    },
   },
   handler: async ({ principal, params, body, ifMatch }) => {
     return versioned(await setStatus(principal, params.id, body.status, ifMatch));

@@ -86,7 +86,11 @@ route({
   params: IdParams,
   body: z.strictObject({ endedOn: isoDate.optional() }),
   responses: {
-    200: { description: "the employer, ended; its users lose access and its open vacancies close", schema: EmployerStaffView, headers: { ETag: true } },
+    200: {
+      description: "the employer, ended; its users lose access and its open vacancies close",
+      schema: EmployerStaffView,
+      headers: { ETag: true },
+    },
     409: { description: "the employer is being changed by others right now; try again" },
   },
   handler: async ({ principal, params, body }) => versioned(await endEmployer(principal, params.id, body.endedOn)),

@@ -59,7 +59,10 @@ route({
   responses: {
     204: { description: "the file is gone" },
     404: { description: "you have no file of this kind, or no record is linked to this account" },
-    409: { description: "a legal hold applies (GDPR Art. 17(3)(e); detail gives its reason), or your record is being changed elsewhere right now; try again" },
+    409: {
+      description:
+        "a legal hold applies (GDPR Art. 17(3)(e); detail gives its reason), or your record is being changed elsewhere right now; try again",
+    },
   },
   handler: async ({ principal, params }) => {
     await deleteMyFile(principal, params.kind);

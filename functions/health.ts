@@ -35,7 +35,10 @@ route({
             type: "https://hallowerk.example/problems/service-unavailable",
             title: "Service Unavailable",
             status: 503,
-            detail: `not ready: ${Object.entries(r.checks).filter(([, v]) => v !== "ok").map(([k, v]) => `${k} ${v}`).join(", ")}`,
+            detail: `not ready: ${Object.entries(r.checks)
+              .filter(([, v]) => v !== "ok")
+              .map(([k, v]) => `${k} ${v}`)
+              .join(", ")}`,
             checks: r.checks,
           },
           headers: { "Retry-After": "10", "Cache-Control": "no-store" },

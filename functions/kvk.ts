@@ -18,7 +18,10 @@ route({
     },
     404: { description: "KvK knows no company with this number" },
     502: { description: "KvK answered with an error" },
-    503: { description: "KvK did not answer in time, or is not configured (Retry-After); or the identity provider is unreachable", headers: { "Retry-After": false } },
+    503: {
+      description: "KvK did not answer in time, or is not configured (Retry-After); or the identity provider is unreachable",
+      headers: { "Retry-After": false },
+    },
   },
   handler: async ({ params }) => ({ body: await lookupCompany(params.kvkNumber) }),
 });

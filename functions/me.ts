@@ -6,7 +6,11 @@ import { route } from "../shared/http/routes.js";
 import { CandidateOwnView } from "../shared/http/views.js";
 import { acceptTerms, eraseMyProfile, getMyProfile, setSharing, updateMyProfile } from "../shared/services/me.js";
 
-const RECORD = { description: "your record, including the target groups staff recorded", schema: CandidateOwnView, headers: { ETag: true } };
+const RECORD = {
+  description: "your record, including the target groups staff recorded",
+  schema: CandidateOwnView,
+  headers: { ETag: true },
+};
 const BUSY = "your record is being changed elsewhere right now; try again";
 
 route({

@@ -10,7 +10,9 @@ route({
   path: "municipality/settings",
   action: "municipality.settings.read",
   summary: "Read your municipality's settings",
-  responses: { 200: { description: "employer reach, contact person and retention periods", schema: MunicipalitySettingsView, headers: { ETag: true } } },
+  responses: {
+    200: { description: "employer reach, contact person and retention periods", schema: MunicipalitySettingsView, headers: { ETag: true } },
+  },
   handler: async ({ principal }) => versioned(await getSettings(principal)),
 });
 

@@ -13,7 +13,8 @@ route({
   path: "me/notifications",
   action: "me.notifications.update",
   summary: "Choose which e-mails you get",
-  description: "Tips on improving your profile (`tips`) and alerts about new vacancies (`vacancyAlerts`). Until you choose, tips are on and vacancy alerts off.",
+  description:
+    "Tips on improving your profile (`tips`) and alerts about new vacancies (`vacancyAlerts`). Until you choose, tips are on and vacancy alerts off.",
   body: NotificationSettings,
   responses: {
     200: { description: "your choice, as stored", schema: NotificationSettingsView },

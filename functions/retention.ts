@@ -19,7 +19,9 @@ route({
   summary: "What the retention sweep will delete in your municipality within N days, and why",
   query: z.object({ withinDays: z.coerce.number().int().min(0).max(3650).default(30), ...PageQuery }).strict(),
   responses: { 200: { description: "candidates due within the window (overdue ones first in line)", schema: RetentionPreviewPage } },
-  handler: async ({ principal, query }) => ({ body: await previewRetention(principal, query.withinDays, query.pageSize, query.continuation) }),
+  handler: async ({ principal, query }) => ({
+    body: await previewRetention(principal, query.withinDays, query.pageSize, query.continuation),
+  }),
 });
 
 route({
@@ -48,7 +50,8 @@ route({
   path: "admin/retention/replay-deletions",
   action: "retention.replayDeletions",
   summary: "Erase again everyone of your municipality deleted since a time (after a backup restore)",
-  description: "Mandatory after a point-in-time restore: whoever was deleted since `since` (the restore point or earlier) and is back is erased again. Safe to repeat.",
+  description:
+    "Mandatory after a point-in-time restore: whoever was deleted since `since` (the restore point or earlier) and is back is erased again. Safe to repeat.",
   body: z.strictObject({
     since: z.iso
       .datetime({ offset: true })
@@ -56,13 +59,26 @@ route({
       .refine((t) => Date.parse(t) <= Date.parse(nowIso()), "a time up to now")
       .refine((t) => Date.parse(nowIso()) - Date.parse(t) <= 366 * 86_400_000, "at most 366 days ago"),
   }),
-  responses: { 200: { description: "how many deletions there were, and how many people were found and erased again (counts only)", schema: ReplayResult } },
+  responses: {
+    200: {
+      description: "how many deletions there were, and how many people were found and erased again (counts only)",
+      schema: ReplayResult,
+    },
+  },
   budgetSeconds: LONG_REQUEST_BUDGET_SECONDS,
   handler: async ({ principal, body }) => {
     const since = new Date(body.since).toISOString();
     const started = Date.now();
-    const r = await replayDeletions({ since, municipalities: [municipalityOf(principal)], shouldStop: () => Date.now() - started > 180_000 });
-    emitEvent("retention.replay", { trigger: "admin" }, { deletions: r.deletions, found: r.found, erased: r.erased, failed: r.failed, recordsRestored: r.recordsRestored });
+    const r = await replayDeletions({
+      since,
+      municipalities: [municipalityOf(principal)],
+      shouldStop: () => Date.now() - started > 180_000,
+    });
+    emitEvent(
+      "retention.replay",
+      { trigger: "admin" },
+      { deletions: r.deletions, found: r.found, erased: r.erased, failed: r.failed, recordsRestored: r.recordsRestored },
+    );
     const { municipalities: _m, ...counts } = r;
     return { body: { since, ...counts } };
   },

@@ -24,7 +24,12 @@ route({
   action: "signals.markRead",
   summary: "Mark a signal read",
   description: "For you only.",
-  params: IdParams.extend({ id: z.string().regex(/^[A-Za-z0-9.-]{1,200}$/, "a signal id").meta({ maxLength: 200 }) }),
+  params: IdParams.extend({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]{1,200}$/, "a signal id")
+      .meta({ maxLength: 200 }),
+  }),
   responses: { 200: { description: "the signal, marked read", schema: Signal } },
   handler: async ({ principal, params }) => ({ body: await markSignalRead(principal, params.id) }),
 });

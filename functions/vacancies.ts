@@ -33,7 +33,8 @@ route({
   query: VacancyListQuery.extend(PageQuery).strict(),
   responses: {
     200: {
-      description: "candidates: open vacancies of their municipality (without employer); account managers: their municipality's; employers: their own",
+      description:
+        "candidates: open vacancies of their municipality (without employer); account managers: their municipality's; employers: their own",
       schema: VacancyPage,
     },
     404: { description: "(candidates) no record is linked to this account" },
@@ -49,7 +50,11 @@ route({
   summary: "Read a vacancy",
   params: IdParams,
   responses: {
-    200: { description: "the vacancy: candidates get the candidate view (open vacancies of their municipality only), others the full one", schema: VacancyForCaller, headers: { ETag: true } },
+    200: {
+      description: "the vacancy: candidates get the candidate view (open vacancies of their municipality only), others the full one",
+      schema: VacancyForCaller,
+      headers: { ETag: true },
+    },
   },
   handler: async ({ principal, params }) => versioned(await getVacancy(principal, params.id)),
 });
@@ -65,7 +70,10 @@ route({
   ifMatch: true,
   responses: {
     200: { description: "the vacancy", schema: VacancyStaffView, headers: { ETag: true } },
-    409: { description: "the vacancy is being changed by others right now (try again), or it is re-opened while its employer's participation has ended (it stays closed)" },
+    409: {
+      description:
+        "the vacancy is being changed by others right now (try again), or it is re-opened while its employer's participation has ended (it stays closed)",
+    },
   },
   handler: async ({ principal, params, body, ifMatch }) => {
     return versioned(await updateVacancy(principal, params.id, body, ifMatch));

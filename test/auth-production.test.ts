@@ -19,7 +19,7 @@ beforeAll(async () => {
   idp = createServer((req, res) => {
     res.setHeader("content-type", "application/json");
     if (req.url === "/.well-known/openid-configuration") return res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/keys` }));
-    if (req.url === "/keys") return jwksFetches++, res.end(JSON.stringify({ keys: [publicJwk] }));
+    if (req.url === "/keys") return (jwksFetches++, res.end(JSON.stringify({ keys: [publicJwk] })));
     res.statusCode = 404;
     res.end("{}");
   });

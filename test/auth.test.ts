@@ -35,7 +35,12 @@ describe("token verification", () => {
 
   it("when a token carries no platform role, two roles, or staff without municipality, then 403", async () => {
     const m = newMunicipality();
-    for (const claims of [{ roles: ["superuser"] }, { roles: ["coach", "admin"] }, { municipality: undefined }, { municipality: "Not A Valid Id!" }]) {
+    for (const claims of [
+      { roles: ["superuser"] },
+      { roles: ["coach", "admin"] },
+      { municipality: undefined },
+      { municipality: "Not A Valid Id!" },
+    ]) {
       const res = await call("GET", "/api/candidates", { token: await craftToken({ municipality: m, ...claims }) });
       expect(res.status, JSON.stringify(claims)).toBe(403);
     }
@@ -49,7 +54,13 @@ describe("token verification", () => {
       expect(res.body.detail, JSON.stringify(sub)).toMatch(/sub claim/);
     }
     // Entra ID's (base64url), the local issuer's and other issuers' forms are accepted: not linked yet, so 404.
-    for (const sub of ["AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ", `cand-${crypto.randomUUID()}`, "auth0|5f7c8ec7c33c6c004bbafe82", "user@example.org", "a".repeat(256)]) {
+    for (const sub of [
+      "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ",
+      `cand-${crypto.randomUUID()}`,
+      "auth0|5f7c8ec7c33c6c004bbafe82",
+      "user@example.org",
+      "a".repeat(256),
+    ]) {
       const token = await craftToken({ sub, roles: ["candidate"], municipality: undefined });
       expect((await call("GET", "/api/me/profile", { token })).status, sub).toBe(404);
     }
@@ -68,13 +79,30 @@ describe("configuration", () => {
 
   it("when production configuration names the local issuer or lacks issuer settings, then it is refused with each problem", () => {
     expect(() =>
-      parseConfig({ ...base, AUTH_ISSUER: "urn:hallowerk:local-issuer", AUTH_AUDIENCE: "api://x", AUTH_JWKS_URL: "https://idp.example/keys" }),
+      parseConfig({
+        ...base,
+        AUTH_ISSUER: "urn:hallowerk:local-issuer",
+        AUTH_AUDIENCE: "api://x",
+        AUTH_JWKS_URL: "https://idp.example/keys",
+      }),
     ).toThrow(/may not trust the local issuer/);
     expect(() => parseConfig(base)).toThrow(/AUTH_ISSUER: required[\s\S]*AUTH_AUDIENCE: required[\s\S]*AUTH_JWKS_URL/);
   });
 
   it("when production configuration is complete, then it parses with the documented defaults", () => {
-    const c = parseConfig({ ...base, AUTH_ISSUER: "https://login.example/tenant/v2.0", AUTH_AUDIENCE: "api://hallowerk", AUTH_JWKS_URL: "https://login.example/keys", AUTH_MFA_ACRS: "c1, c2" });
-    expect(c).toMatchObject({ AUTH_LOCAL_ISSUER: false, AUTH_ROLES_CLAIM: "roles", AUTH_MFA_ACRS: ["c1", "c2"], INVITATION_TTL_DAYS: 30, COSMOS_DATABASE: "hallowerk" });
+    const c = parseConfig({
+      ...base,
+      AUTH_ISSUER: "https://login.example/tenant/v2.0",
+      AUTH_AUDIENCE: "api://hallowerk",
+      AUTH_JWKS_URL: "https://login.example/keys",
+      AUTH_MFA_ACRS: "c1, c2",
+    });
+    expect(c).toMatchObject({
+      AUTH_LOCAL_ISSUER: false,
+      AUTH_ROLES_CLAIM: "roles",
+      AUTH_MFA_ACRS: ["c1", "c2"],
+      INVITATION_TTL_DAYS: 30,
+      COSMOS_DATABASE: "hallowerk",
+    });
   });
 });

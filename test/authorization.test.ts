@@ -27,7 +27,18 @@ import { complete, upload } from "./support/uploads.js";
  * Cells run in any order: the fixture is made once and nothing changes it. A cell that changes
  * something (one expecting 2xx) gets fresh records of its own; refused cells change nothing.
  */
-const BAD = ["anonymous", "malformed", "expired", "notYetValid", "wrongAudience", "wrongIssuer", "noExpiry", "otherKey", "algNone", "staffWithoutMfa"] as const;
+const BAD = [
+  "anonymous",
+  "malformed",
+  "expired",
+  "notYetValid",
+  "wrongAudience",
+  "wrongIssuer",
+  "noExpiry",
+  "otherKey",
+  "algNone",
+  "staffWithoutMfa",
+] as const;
 const CALLERS = [...BAD, ...ROLES, ...ROLES.map((r) => `${r}@other`)] as const;
 type Caller = (typeof CALLERS)[number];
 
@@ -84,7 +95,11 @@ async function redeemRequest(f: Fixture, caller: Caller) {
     return { path, body: { code: invitationCode }, token: await tokenFor("employer", undefined, { sub: randomUUID() }) };
   }
   const { code } = await inviteCandidate(at);
-  return { path, body: { code }, ...(caller.startsWith("candidate") ? { token: await tokenFor("candidate", undefined, { sub: randomUUID() }) } : {}) };
+  return {
+    path,
+    body: { code },
+    ...(caller.startsWith("candidate") ? { token: await tokenFor("candidate", undefined, { sub: randomUUID() }) } : {}),
+  };
 }
 
 /** The candidate a cell changes: a fresh one like the fixture's when it may change it, else the fixture's. */
@@ -100,7 +115,11 @@ const ROWS: Row[] = [
   { route: "GET /health/ready", request: async () => ({ path: "/api/health/ready" }), allowed: everyone(200) },
   { route: "GET /terms", request: async () => ({ path: "/api/terms" }), allowed: everyone(200) },
   { route: "GET /openapi.json", request: async () => ({ path: "/api/openapi.json" }), allowed: everyone(200) },
-  { route: "POST /candidates", request: async () => ({ path: "/api/candidates", body: { admin: buildAdmin() } }), allowed: both("coach", 201) },
+  {
+    route: "POST /candidates",
+    request: async () => ({ path: "/api/candidates", body: { admin: buildAdmin() } }),
+    allowed: both("coach", 201),
+  },
   { route: "GET /candidates", request: async () => ({ path: "/api/candidates" }), allowed: both("coach", 200) },
   {
     route: "GET /candidates/{id}",
@@ -110,32 +129,73 @@ const ROWS: Row[] = [
   },
   {
     route: "PATCH /candidates/{id}",
-    request: async (f, _caller, changes) => ({ path: `/api/candidates/${await candidateToChange(f, changes)}`, body: { admin: { caseManager: "T. Able" } } }),
+    request: async (f, _caller, changes) => ({
+      path: `/api/candidates/${await candidateToChange(f, changes)}`,
+      body: { admin: { caseManager: "T. Able" } },
+    }),
     allowed: both("coach", 200, 404),
   },
   {
     route: "PUT /candidates/{id}/employer-visibility",
-    request: async (f, _caller, changes) => ({ path: `/api/candidates/${await candidateToChange(f, changes)}/employer-visibility`, body: { hidden: false } }),
+    request: async (f, _caller, changes) => ({
+      path: `/api/candidates/${await candidateToChange(f, changes)}/employer-visibility`,
+      body: { hidden: false },
+    }),
     allowed: both("coach", 200, 404),
   },
   {
     route: "PUT /candidates/{id}/status",
-    request: async (f, _caller, changes) => ({ path: `/api/candidates/${await candidateToChange(f, changes)}/status`, body: { status: "active" } }),
+    request: async (f, _caller, changes) => ({
+      path: `/api/candidates/${await candidateToChange(f, changes)}/status`,
+      body: { status: "active" },
+    }),
     allowed: { ...both("coach", 200, 404), ...both("admin", 200, 404) },
   },
   { route: "POST /invitations/redeem", request: redeemRequest, allowed: { ...both("candidate", 200), ...both("employer", 200) } },
   { route: "GET /me/profile", request: async () => ({ path: "/api/me/profile" }), allowed: both("candidate", 200) },
-  { route: "PATCH /me/profile", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/profile", body: { profile: { residence: "Ede" } } }), allowed: both("candidate", 200) },
-  { route: "DELETE /me/profile", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/profile" }), allowed: both("candidate", 204) },
-  { route: "POST /me/terms", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/terms", body: { version: "2026-11" } }), allowed: both("candidate", 200) },
-  { route: "PUT /me/sharing", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/sharing", body: { withEmployers: true } }), allowed: both("candidate", 200) },
-  { route: "PUT /me/notifications", request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/notifications", body: { tips: false, vacancyAlerts: true } }), allowed: both("candidate", 200) },
+  {
+    route: "PATCH /me/profile",
+    request: async (f, caller) => ({
+      ...(await ownCandidate(f, caller)),
+      path: "/api/me/profile",
+      body: { profile: { residence: "Ede" } },
+    }),
+    allowed: both("candidate", 200),
+  },
+  {
+    route: "DELETE /me/profile",
+    request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/profile" }),
+    allowed: both("candidate", 204),
+  },
+  {
+    route: "POST /me/terms",
+    request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/terms", body: { version: "2026-11" } }),
+    allowed: both("candidate", 200),
+  },
+  {
+    route: "PUT /me/sharing",
+    request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/sharing", body: { withEmployers: true } }),
+    allowed: both("candidate", 200),
+  },
+  {
+    route: "PUT /me/notifications",
+    request: async (f, caller) => ({
+      ...(await ownCandidate(f, caller)),
+      path: "/api/me/notifications",
+      body: { tips: false, vacancyAlerts: true },
+    }),
+    allowed: both("candidate", 200),
+  },
   {
     route: "GET /search/candidates",
     request: async () => ({ path: "/api/search/candidates?skill=lassen" }),
     allowed: { ...both("accountManager", 200), ...both("employer", 200) },
   },
-  { route: "POST /employers", request: async () => ({ path: "/api/employers", body: buildEmployer() }), allowed: both("accountManager", 201) },
+  {
+    route: "POST /employers",
+    request: async () => ({ path: "/api/employers", body: buildEmployer() }),
+    allowed: both("accountManager", 201),
+  },
   { route: "GET /employers", request: async () => ({ path: "/api/employers" }), allowed: both("accountManager", 200) },
   {
     route: "GET /employers/{id}",
@@ -144,7 +204,10 @@ const ROWS: Row[] = [
   },
   {
     route: "PATCH /employers/{id}",
-    request: async (f, _caller, changes) => ({ path: `/api/employers/${changes ? (await newEmployer(f.home)).id : f.employerId}`, body: { contact: { phone: "030 7654321" } } }),
+    request: async (f, _caller, changes) => ({
+      path: `/api/employers/${changes ? (await newEmployer(f.home)).id : f.employerId}`,
+      body: { contact: { phone: "030 7654321" } },
+    }),
     allowed: both("accountManager", 200, 404),
   },
   { route: "GET /kvk/{kvkNumber}", request: async () => ({ path: "/api/kvk/69599084" }), allowed: both("accountManager", 200) },
@@ -169,7 +232,10 @@ const ROWS: Row[] = [
   },
   {
     route: "PATCH /vacancies/{id}",
-    request: async (f, _caller, changes) => ({ path: `/api/vacancies/${changes ? await newVacancy(f.home, f.employerId) : f.vacancyId}`, body: { location: "Utrecht" } }),
+    request: async (f, _caller, changes) => ({
+      path: `/api/vacancies/${changes ? await newVacancy(f.home, f.employerId) : f.vacancyId}`,
+      body: { location: "Utrecht" },
+    }),
     allowed: both("accountManager", 200, 404),
   },
   {
@@ -201,7 +267,11 @@ const ROWS: Row[] = [
   },
   {
     route: "POST /me/uploads",
-    request: async (f, caller) => ({ ...(await ownCandidate(f, caller)), path: "/api/me/uploads", body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName: "cv.pdf" } }),
+    request: async (f, caller) => ({
+      ...(await ownCandidate(f, caller)),
+      path: "/api/me/uploads",
+      body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName: "cv.pdf" },
+    }),
     allowed: both("candidate", 201),
   },
   {
@@ -234,12 +304,18 @@ const ROWS: Row[] = [
   {
     route: "POST /candidates/{id}/service-end",
     // A fresh candidate each cell: ending the service makes it inactive.
-    request: async (f) => ({ path: `/api/candidates/${(await inviteCandidate(f.home)).id}/service-end`, body: { endedOn: "2026-01-15", reason: "completed" } }),
+    request: async (f) => ({
+      path: `/api/candidates/${(await inviteCandidate(f.home)).id}/service-end`,
+      body: { endedOn: "2026-01-15", reason: "completed" },
+    }),
     allowed: both("coach", 200, 404),
   },
   {
     route: "PUT /candidates/{id}/legal-hold",
-    request: async (f, _caller, changes) => ({ path: `/api/candidates/${await candidateToChange(f, changes)}/legal-hold`, body: { hold: false } }),
+    request: async (f, _caller, changes) => ({
+      path: `/api/candidates/${await candidateToChange(f, changes)}/legal-hold`,
+      body: { hold: false },
+    }),
     allowed: both("admin", 200, 404),
   },
   {
@@ -249,7 +325,10 @@ const ROWS: Row[] = [
   },
   {
     route: "POST /integrations/service-ends",
-    request: async () => ({ path: "/api/integrations/service-ends", body: { items: [{ clientNumber: "NOT-KNOWN", endedOn: "2026-01-15", reason: "aborted" }] } }),
+    request: async () => ({
+      path: "/api/integrations/service-ends",
+      body: { items: [{ clientNumber: "NOT-KNOWN", endedOn: "2026-01-15", reason: "aborted" }] },
+    }),
     allowed: both("integration", 200),
   },
   {
@@ -269,7 +348,11 @@ const ROWS: Row[] = [
     request: async (f) => ({ path: `/api/candidates/${f.candidateId}/access-log` }),
     allowed: { ...both("coach", 200, 404), ...both("admin", 200, 404) },
   },
-  { route: "GET /signals", request: async () => ({ path: "/api/signals" }), allowed: { ...both("coach", 200), ...both("accountManager", 200) } },
+  {
+    route: "GET /signals",
+    request: async () => ({ path: "/api/signals" }),
+    allowed: { ...both("coach", 200), ...both("accountManager", 200) },
+  },
   {
     route: "POST /signals/{id}/read",
     // A signal in the home municipality's outbox for each cell: the account managers' kind for them, the coaches' for everyone else.
@@ -278,18 +361,37 @@ const ROWS: Row[] = [
       const base = { id, municipalityId: f.home, createdAt: new Date().toISOString() };
       await outboxNotifier.send(
         caller.startsWith("accountManager")
-          ? { ...base, audience: "accountManager", type: "viewLimitNear", employerId: f.employerId, day: "2026-11-28", candidatesShown: 400, limit: 500 }
+          ? {
+              ...base,
+              audience: "accountManager",
+              type: "viewLimitNear",
+              employerId: f.employerId,
+              day: "2026-11-28",
+              candidatesShown: 400,
+              limit: 500,
+            }
           : { ...base, audience: "coach", type: "retentionDue", candidateId: f.candidateId, deleteOn: "2027-01-01" },
       );
       return { path: `/api/signals/${id}/read` };
     },
     allowed: { ...both("coach", 200, 404), ...both("accountManager", 200, 404) },
   },
-  { route: "GET /admin/retention/preview", request: async () => ({ path: "/api/admin/retention/preview?withinDays=30" }), allowed: both("admin", 200) },
-  { route: "POST /admin/retention/run", request: async () => ({ path: "/api/admin/retention/run", body: { dryRun: true } }), allowed: both("admin", 200) },
+  {
+    route: "GET /admin/retention/preview",
+    request: async () => ({ path: "/api/admin/retention/preview?withinDays=30" }),
+    allowed: both("admin", 200),
+  },
+  {
+    route: "POST /admin/retention/run",
+    request: async () => ({ path: "/api/admin/retention/run", body: { dryRun: true } }),
+    allowed: both("admin", 200),
+  },
   {
     route: "POST /admin/retention/replay-deletions",
-    request: async () => ({ path: "/api/admin/retention/replay-deletions", body: { since: new Date(Date.now() - 3_600_000).toISOString() } }),
+    request: async () => ({
+      path: "/api/admin/retention/replay-deletions",
+      body: { since: new Date(Date.now() - 3_600_000).toISOString() },
+    }),
     allowed: both("admin", 200),
   },
   {
@@ -334,7 +436,15 @@ beforeAll(async () => {
     tokens[role] = await tokenFor(role, home);
     tokens[`${role}@other`] = await tokenFor(role, other);
   }
-  fixture = { home, other, candidateId: candidate.id, employerId: employer.id, vacancyId: await newVacancy(home, employer.id), pendingUploadId: pending.ticket.uploadId, tokens };
+  fixture = {
+    home,
+    other,
+    candidateId: candidate.id,
+    employerId: employer.id,
+    vacancyId: await newVacancy(home, employer.id),
+    pendingUploadId: pending.ticket.uploadId,
+    tokens,
+  };
 });
 
 describe("authorisation table: route × caller", () => {
@@ -370,7 +480,19 @@ const REACHES = ["all", "ownMunicipality"] as const;
 const READERS = ["coach", "coach@other", "accountManager", "accountManager@other", "employer", "employer@other"] as const;
 type Reader = (typeof READERS)[number];
 
-const STAFF_FIELDS = ["admin", "createdAt", "employerVisibility", "files", "id", "municipalityId", "profile", "sharing", "status", "terms", "updatedAt"];
+const STAFF_FIELDS = [
+  "admin",
+  "createdAt",
+  "employerVisibility",
+  "files",
+  "id",
+  "municipalityId",
+  "profile",
+  "sharing",
+  "status",
+  "terms",
+  "updatedAt",
+];
 const EMPLOYER_FIELDS = ["admin", "files", "id", "municipalityId", "profile", "status", "updatedAt"];
 const EMPLOYER_ADMIN_FIELDS = ["directlyReachable", "email", "firstName", "lastName", "phone", "targetGroups"];
 
@@ -402,19 +524,36 @@ describe("authorisation table: who sees which candidate", () => {
       };
       // A vacancy requiring the state's word as a skill, at home and elsewhere: only that candidate can match it.
       const vacancy = async (employer: { id: string; accountManager: string }, word: string) =>
-        (await call("POST", "/api/vacancies", {
-          token: employer.accountManager,
-          body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal", requiredSkills: [word] },
-        })).body.id as string;
+        (
+          await call("POST", "/api/vacancies", {
+            token: employer.accountManager,
+            body: {
+              employerId: employer.id,
+              title: "Lasser",
+              description: "Lassen",
+              occupation: "lasser",
+              sector: "metaal",
+              requiredSkills: [word],
+            },
+          })
+        ).body.id as string;
       for (const state of STATES) {
         const word = `woord${randomUUID().slice(0, 8)}`;
         const c = await sharedCandidate(home, { description: `Kandidaat ${word}`, skills: [word] }, { caseManager: "K. Manager" });
         if (state === "notShared") await call("PUT", "/api/me/sharing", { token: c.token, body: { withEmployers: false } });
         if (state === "hidden") {
-          await call("PUT", `/api/candidates/${c.id}/employer-visibility`, { token: c.coach, body: { hidden: true, reason: "onjuist profiel" } });
+          await call("PUT", `/api/candidates/${c.id}/employer-visibility`, {
+            token: c.coach,
+            body: { hidden: true, reason: "onjuist profiel" },
+          });
         }
         if (state === "inactive") await call("PUT", `/api/candidates/${c.id}/status`, { token: c.coach, body: { status: "inactive" } });
-        setups[`${reach}/${state}`] = { candidateId: c.id, word, home, vacancies: { home: await vacancy(employers.home, word), other: await vacancy(employers.other, word) } };
+        setups[`${reach}/${state}`] = {
+          candidateId: c.id,
+          word,
+          home,
+          vacancies: { home: await vacancy(employers.home, word), other: await vacancy(employers.other, word) },
+        };
       }
     }
   });

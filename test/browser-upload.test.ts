@@ -83,7 +83,16 @@ beforeAll(async () => {
   await allowBrowserUploads([origin]);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 60_000);
 
@@ -120,7 +129,12 @@ describe("a browser client of the built app behind Azure's platform CORS", () =>
     await tab.goto(origin);
 
     const seen = await tab.evaluate(
-      ([a, coach, candidate]) => (globalThis as unknown as { readHeaders: (...x: string[]) => Promise<Record<string, unknown>> }).readHeaders(a!, coach!, candidate!),
+      ([a, coach, candidate]) =>
+        (globalThis as unknown as { readHeaders: (...x: string[]) => Promise<Record<string, unknown>> }).readHeaders(
+          a!,
+          coach!,
+          candidate!,
+        ),
       [apiUrl, await tokenFor("coach", m), c.token],
     );
 
@@ -139,7 +153,13 @@ describe("uploading from a real browser", () => {
     await tab.goto(origin);
 
     const result = await tab.evaluate(
-      ([a, t, b]) => (globalThis as unknown as { uploadFile: (...x: string[]) => Promise<Record<string, unknown>> }).uploadFile(a!, t!, b!, "mijn cv.pdf"),
+      ([a, t, b]) =>
+        (globalThis as unknown as { uploadFile: (...x: string[]) => Promise<Record<string, unknown>> }).uploadFile(
+          a!,
+          t!,
+          b!,
+          "mijn cv.pdf",
+        ),
       [apiUrl, c.token, bytes.toString("base64")],
     );
 
@@ -158,7 +178,11 @@ describe("uploading from a real browser", () => {
     await tab.goto(strangerOrigin);
 
     const error = await tab.evaluate(
-      ([a, t]) => (globalThis as unknown as { uploadFile: (...x: string[]) => Promise<unknown> }).uploadFile(a!, t!, "JVBERi0=", "x.pdf").then(() => "no error", (e: Error) => e.message),
+      ([a, t]) =>
+        (globalThis as unknown as { uploadFile: (...x: string[]) => Promise<unknown> }).uploadFile(a!, t!, "JVBERi0=", "x.pdf").then(
+          () => "no error",
+          (e: Error) => e.message,
+        ),
       [apiUrl, c.token],
     );
 

@@ -42,7 +42,16 @@ describe("POST /candidates", () => {
     expect(res.headers["content-type"]).toBe("application/problem+json");
     const paths = res.body.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(
-      expect.arrayContaining(["admin.clientNumber", "admin.firstName", "admin.lastName", "admin.email", "admin.postcode", "admin.gender", "admin.phone", "admin.shoeSize"]),
+      expect.arrayContaining([
+        "admin.clientNumber",
+        "admin.firstName",
+        "admin.lastName",
+        "admin.email",
+        "admin.postcode",
+        "admin.gender",
+        "admin.phone",
+        "admin.shoeSize",
+      ]),
     );
     const list = await call("GET", "/api/candidates", { token: coach });
     expect(list.body.items).toEqual([]);
@@ -60,7 +69,13 @@ describe("POST /candidates", () => {
   it("when the body declares a charset other than UTF-8 or a type that is not JSON, then 415 as problem+json and nothing is stored", async () => {
     const coach = await tokenFor("coach", newMunicipality());
     const body = JSON.stringify({ admin: buildAdmin() });
-    for (const type of ["application/json; charset=iso-8859-1", "application/json;charset=\"windows-1252\"", "application/jsonp", "text/json", "application/x-www-form-urlencoded"]) {
+    for (const type of [
+      "application/json; charset=iso-8859-1",
+      'application/json;charset="windows-1252"',
+      "application/jsonp",
+      "text/json",
+      "application/x-www-form-urlencoded",
+    ]) {
       const res = await call("POST", "/api/candidates", { token: coach, rawBody: body, headers: { "content-type": type } });
       expect(res.status, type).toBe(415);
       expect(res.headers["content-type"], type).toBe("application/problem+json");
@@ -68,7 +83,11 @@ describe("POST /candidates", () => {
     }
     expect((await call("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
     for (const type of ["application/json; charset=UTF-8", 'application/json; charset="utf-8"', "application/merge-patch+json"]) {
-      const res = await call("POST", "/api/candidates", { token: coach, rawBody: JSON.stringify({ admin: buildAdmin() }), headers: { "content-type": type } });
+      const res = await call("POST", "/api/candidates", {
+        token: coach,
+        rawBody: JSON.stringify({ admin: buildAdmin() }),
+        headers: { "content-type": type },
+      });
       expect(res.status, type).toBe(201);
     }
   });
@@ -175,7 +194,9 @@ describe("GET /candidates", () => {
     const coach = await tokenFor("coach", m);
     const first = await call("GET", "/api/candidates?pageSize=1", { token: coach });
 
-    const otherQuery = await call("GET", `/api/candidates?pageSize=1&status=invited&continuation=${first.body.continuation}`, { token: coach });
+    const otherQuery = await call("GET", `/api/candidates?pageSize=1&status=invited&continuation=${first.body.continuation}`, {
+      token: coach,
+    });
     const tampered = await call("GET", "/api/candidates?continuation=eyJ4IjoxfQ", { token: coach });
     const tooBig = await call("GET", "/api/candidates?pageSize=500", { token: coach });
     const unknown = await call("GET", "/api/candidates?stauts=active", { token: coach });
@@ -195,9 +216,18 @@ describe("GET /candidates/{id}", () => {
 
     expect(res.status).toBe(200);
     expect(res.headers.etag).toMatch(/^".+"$/);
-    expect(Object.keys(res.body).sort()).toEqual(
-      ["admin", "createdAt", "employerVisibility", "files", "id", "municipalityId", "profile", "sharing", "status", "updatedAt"],
-    );
+    expect(Object.keys(res.body).sort()).toEqual([
+      "admin",
+      "createdAt",
+      "employerVisibility",
+      "files",
+      "id",
+      "municipalityId",
+      "profile",
+      "sharing",
+      "status",
+      "updatedAt",
+    ]);
     const trail = await auditTrail(id);
     expect(trail.map((e) => e.action).sort()).toEqual(["create", "read"]);
     const read = trail.find((e) => e.action === "read")!;
@@ -238,7 +268,10 @@ describe("PATCH /candidates/{id}", () => {
     const m = newMunicipality();
     const { id, coach, body } = await inviteCandidate(m);
 
-    const res = await call("PATCH", `/api/candidates/${id}`, { token: coach, body: { admin: { firstName: null, birthDate: "2999-01-01" } } });
+    const res = await call("PATCH", `/api/candidates/${id}`, {
+      token: coach,
+      body: { admin: { firstName: null, birthDate: "2999-01-01" } },
+    });
 
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: any) => e.path).sort()).toEqual(["admin.birthDate", "admin.firstName"]);
@@ -248,7 +281,10 @@ describe("PATCH /candidates/{id}", () => {
 
   it("when a coach touches profile fields, then 403 and nothing changes", async () => {
     const { id, coach, body } = await inviteCandidate(newMunicipality());
-    const res = await call("PATCH", `/api/candidates/${id}`, { token: coach, body: { admin: { firstName: "X" }, profile: { description: "y" } } });
+    const res = await call("PATCH", `/api/candidates/${id}`, {
+      token: coach,
+      body: { admin: { firstName: "X" }, profile: { description: "y" } },
+    });
     expect(res.status).toBe(403);
     const after = await call("GET", `/api/candidates/${id}`, { token: coach });
     expect(after.body.admin.firstName).toBe(body.admin.firstName);
@@ -259,7 +295,11 @@ describe("PATCH /candidates/{id}", () => {
     const { id, coach, etag } = await inviteCandidate(newMunicipality());
     await call("PATCH", `/api/candidates/${id}`, { token: coach, headers: { "if-match": etag }, body: { admin: { caseManager: "A" } } });
 
-    const stale = await call("PATCH", `/api/candidates/${id}`, { token: coach, headers: { "if-match": etag }, body: { admin: { caseManager: "B" } } });
+    const stale = await call("PATCH", `/api/candidates/${id}`, {
+      token: coach,
+      headers: { "if-match": etag },
+      body: { admin: { caseManager: "B" } },
+    });
 
     expect(stale.status).toBe(412);
     expect((await call("GET", `/api/candidates/${id}`, { token: coach })).body.admin.caseManager).toBe("A");
@@ -280,7 +320,13 @@ describe("PATCH /candidates/{id}", () => {
 
     expect(results.map((r) => r.status)).toEqual(changes.map(() => 200));
     const after = (await call("GET", `/api/candidates/${id}`, { token: coach })).body.admin;
-    expect(after).toMatchObject({ caseManager: "C1", phone: "06 87654321", postcode: "9711 AA", directlyReachable: false, serviceType: "forYou" });
+    expect(after).toMatchObject({
+      caseManager: "C1",
+      phone: "06 87654321",
+      postcode: "9711 AA",
+      directlyReachable: false,
+      serviceType: "forYou",
+    });
     expect(after.targetGroups.tozo).toBe(true);
   });
 

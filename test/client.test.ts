@@ -33,7 +33,9 @@ describe("a client generated from the OpenAPI document", () => {
     const dir = await mkdtemp(join(tmpdir(), "hallowerk-client-"));
     try {
       await writeFile(join(dir, "openapi.json"), JSON.stringify(openApiDocument(), null, 2));
-      await run(join(ROOT, "node_modules/.bin/openapi-typescript"), [join(dir, "openapi.json"), "-o", join(dir, "api.d.ts")], { cwd: ROOT });
+      await run(join(ROOT, "node_modules/.bin/openapi-typescript"), [join(dir, "openapi.json"), "-o", join(dir, "api.d.ts")], {
+        cwd: ROOT,
+      });
       const fresh = await readFile(join(dir, "api.d.ts"), "utf8");
       const committed = await readFile(join(ROOT, "test/client/api.d.ts"), "utf8");
       // The walk-through (test/client/journey.ts) compiles against these in `npm run typecheck`.

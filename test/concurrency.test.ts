@@ -10,9 +10,21 @@ describe("If-Match on settings and legal hold", () => {
     expect(read.status).toBe(200);
     expect(read.headers.etag).toMatch(/^"[^"]+"$/);
 
-    const restrict = await call("PUT", "/api/municipality/settings", { token: first, headers: { "if-match": read.headers.etag! }, body: { employerReach: "ownMunicipality" } });
-    const undo = await call("PUT", "/api/municipality/settings", { token: second, headers: { "if-match": read.headers.etag! }, body: { employerReach: "all" } });
-    const bogus = await call("PUT", "/api/municipality/settings", { token: second, headers: { "if-match": '"bogus"' }, body: { employerReach: "all" } });
+    const restrict = await call("PUT", "/api/municipality/settings", {
+      token: first,
+      headers: { "if-match": read.headers.etag! },
+      body: { employerReach: "ownMunicipality" },
+    });
+    const undo = await call("PUT", "/api/municipality/settings", {
+      token: second,
+      headers: { "if-match": read.headers.etag! },
+      body: { employerReach: "all" },
+    });
+    const bogus = await call("PUT", "/api/municipality/settings", {
+      token: second,
+      headers: { "if-match": '"bogus"' },
+      body: { employerReach: "all" },
+    });
 
     expect(restrict.status).toBe(200);
     expect(restrict.headers.etag).toMatch(/^"[^"]+"$/);
@@ -22,8 +34,18 @@ describe("If-Match on settings and legal hold", () => {
     expect(now.body.employerReach).toBe("ownMunicipality");
     expect(now.headers.etag).toBe(restrict.headers.etag);
     // With the current version, or without If-Match at all, a change goes through.
-    expect((await call("PUT", "/api/municipality/settings", { token: second, headers: { "if-match": now.headers.etag! }, body: { employerReach: "all" } })).status).toBe(200);
-    expect((await call("PUT", "/api/municipality/settings", { token: second, body: { employerReach: "ownMunicipality" } })).status).toBe(200);
+    expect(
+      (
+        await call("PUT", "/api/municipality/settings", {
+          token: second,
+          headers: { "if-match": now.headers.etag! },
+          body: { employerReach: "all" },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call("PUT", "/api/municipality/settings", { token: second, body: { employerReach: "ownMunicipality" } })).status).toBe(
+      200,
+    );
   });
 
   it("when a legal hold is set or lifted with a stale or bogus If-Match, then 412 and the hold stays as it was", async () => {
@@ -33,9 +55,21 @@ describe("If-Match on settings and legal hold", () => {
     const read = await call("GET", `/api/candidates/${c.id}`, { token: c.coach }); // admins change the hold, coaches read
     expect(read.headers.etag).toMatch(/^"[^"]+"$/);
 
-    const bogus = await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: first, headers: { "if-match": '"bogus"' }, body: { hold: true, reason: "bezwaar" } });
-    const held = await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: first, headers: { "if-match": read.headers.etag! }, body: { hold: true, reason: "bezwaar" } });
-    const lifted = await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: second, headers: { "if-match": read.headers.etag! }, body: { hold: false } });
+    const bogus = await call("PUT", `/api/candidates/${c.id}/legal-hold`, {
+      token: first,
+      headers: { "if-match": '"bogus"' },
+      body: { hold: true, reason: "bezwaar" },
+    });
+    const held = await call("PUT", `/api/candidates/${c.id}/legal-hold`, {
+      token: first,
+      headers: { "if-match": read.headers.etag! },
+      body: { hold: true, reason: "bezwaar" },
+    });
+    const lifted = await call("PUT", `/api/candidates/${c.id}/legal-hold`, {
+      token: second,
+      headers: { "if-match": read.headers.etag! },
+      body: { hold: false },
+    });
 
     expect(bogus.status).toBe(412);
     expect(held.status).toBe(200);
@@ -74,11 +108,15 @@ describe("uniqueness under concurrency", () => {
     const wanted = `KL-NEW-${randomKvk()}`;
 
     const changed = await call("PATCH", `/api/candidates/${a.id}`, { token: a.coach, body: { admin: { clientNumber: wanted } } });
-    const race = await Promise.all([b, c].map((x) => call("PATCH", `/api/candidates/${x.id}`, { token: x.coach, body: { admin: { clientNumber: old } } })));
+    const race = await Promise.all(
+      [b, c].map((x) => call("PATCH", `/api/candidates/${x.id}`, { token: x.coach, body: { admin: { clientNumber: old } } })),
+    );
 
     expect(changed.status).toBe(200);
     expect(race.map((r) => r.status).sort()).toEqual([200, 409]);
-    expect((await call("PATCH", `/api/candidates/${b.id}`, { token: b.coach, body: { admin: { clientNumber: wanted } } })).status).toBe(409);
+    expect((await call("PATCH", `/api/candidates/${b.id}`, { token: b.coach, body: { admin: { clientNumber: wanted } } })).status).toBe(
+      409,
+    );
     expect((await call("GET", `/api/candidates?q=${old}`, { token: a.coach })).body.items).toHaveLength(1);
   });
 
@@ -110,7 +148,11 @@ describe("what storage refuses, as the client reads it", () => {
     const foreign = await call("GET", "/api/candidates?continuation=eyJ4IjoxfQ.AAAA", { token: coach });
 
     expect([any.status, listed.status]).toEqual([200, 200]);
-    expect(stale.body).toMatchObject({ status: 412, title: "Precondition Failed", detail: "the candidate was changed since you read it; read it again and reapply your change" });
+    expect(stale.body).toMatchObject({
+      status: 412,
+      title: "Precondition Failed",
+      detail: "the candidate was changed since you read it; read it again and reapply your change",
+    });
     expect(foreign.body).toMatchObject({
       status: 400,
       title: "Bad Request",

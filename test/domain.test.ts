@@ -48,7 +48,14 @@ describe("BSN detection", () => {
   ])("containsBsn(%j) is %s", (text, expected) => expect(containsBsn(text)).toBe(expected));
 
   it("walks every string and key of a body and names each path", () => {
-    const body = { profile: { sectors: ["zorg", "111 222 333"], education: [{ level: "mbo", programme: "x" }, { level: "１１１２２２３３３" }], n: 111222333 }, "bsn 111222333": "key" };
+    const body = {
+      profile: {
+        sectors: ["zorg", "111 222 333"],
+        education: [{ level: "mbo", programme: "x" }, { level: "１１１２２２３３３" }],
+        n: 111222333,
+      },
+      "bsn 111222333": "key",
+    };
     expect(bsnFieldErrors(body).map((e) => e.path)).toEqual(["profile.sectors.1", "profile.education.1.level", "bsn 111222333"]);
     expect(bsnFieldErrors("111222333")).toEqual([{ path: "(body)", message: expect.stringMatching(/citizen service number/) }]);
   });
@@ -175,7 +182,13 @@ describe("Word package check", () => {
     const tail = file.subarray(tailStart);
     const directory = zipDirectory(tail, file.length)!;
     const entries = zipEntries(file.subarray(directory.offset, directory.offset + directory.size));
-    const cached = cachedReader([{ at: 0, bytes: file.subarray(0, HEAD_BYTES) }, { at: tailStart, bytes: tail }], read);
+    const cached = cachedReader(
+      [
+        { at: 0, bytes: file.subarray(0, HEAD_BYTES) },
+        { at: tailStart, bytes: tail },
+      ],
+      read,
+    );
     const problem = docxProblem(entries.map((e) => e.name)) ?? (await docxPartsProblem(entries, file.length, cached));
     return { problem, reads };
   }
@@ -188,23 +201,99 @@ describe("Word package check", () => {
   });
 
   it.each([
-    ["a macro-enabled main part", { "[Content_Types].xml": contentTypes("", "application/vnd.ms-word.document.macroEnabled.main+xml") }, /macros/],
-    ["a VBA project under another name", { "[Content_Types].xml": contentTypes('<Override PartName="/word/data.dat" ContentType="application/vnd.ms-office.vbaProject"/>'), "word/data.dat": "VBA" }, /macros/],
-    ["VBA data by extension", { "[Content_Types].xml": contentTypes('<Default Extension="dat" ContentType="application/vnd.ms-word.vbaData+xml"/>') }, /macros/],
-    ["a relationship to a VBA project", { "word/_rels/document.xml.rels": rels(`<Relationship Id="r9" Type="${REL.vbaProject}" Target="x.dat"/>`) }, /macros/],
-    ["an OLE object under another name", { "[Content_Types].xml": contentTypes('<Override PartName="/word/embeddings/e1.dat" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>') }, /OLE\/ActiveX/],
-    ["an ActiveX control", { "[Content_Types].xml": contentTypes('<Override PartName="/word/ctl/c1.xml" ContentType="application/vnd.ms-office.activeX+xml"/>') }, /OLE\/ActiveX/],
-    ["a relationship to an OLE object", { "word/_rels/document.xml.rels": rels(`<Relationship Id="r9" Type="${REL.oleObject}" Target="embeddings/e1.dat"/>`) }, /OLE\/ActiveX/],
-    ["a remote template", settingsRels(`<Relationship Id="r1" ${remoteTemplate} TargetMode="External"/>`), /outside the file.*attachedtemplate/],
-    ["a remote image", settingsRels(`<Relationship Id="r1" Type="${REL.image}" Target="https://track.example/p.png" TargetMode="External"/>`), /outside the file/],
+    [
+      "a macro-enabled main part",
+      { "[Content_Types].xml": contentTypes("", "application/vnd.ms-word.document.macroEnabled.main+xml") },
+      /macros/,
+    ],
+    [
+      "a VBA project under another name",
+      {
+        "[Content_Types].xml": contentTypes('<Override PartName="/word/data.dat" ContentType="application/vnd.ms-office.vbaProject"/>'),
+        "word/data.dat": "VBA",
+      },
+      /macros/,
+    ],
+    [
+      "VBA data by extension",
+      { "[Content_Types].xml": contentTypes('<Default Extension="dat" ContentType="application/vnd.ms-word.vbaData+xml"/>') },
+      /macros/,
+    ],
+    [
+      "a relationship to a VBA project",
+      { "word/_rels/document.xml.rels": rels(`<Relationship Id="r9" Type="${REL.vbaProject}" Target="x.dat"/>`) },
+      /macros/,
+    ],
+    [
+      "an OLE object under another name",
+      {
+        "[Content_Types].xml": contentTypes(
+          '<Override PartName="/word/embeddings/e1.dat" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>',
+        ),
+      },
+      /OLE\/ActiveX/,
+    ],
+    [
+      "an ActiveX control",
+      {
+        "[Content_Types].xml": contentTypes('<Override PartName="/word/ctl/c1.xml" ContentType="application/vnd.ms-office.activeX+xml"/>'),
+      },
+      /OLE\/ActiveX/,
+    ],
+    [
+      "a relationship to an OLE object",
+      { "word/_rels/document.xml.rels": rels(`<Relationship Id="r9" Type="${REL.oleObject}" Target="embeddings/e1.dat"/>`) },
+      /OLE\/ActiveX/,
+    ],
+    [
+      "a remote template",
+      settingsRels(`<Relationship Id="r1" ${remoteTemplate} TargetMode="External"/>`),
+      /outside the file.*attachedtemplate/,
+    ],
+    [
+      "a remote image",
+      settingsRels(`<Relationship Id="r1" Type="${REL.image}" Target="https://track.example/p.png" TargetMode="External"/>`),
+      /outside the file/,
+    ],
     // ways to hide the attribute from a careless reader
-    ["'>' inside a quoted value", settingsRels(`<Relationship Id="r1" Target="https://evil.example/a>b.dotm" TargetMode="External" Type="${REL.attachedTemplate}"/>`), /outside the file/],
-    ["single quotes, a prefix and an entity", settingsRels(`<p:Relationship xmlns:p="x" Id='r1' Type='${REL.attachedTemplate}' Target='https://e.example/t.dotm' TargetMode='&#69;xternal'/>`), /outside the file/],
-    ["a comment swallowing quotes", settingsRels(`<!-- <Relationship Target=" -->`, `<Relationship Id="r1" ${remoteTemplate} TargetMode="External"/>`), /outside the file/],
-    ["UTF-16", { "word/_rels/settings.xml.rels": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(rels(`<Relationship Id="r1" ${remoteTemplate} TargetMode="External"/>`), "utf16le")]) }, /outside the file/],
-    ["a DTD with entities", settingsRels(`<!DOCTYPE r [<!ENTITY e "External">]>`, `<Relationship Id="r1" ${remoteTemplate} TargetMode="&e;"/>`), /not a readable Word/],
+    [
+      "'>' inside a quoted value",
+      settingsRels(`<Relationship Id="r1" Target="https://evil.example/a>b.dotm" TargetMode="External" Type="${REL.attachedTemplate}"/>`),
+      /outside the file/,
+    ],
+    [
+      "single quotes, a prefix and an entity",
+      settingsRels(
+        `<p:Relationship xmlns:p="x" Id='r1' Type='${REL.attachedTemplate}' Target='https://e.example/t.dotm' TargetMode='&#69;xternal'/>`,
+      ),
+      /outside the file/,
+    ],
+    [
+      "a comment swallowing quotes",
+      settingsRels(`<!-- <Relationship Target=" -->`, `<Relationship Id="r1" ${remoteTemplate} TargetMode="External"/>`),
+      /outside the file/,
+    ],
+    [
+      "UTF-16",
+      {
+        "word/_rels/settings.xml.rels": Buffer.concat([
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from(rels(`<Relationship Id="r1" ${remoteTemplate} TargetMode="External"/>`), "utf16le"),
+        ]),
+      },
+      /outside the file/,
+    ],
+    [
+      "a DTD with entities",
+      settingsRels(`<!DOCTYPE r [<!ENTITY e "External">]>`, `<Relationship Id="r1" ${remoteTemplate} TargetMode="&e;"/>`),
+      /not a readable Word/,
+    ],
     ["a broken relationship part", settingsRels(`<Relationship Id="r1 ${remoteTemplate}/>`), /not a readable Word/],
-    ["a lower-case relationship part name", { "word/_RELS/Settings.XML.RELS": rels(`<Relationship Id="r1" ${remoteTemplate} TargetMode="External"/>`) }, /outside the file/],
+    [
+      "a lower-case relationship part name",
+      { "word/_RELS/Settings.XML.RELS": rels(`<Relationship Id="r1" ${remoteTemplate} TargetMode="External"/>`) },
+      /outside the file/,
+    ],
   ])("when a document carries %s, then it is refused", async (_what, parts, reason) => {
     expect((await check(wordDocument(parts as Record<string, string | Buffer>))).problem).toMatch(reason);
   });
@@ -219,7 +308,9 @@ describe("Word package check", () => {
   it("when a large document's parts lie far apart, then they are read in few ranges", async () => {
     const noise = (bytes: number) => randomBytes(bytes);
     // document.xml.rels beyond the head, images between it and settings.xml.rels (in the tail)
-    const one = await check(wordDocument({ "word/document.xml": noise(30_000).toString("base64"), "word/media/image1.png": noise(300_000), ...settingsRels() }));
+    const one = await check(
+      wordDocument({ "word/document.xml": noise(30_000).toString("base64"), "word/media/image1.png": noise(300_000), ...settingsRels() }),
+    );
     expect(one).toEqual({ problem: undefined, reads: 1 });
 
     // twelve header relationship parts, each after 100 KB of image: merged into the cap

@@ -22,10 +22,21 @@ describe("employers", () => {
   it("when fields are wrong or missing, then 400 names them; a KvK number twice in a municipality is 409", async () => {
     const m = newMunicipality();
     const am = await tokenFor("accountManager", m);
-    const bad = await call("POST", "/api/employers", { token: am, body: { companyName: "X", kvkNumber: "123", address: {}, contact: { email: "no" }, extra: 1 } });
+    const bad = await call("POST", "/api/employers", {
+      token: am,
+      body: { companyName: "X", kvkNumber: "123", address: {}, contact: { email: "no" }, extra: 1 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(
-      expect.arrayContaining(["kvkNumber", "address.street", "address.postcode", "address.city", "contact.firstName", "contact.email", "extra"]),
+      expect.arrayContaining([
+        "kvkNumber",
+        "address.street",
+        "address.postcode",
+        "address.city",
+        "contact.firstName",
+        "contact.email",
+        "extra",
+      ]),
     );
     const first = buildEmployer();
     await call("POST", "/api/employers", { token: am, body: first });
@@ -61,14 +72,22 @@ describe("employers", () => {
   it("when listing, then employers of the own municipality come by name, paged, with a name-prefix filter", async () => {
     const m = newMunicipality();
     const am = await tokenFor("accountManager", m);
-    for (const companyName of ["Zeeman", "Albert Heijn", "Bol.com"]) await call("POST", "/api/employers", { token: am, body: buildEmployer({ companyName }) });
-    await call("POST", "/api/employers", { token: await tokenFor("accountManager", newMunicipality()), body: buildEmployer({ companyName: "Elders" }) });
+    for (const companyName of ["Zeeman", "Albert Heijn", "Bol.com"])
+      await call("POST", "/api/employers", { token: am, body: buildEmployer({ companyName }) });
+    await call("POST", "/api/employers", {
+      token: await tokenFor("accountManager", newMunicipality()),
+      body: buildEmployer({ companyName: "Elders" }),
+    });
 
     const first = await call("GET", "/api/employers?pageSize=2", { token: am });
     const second = await call("GET", `/api/employers?pageSize=2&continuation=${first.body.continuation}`, { token: am });
     const prefixed = await call("GET", "/api/employers?q=bol", { token: am });
 
-    expect([...first.body.items, ...second.body.items].map((e: { companyName: string }) => e.companyName)).toEqual(["Albert Heijn", "Bol.com", "Zeeman"]);
+    expect([...first.body.items, ...second.body.items].map((e: { companyName: string }) => e.companyName)).toEqual([
+      "Albert Heijn",
+      "Bol.com",
+      "Zeeman",
+    ]);
     expect(second.body.continuation).toBeNull();
     expect(prefixed.body.items.map((e: { companyName: string }) => e.companyName)).toEqual(["Bol.com"]);
     expect(first.body.items[0]).not.toHaveProperty("_rid");
@@ -89,7 +108,11 @@ describe("employers", () => {
     expect(res.body.companyName).toBe("Nieuwe Naam B.V.");
     expect(res.body.contact).not.toHaveProperty("phone");
     expect(res.body.contact.firstName).toBe("Eva");
-    const stale = await call("PATCH", `/api/employers/${created.body.id}`, { token: am, headers: { "if-match": created.headers.etag! }, body: { companyName: "X" } });
+    const stale = await call("PATCH", `/api/employers/${created.body.id}`, {
+      token: am,
+      headers: { "if-match": created.headers.etag! },
+      body: { companyName: "X" },
+    });
     expect(stale.status).toBe(412);
   });
 });

@@ -23,7 +23,9 @@ async function everythingStored(): Promise<{ where: string; text: string }[]> {
     for (const doc of resources) found.push({ where: `cosmos ${name}/${doc.id}`, text: JSON.stringify(doc) });
   }
   for await (const c of (await blobService()).listContainers()) {
-    for await (const b of (await blobService()).getContainerClient(c.name).listBlobsFlat({ includeMetadata: true, includeSnapshots: true })) {
+    for await (const b of (await blobService())
+      .getContainerClient(c.name)
+      .listBlobsFlat({ includeMetadata: true, includeSnapshots: true })) {
       found.push({ where: `blob ${c.name}/${b.name}`, text: `${b.name} ${JSON.stringify(b.metadata ?? {})}` });
     }
   }
@@ -40,18 +42,26 @@ describe("erasure", () => {
     // A verified CV, and a photo upload under way (its URL still valid after the erasure).
     const cv = await upload(c.token, "cv", "application/pdf", pdf());
     expect((await complete(c.token, cv.ticket.uploadId)).status).toBe(200);
-    const pending = await call("POST", "/api/me/uploads", { token: c.token, body: { kind: "photo", contentType: "image/jpeg", size: 3000, fileName: "ik.jpg" } });
+    const pending = await call("POST", "/api/me/uploads", {
+      token: c.token,
+      body: { kind: "photo", contentType: "image/jpeg", size: 3000, fileName: "ik.jpg" },
+    });
     expect(pending.status).toBe(201);
     // An employer found and opened them (search events, usage log); their coaches were signalled (outbox).
     const employer = await employerUser(newMunicipality());
     const found = await call("GET", `/api/search/candidates?skill=${skill}`, { token: employer.token });
     expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([c.id]);
     expect((await call("GET", `/api/candidates/${c.id}`, { token: employer.token })).status).toBe(200);
-    const ended = await call("POST", `/api/candidates/${c.id}/service-end`, { token: c.coach, body: { endedOn: "2020-01-01", reason: "aborted" } });
+    const ended = await call("POST", `/api/candidates/${c.id}/service-end`, {
+      token: c.coach,
+      body: { endedOn: "2020-01-01", reason: "aborted" },
+    });
     expect(ended.status).toBe(200);
     expect((await runRetention({ dryRun: false, municipalities: [m] })).municipalities[m]).toMatchObject({ signalled: 1 });
     const before = (await everythingStored()).filter((s) => s.text.includes(uuid)).map((s) => s.where.split(" ")[1]!.split("/")[0]);
-    expect(before).toEqual(expect.arrayContaining(["candidates", "uploads", "outbox", "accounts", "invitations", "audit", "candidate-files"]));
+    expect(before).toEqual(
+      expect.arrayContaining(["candidates", "uploads", "outbox", "accounts", "invitations", "audit", "candidate-files"]),
+    );
 
     const raw = [c.id, uuid, clientNumber, c.sub];
     const leftovers = async () => (await everythingStored()).filter((s) => raw.some((r) => s.text.includes(r))).map((s) => s.where);
@@ -74,7 +84,9 @@ describe("erasure", () => {
     expect(late.status).toBe(404);
     expect(afterCleanup).toEqual([]);
     // The client number is free again, the unique key with it.
-    expect((await call("POST", "/api/candidates", { token: c.coach, body: { admin: { ...c.body.admin, clientNumber } } })).status).toBe(201);
+    expect((await call("POST", "/api/candidates", { token: c.coach, body: { admin: { ...c.body.admin, clientNumber } } })).status).toBe(
+      201,
+    );
   });
 });
 
@@ -85,7 +97,10 @@ describe("legal hold", () => {
     const cv = await upload(c.token, "cv", "application/pdf", pdf());
     await complete(c.token, cv.ticket.uploadId);
     const admin = await tokenFor("admin", m);
-    const held = await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: true, reason: "lopende bezwaarprocedure" } });
+    const held = await call("PUT", `/api/candidates/${c.id}/legal-hold`, {
+      token: admin,
+      body: { hold: true, reason: "lopende bezwaarprocedure" },
+    });
     expect(held.status).toBe(200);
 
     const self = await call("DELETE", "/api/me/profile", { token: c.token });

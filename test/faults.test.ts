@@ -27,7 +27,11 @@ process.env.STORAGE_CONNECTION_STRING = env.STORAGE_CONNECTION_STRING!.replace(b
 const BUDGET_SECONDS = 3;
 process.env.REQUEST_BUDGET_SECONDS = String(BUDGET_SECONDS);
 
-const direct = new CosmosClient({ endpoint: env.COSMOS_ENDPOINT!, key: env.COSMOS_KEY!, connectionPolicy: { enableEndpointDiscovery: false } }).database(env.COSMOS_DATABASE!);
+const direct = new CosmosClient({
+  endpoint: env.COSMOS_ENDPOINT!,
+  key: env.COSMOS_KEY!,
+  connectionPolicy: { enableEndpointDiscovery: false },
+}).database(env.COSMOS_DATABASE!);
 const directBlobs = BlobServiceClient.fromConnectionString(env.STORAGE_CONNECTION_STRING!);
 
 afterEach(() => {
@@ -42,9 +46,19 @@ afterAll(async () => {
 
 const stored = async (m: string, id: string) => (await direct.container("candidates").item(id, m).read()).resource;
 const auditLines = async (id: string) =>
-  (await direct.container("audit").items.query({ query: "SELECT c.action, c.fields FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: id }] }).fetchAll()).resources;
+  (
+    await direct
+      .container("audit")
+      .items.query({ query: "SELECT c.action, c.fields FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: id }] })
+      .fetchAll()
+  ).resources;
 const uploadRecord = async (id: string) =>
-  (await direct.container("uploads").items.query({ query: "SELECT * FROM c WHERE c.id = @id", parameters: [{ name: "@id", value: id }] }).fetchAll()).resources[0];
+  (
+    await direct
+      .container("uploads")
+      .items.query({ query: "SELECT * FROM c WHERE c.id = @id", parameters: [{ name: "@id", value: id }] })
+      .fetchAll()
+  ).resources[0];
 const isAuditWrite = (req: { method?: string; url?: string }) => req.method === "POST" && /\/colls\/audit\/docs$/.test(req.url ?? "");
 
 function expectUnavailable(res: { status: number; headers: Record<string, string>; body: any }) {
@@ -93,20 +107,23 @@ describe("Cosmos DB faults", () => {
     expect((await call("GET", `/api/candidates/${c.id}`, { token: c.coach })).status).toBe(200);
   });
 
-  it.each([["unavailable"], ["reset"]] as const)("when every request meets %s, then reads and writes answer 503, and nothing changed", async (fault) => {
-    const m = newMunicipality();
-    const c = await inviteCandidate(m);
-    const before = await stored(m, c.id);
-    cosmosProxy.set({ rate: 1, faults: [fault] });
+  it.each([["unavailable"], ["reset"]] as const)(
+    "when every request meets %s, then reads and writes answer 503, and nothing changed",
+    async (fault) => {
+      const m = newMunicipality();
+      const c = await inviteCandidate(m);
+      const before = await stored(m, c.id);
+      cosmosProxy.set({ rate: 1, faults: [fault] });
 
-    const read = await call("GET", `/api/candidates/${c.id}`, { token: c.coach });
-    const write = await call("PATCH", `/api/candidates/${c.id}`, { token: c.coach, body: { admin: { caseManager: "Nieuw" } } });
+      const read = await call("GET", `/api/candidates/${c.id}`, { token: c.coach });
+      const write = await call("PATCH", `/api/candidates/${c.id}`, { token: c.coach, body: { admin: { caseManager: "Nieuw" } } });
 
-    expectUnavailable(read);
-    expectUnavailable(write);
-    cosmosProxy.heal();
-    expect(await stored(m, c.id)).toEqual(before);
-  });
+      expectUnavailable(read);
+      expectUnavailable(write);
+      cosmosProxy.heal();
+      expect(await stored(m, c.id)).toEqual(before);
+    },
+  );
 
   it("when Cosmos DB hangs, then the request answers 503 within its budget instead of waiting for the platform to kill it", async () => {
     const c = await inviteCandidate(newMunicipality());
@@ -175,7 +192,12 @@ describe("a change and its usage-log line", () => {
     expectUnavailable(res);
     cosmosProxy.heal();
     const inMunicipality = async (container: string) =>
-      (await direct.container(container).items.query({ query: "SELECT c.id FROM c WHERE c.municipalityId = @m", parameters: [{ name: "@m", value: m }] }).fetchAll()).resources;
+      (
+        await direct
+          .container(container)
+          .items.query({ query: "SELECT c.id FROM c WHERE c.municipalityId = @m", parameters: [{ name: "@m", value: m }] })
+          .fetchAll()
+      ).resources;
     expect(await inMunicipality("candidates")).toEqual([]);
     expect(await inMunicipality("invitations")).toEqual([]);
     const retried = await call("POST", "/api/candidates", { token: coach, body: { admin } });
@@ -232,9 +254,16 @@ describe("Blob storage faults", () => {
     const c = await signedUpCandidate(m);
     const stuck = await upload(c.token, "cv", "application/pdf", pdf());
     const abandoned = await upload(c.token, "photo", "image/jpeg", jpeg());
-    blobProxy.set({ rate: 1, faults: ["unavailable"], match: (req) => req.method === "DELETE" && (req.url ?? "").includes(stuck.ticket.uploadId) });
+    blobProxy.set({
+      rate: 1,
+      faults: ["unavailable"],
+      match: (req) => req.method === "DELETE" && (req.url ?? "").includes(stuck.ticket.uploadId),
+    });
     const lines: string[] = [];
-    const context = new azureFunctions.InvocationContext({ functionName: "uploadsCleanup", logHandler: (_level, ...args) => void lines.push(args.join(" ")) });
+    const context = new azureFunctions.InvocationContext({
+      functionName: "uploadsCleanup",
+      logHandler: (_level, ...args) => void lines.push(args.join(" ")),
+    });
     setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
 
     const summary = await withEvents(context, () => cleanupUploads({ municipalityId: m }));
@@ -242,7 +271,9 @@ describe("Blob storage faults", () => {
     // The record pass and the stale-blob pass each tried the stuck blob once; both are said, the rest went on.
     expect(summary).toMatchObject({ records: 1, failed: 2 });
     expect(lines).toEqual(
-      ["upload", "staleBlob"].map((step) => `${EVENT_PREFIX}{"event":"upload.cleanupFailed","step":"${step}","error":"RestError","code":"ServerBusy","count":1}`),
+      ["upload", "staleBlob"].map(
+        (step) => `${EVENT_PREFIX}{"event":"upload.cleanupFailed","step":"${step}","error":"RestError","code":"ServerBusy","count":1}`,
+      ),
     );
     expect(await uploadRecord(abandoned.ticket.uploadId)).toBeUndefined();
     expect(await uploadRecord(stuck.ticket.uploadId)).toMatchObject({ status: "pending" }); // tried again next hour
@@ -256,7 +287,8 @@ describe("the retention sweep under faults", () => {
   it("when faults interrupt it, then run after run it finishes with exactly the due candidates deleted, each once", async () => {
     const m = newMunicipality();
     const admin = await tokenFor("admin", m);
-    const end = (coach: string, id: string, endedOn: string, reason: string) => call("POST", `/api/candidates/${id}/service-end`, { token: coach, body: { endedOn, reason } });
+    const end = (coach: string, id: string, endedOn: string, reason: string) =>
+      call("POST", `/api/candidates/${id}/service-end`, { token: coach, body: { endedOn, reason } });
     const due: string[] = [];
     for (let i = 0; i < 6; i++) {
       const c = await signedUpCandidate(m);
@@ -306,12 +338,17 @@ describe("the retention sweep under faults", () => {
     // One deletion record and one journal entry a due candidate: none twice, none for another.
     const year = new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 4);
     const subjectId = `deletions:${m}:${year}`;
-    const { resources: records } = await direct.container("audit").items
-      .query<{ pseudonym: string }>({ query: "SELECT c.pseudonym FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] })
+    const { resources: records } = await direct
+      .container("audit")
+      .items.query<{ pseudonym: string }>({
+        query: "SELECT c.pseudonym FROM c WHERE c.subjectId = @s",
+        parameters: [{ name: "@s", value: subjectId }],
+      })
       .fetchAll();
     expect(records.map((r) => r.pseudonym).sort()).toEqual(due.map(pseudonym).sort());
     const journal: string[] = [];
-    for await (const b of directBlobs.getContainerClient("deletion-journal").listBlobsFlat()) if (b.name.includes(`/${m}/`)) journal.push(b.name.split("/")[2]!);
+    for await (const b of directBlobs.getContainerClient("deletion-journal").listBlobsFlat())
+      if (b.name.includes(`/${m}/`)) journal.push(b.name.split("/")[2]!);
     expect(journal.sort()).toEqual(due.map(pseudonym).sort());
     // And a run now finds nothing more to do.
     const after = await call("POST", "/api/admin/retention/run", { token: admin, body: { dryRun: false } });

@@ -43,9 +43,20 @@ async function makeWorld(): Promise<World> {
   const employer = await employerUser(m);
   const vacancy = await call("POST", "/api/vacancies", {
     token: employer.accountManager,
-    body: { employerId: employer.id, title: "Magazijnmedewerker", description: "Orderpicken", occupation: "magazijnmedewerker", sector: "logistiek", skills: ["orderpicken"], hoursPerWeek: { min: 24, max: 38 } },
+    body: {
+      employerId: employer.id,
+      title: "Magazijnmedewerker",
+      description: "Orderpicken",
+      occupation: "magazijnmedewerker",
+      sector: "logistiek",
+      skills: ["orderpicken"],
+      hoursPerWeek: { min: 24, max: 38 },
+    },
   });
-  const upload = await call("POST", "/api/me/uploads", { token: candidate.token, body: { kind: "cv", contentType: "application/pdf", size: 1000, fileName: "cv.pdf" } });
+  const upload = await call("POST", "/api/me/uploads", {
+    token: candidate.token,
+    body: { kind: "cv", contentType: "application/pdf", size: 1000, fileName: "cv.pdf" },
+  });
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) tokens[role] = await tokenFor(role, m);
   tokens.coach = candidate.coach;
@@ -83,8 +94,9 @@ async function snapshot(w: World): Promise<Map<string, string>> {
 
 function differences(before: Map<string, string>, after: Map<string, string>): string[] {
   const out: string[] = [];
-  for (const [k, v] of before) if (!after.has(k)) out.push(`deleted ${k}`);
-  else if (after.get(k) !== v) out.push(`changed ${k}`);
+  for (const [k, v] of before)
+    if (!after.has(k)) out.push(`deleted ${k}`);
+    else if (after.get(k) !== v) out.push(`changed ${k}`);
   for (const k of after.keys()) if (!before.has(k)) out.push(`created ${k}`);
   return out;
 }
@@ -94,10 +106,16 @@ function differences(before: Map<string, string>, after: Map<string, string>): s
  */
 const WRITES_ON_4XX: Record<string, Record<number, { containers: string[]; why: string }>> = {
   "POST /me/uploads/{uploadId}/complete": {
-    422: { containers: ["uploads"], why: "a file that fails verification is deleted and its upload recorded as refused (later calls get 409)" },
+    422: {
+      containers: ["uploads"],
+      why: "a file that fails verification is deleted and its upload recorded as refused (later calls get 409)",
+    },
   },
   "GET /candidates/{id}/files/{kind}": {
-    404: { containers: ["audit", "counters"], why: "'the candidate has no cv' tells a caller who may see the candidate something about them: the candidate read is logged and counted as a page" },
+    404: {
+      containers: ["audit", "counters"],
+      why: "'the candidate has no cv' tells a caller who may see the candidate something about them: the candidate read is logged and counted as a page",
+    },
   },
 };
 
@@ -130,7 +148,13 @@ function caseFor(r: RegisteredRoute, w: World) {
 
 afterAll(() => {
   if (!VERBOSE) return;
-  const lines = [...tried].map(([route, counts]) => `${route.padEnd(44)} ${[...counts].sort().map(([k, n]) => `${k}:${n}`).join(" ")}`);
+  const lines = [...tried].map(
+    ([route, counts]) =>
+      `${route.padEnd(44)} ${[...counts]
+        .sort()
+        .map(([k, n]) => `${k}:${n}`)
+        .join(" ")}`,
+  );
   console.log(`fuzz: ${RUNS} cases per route\n${lines.join("\n")}`);
 });
 
@@ -147,39 +171,49 @@ describe("fuzzing every route", () => {
         w = await makeWorld();
       });
 
-      it(`when ${label} gets generated valid, near-valid and junk requests, then it never answers 5xx, answers as documented, and a 4xx changes nothing stored`, async () => {
-        let state = await snapshot(w);
-        await fc.assert(
-          fc.asyncProperty(caseFor(r, w), async (c) => {
-            let path = `/api/${r.spec.path}`;
-            const names = [...r.spec.path.matchAll(/\{(\w+)\}/g)].map((x) => x[1]!);
-            names.forEach((n, i) => (path = path.replace(`{${n}}`, c.params[i]!.raw)));
-            const pathname = new URL(path, "http://localhost").pathname;
-            // What the Functions host would not route to this function (an empty or '/'-holding
-            // segment, malformed percent-encoding) never reaches the handler: nothing to test here.
-            const match = matchRoute(functions, r.spec.method, pathname);
-            if (typeof match !== "object" || match.fn.name !== r.spec.name) return void count(label, "unrouted");
-            const headers: Record<string, string> = {};
-            if (c.body.text !== undefined || c.contentType !== "application/json") headers["content-type"] = c.contentType;
-            if (c.ifMatch !== undefined) headers["if-match"] = c.ifMatch;
-            const res = await call(r.spec.method, path + c.query.text, {
-              ...(c.who !== "none" ? { token: w.tokens[c.who] } : {}),
-              ...(c.body.text !== undefined && r.spec.method !== "GET" ? { rawBody: c.body.text } : {}),
-              headers,
-            });
-            count(label, String(res.status));
-            expect(res.status, `${r.spec.method} ${path}${c.query.text.slice(0, 200)} as ${c.who}: ${JSON.stringify(res.body)?.slice(0, 500)}`).toBeLessThan(500);
-            const after = await snapshot(w);
-            if (res.status >= 400) {
-              const allowed = WRITES_ON_4XX[label]?.[res.status]?.containers ?? [];
-              expect(differences(state, after).filter((d) => !allowed.some((c) => d.includes(` ${c}/`))), `${res.status} to ${r.spec.method} ${path} (${c.body.kind} body) changed stored data`).toEqual([]);
-            }
-            if (res.headers.etag) w.etags.push(res.headers.etag);
-            state = after;
-          }),
-          { numRuns: RUNS, endOnFailure: !process.env.FUZZ_SHRINK, ...(SEED !== undefined ? { seed: SEED } : {}) },
-        );
-      }, Math.max(60_000, RUNS * 2_000));
+      it(
+        `when ${label} gets generated valid, near-valid and junk requests, then it never answers 5xx, answers as documented, and a 4xx changes nothing stored`,
+        async () => {
+          let state = await snapshot(w);
+          await fc.assert(
+            fc.asyncProperty(caseFor(r, w), async (c) => {
+              let path = `/api/${r.spec.path}`;
+              const names = [...r.spec.path.matchAll(/\{(\w+)\}/g)].map((x) => x[1]!);
+              names.forEach((n, i) => (path = path.replace(`{${n}}`, c.params[i]!.raw)));
+              const pathname = new URL(path, "http://localhost").pathname;
+              // What the Functions host would not route to this function (an empty or '/'-holding
+              // segment, malformed percent-encoding) never reaches the handler: nothing to test here.
+              const match = matchRoute(functions, r.spec.method, pathname);
+              if (typeof match !== "object" || match.fn.name !== r.spec.name) return void count(label, "unrouted");
+              const headers: Record<string, string> = {};
+              if (c.body.text !== undefined || c.contentType !== "application/json") headers["content-type"] = c.contentType;
+              if (c.ifMatch !== undefined) headers["if-match"] = c.ifMatch;
+              const res = await call(r.spec.method, path + c.query.text, {
+                ...(c.who !== "none" ? { token: w.tokens[c.who] } : {}),
+                ...(c.body.text !== undefined && r.spec.method !== "GET" ? { rawBody: c.body.text } : {}),
+                headers,
+              });
+              count(label, String(res.status));
+              expect(
+                res.status,
+                `${r.spec.method} ${path}${c.query.text.slice(0, 200)} as ${c.who}: ${JSON.stringify(res.body)?.slice(0, 500)}`,
+              ).toBeLessThan(500);
+              const after = await snapshot(w);
+              if (res.status >= 400) {
+                const allowed = WRITES_ON_4XX[label]?.[res.status]?.containers ?? [];
+                expect(
+                  differences(state, after).filter((d) => !allowed.some((c) => d.includes(` ${c}/`))),
+                  `${res.status} to ${r.spec.method} ${path} (${c.body.kind} body) changed stored data`,
+                ).toEqual([]);
+              }
+              if (res.headers.etag) w.etags.push(res.headers.etag);
+              state = after;
+            }),
+            { numRuns: RUNS, endOnFailure: !process.env.FUZZ_SHRINK, ...(SEED !== undefined ? { seed: SEED } : {}) },
+          );
+        },
+        Math.max(60_000, RUNS * 2_000),
+      );
     });
   }
 });

@@ -13,7 +13,14 @@ describe("composite indexes", () => {
     const am = await tokenFor("accountManager", m);
     const vacancy = await call("POST", "/api/vacancies", {
       token: am,
-      body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal", requiredSkills: ["lassen"] },
+      body: {
+        employerId: employer.id,
+        title: "Lasser",
+        description: "Lassen",
+        occupation: "lasser",
+        sector: "metaal",
+        requiredSkills: ["lassen"],
+      },
     });
     const before = issuedQueries().length;
 
@@ -30,7 +37,9 @@ describe("composite indexes", () => {
       expect((await call("GET", path, { token })).status, path).toBe(200);
     }
 
-    const sorted = issuedQueries().slice(before).filter((q) => compositeSortOf(q.query));
+    const sorted = issuedQueries()
+      .slice(before)
+      .filter((q) => compositeSortOf(q.query));
     expect(new Set(sorted.map((q) => q.container))).toEqual(new Set(["candidates", "employers", "vacancies"]));
     expect(new Set(sorted.map((q) => q.query)).size).toBeGreaterThanOrEqual(4);
     expect(unindexedSorts(sorted)).toEqual([]);

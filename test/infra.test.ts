@@ -52,7 +52,9 @@ const AZD_ENV: Record<string, string> = {
 /** azd's password for $(secretOrRandomPassword) when the vault has none: 5 lower, 5 upper, 5 digits. */
 const azdRandomPassword = () => {
   const pick = (chars: string) => Array.from({ length: 5 }, () => chars[Math.floor(Math.random() * chars.length)]!);
-  return [...pick("abcdefghijklmnopqrstuvwxyz"), ...pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), ...pick("0123456789")].sort(() => Math.random() - 0.5).join("");
+  return [...pick("abcdefghijklmnopqrstuvwxyz"), ...pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), ...pick("0123456789")]
+    .sort(() => Math.random() - 0.5)
+    .join("");
 };
 
 /**
@@ -63,14 +65,16 @@ const azdRandomPassword = () => {
 function azdParameters(template: ArmTemplate, env: Record<string, string>, vault: Record<string, string> = {}): Record<string, unknown> {
   const raw = readFileSync(join(root, "infra/main.parameters.json"), "utf8")
     .replace(/\$\{([A-Za-z0-9_]+)(?:=([^}]*))?\}/g, (_, name: string, fallback?: string) => env[name] || fallback || "")
-    .replace(/\$\(secretOrRandomPassword\s*([^\s)]*)\s*([^\s)]*)\)/g, (_, vaultName: string, secret: string) =>
-      (vaultName && secret && vault[`${vaultName}/${secret}`]) || azdRandomPassword(),
+    .replace(
+      /\$\(secretOrRandomPassword\s*([^\s)]*)\s*([^\s)]*)\)/g,
+      (_, vaultName: string, secret: string) => (vaultName && secret && vault[`${vaultName}/${secret}`]) || azdRandomPassword(),
     );
   const declared = template.parameters as Record<string, { type: string }>;
   const params: Record<string, unknown> = {};
   for (const [name, { value }] of Object.entries<{ value: unknown }>(JSON.parse(raw).parameters)) {
     const type = declared[name]?.type.toLowerCase();
-    params[name] = type === "bool" && typeof value === "string" ? value === "true" : type === "int" && typeof value === "string" ? Number(value) : value;
+    params[name] =
+      type === "bool" && typeof value === "string" ? value === "true" : type === "int" && typeof value === "string" ? Number(value) : value;
   }
   return params;
 }
@@ -99,15 +103,21 @@ function one(ev: Evaluation, type: string, where: (r: DeployedResource) => boole
   return found[0]!;
 }
 const site = (ev: Evaluation) => one(ev, "Microsoft.Web/sites");
-const appSettings = (ev: Evaluation): Record<string, string> => one(ev, "Microsoft.Web/sites/config", (r) => r.name.endsWith("/appsettings")).properties;
+const appSettings = (ev: Evaluation): Record<string, string> =>
+  one(ev, "Microsoft.Web/sites/config", (r) => r.name.endsWith("/appsettings")).properties;
 const identityOf = (ev: Evaluation) => {
   const { name } = one(ev, "Microsoft.ManagedIdentity/userAssignedIdentities");
-  return { id: one(ev, "Microsoft.ManagedIdentity/userAssignedIdentities").id, ...(referenceStandIn("Microsoft.ManagedIdentity/userAssignedIdentities", [name]) as { principalId: string; clientId: string }) };
+  return {
+    id: one(ev, "Microsoft.ManagedIdentity/userAssignedIdentities").id,
+    ...(referenceStandIn("Microsoft.ManagedIdentity/userAssignedIdentities", [name]) as { principalId: string; clientId: string }),
+  };
 };
 const storageAccounts = (ev: Evaluation) => all(ev, "Microsoft.Storage/storageAccounts");
 /** The files account is the one holding the code's blob containers. */
 const filesAccount = (ev: Evaluation) => {
-  const container = all(ev, "Microsoft.Storage/storageAccounts/blobServices/containers").find((c) => c.name.endsWith(`/${BLOB_CONTAINERS.candidateFiles}`))!;
+  const container = all(ev, "Microsoft.Storage/storageAccounts/blobServices/containers").find((c) =>
+    c.name.endsWith(`/${BLOB_CONTAINERS.candidateFiles}`),
+  )!;
   return one(ev, "Microsoft.Storage/storageAccounts", (a) => a.name === container.name.split("/")[0]);
 };
 const hostAccount = (ev: Evaluation) => one(ev, "Microsoft.Storage/storageAccounts", (a) => a.id !== filesAccount(ev).id);
@@ -158,11 +168,16 @@ describe("the Function App", () => {
     expect(app.tags).toMatchObject({ "azd-env-name": "hallowerk-test", "azd-service-name": "api" });
     expect(app.properties.serverFarmId).toBe(plan.id);
     expect(app.properties.functionAppConfig.runtime).toEqual({ name: "node", version: "22" });
-    expect(app.properties.functionAppConfig.scaleAndConcurrency).toEqual({ instanceMemoryMB: 2048, maximumInstanceCount: 40, alwaysReady: [] });
+    expect(app.properties.functionAppConfig.scaleAndConcurrency).toEqual({
+      instanceMemoryMB: 2048,
+      maximumInstanceCount: 40,
+      alwaysReady: [],
+    });
   });
 
   it("when always-ready HTTP instances are asked for, then the http group gets them", () => {
-    const scale = site(provision({ FUNCTION_ALWAYS_READY_HTTP: "1", FUNCTION_INSTANCE_MEMORY_MB: "4096" })).properties.functionAppConfig.scaleAndConcurrency;
+    const scale = site(provision({ FUNCTION_ALWAYS_READY_HTTP: "1", FUNCTION_INSTANCE_MEMORY_MB: "4096" })).properties.functionAppConfig
+      .scaleAndConcurrency;
     expect(scale.alwaysReady).toEqual([{ name: "http", instanceCount: 1 }]);
     expect(scale.instanceMemoryMB).toBe(4096);
   });
@@ -177,7 +192,9 @@ describe("the Function App", () => {
       value: `https://${hostAccount(first).name}.blob.core.windows.net/app-package`,
       authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: id },
     });
-    expect(all(first, "Microsoft.Storage/storageAccounts/blobServices/containers").map((c) => c.name)).toContain(`${hostAccount(first).name}/default/app-package`);
+    expect(all(first, "Microsoft.Storage/storageAccounts/blobServices/containers").map((c) => c.name)).toContain(
+      `${hostAccount(first).name}/default/app-package`,
+    );
   });
 
   it("when provisioned, then HTTPS only with TLS 1.2, no FTP, no basic publishing credentials, and CORS for the configured origins", () => {
@@ -209,14 +226,27 @@ describe("no keys, no local authentication", () => {
 
   it("when provisioned, then Cosmos DB and Application Insights have local auth disabled", () => {
     const cosmos = one(first, "Microsoft.DocumentDB/databaseAccounts");
-    expect(cosmos.properties).toMatchObject({ disableLocalAuth: true, disableKeyBasedMetadataWriteAccess: true, minimalTlsVersion: "Tls12" });
+    expect(cosmos.properties).toMatchObject({
+      disableLocalAuth: true,
+      disableKeyBasedMetadataWriteAccess: true,
+      minimalTlsVersion: "Tls12",
+    });
     expect(one(first, "Microsoft.Insights/components").properties.DisableLocalAuth).toBe(true);
     expect(one(first, "Microsoft.OperationalInsights/workspaces").properties.features.disableLocalAuth).toBe(true);
   });
 
   it("when compiled, then nothing lists keys or carries a key or connection-string secret", () => {
     const text = JSON.stringify(template);
-    for (const forbidden of ["listKeys", "listConnectionStrings", "listAccountSas", "listServiceSas", "AccountKey=", "SharedAccessKey", "InstrumentationKey=", "APPINSIGHTS_INSTRUMENTATIONKEY"]) {
+    for (const forbidden of [
+      "listKeys",
+      "listConnectionStrings",
+      "listAccountSas",
+      "listServiceSas",
+      "AccountKey=",
+      "SharedAccessKey",
+      "InstrumentationKey=",
+      "APPINSIGHTS_INSTRUMENTATIONKEY",
+    ]) {
       expect(text, forbidden).not.toContain(forbidden);
     }
   });
@@ -266,7 +296,9 @@ describe("role assignments", () => {
       { scope: vault.id, role: ROLES.keyVaultSecretsOfficer, principalId: DEPLOYER, principalType: "User" },
     ];
     const byKey = (x: { scope?: string; role?: string }) => `${x.scope} ${x.role}`;
-    expect(assignments(first).sort((a, b) => byKey(a).localeCompare(byKey(b)))).toEqual(expected.sort((a, b) => byKey(a).localeCompare(byKey(b))));
+    expect(assignments(first).sort((a, b) => byKey(a).localeCompare(byKey(b)))).toEqual(
+      expected.sort((a, b) => byKey(a).localeCompare(byKey(b))),
+    );
     for (const broad of Object.values(BROAD_ROLES)) expect(assignments(first).map((a) => a.role)).not.toContain(broad);
   });
 
@@ -274,7 +306,12 @@ describe("role assignments", () => {
     const role = one(first, "Microsoft.Authorization/roleDefinitions");
     expect(role.properties.type).toBe("CustomRole");
     expect(role.properties.permissions).toEqual([
-      { actions: [], notActions: [], dataActions: ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read"], notDataActions: [] },
+      {
+        actions: [],
+        notActions: [],
+        dataActions: ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read"],
+        notDataActions: [],
+      },
     ]);
     expect(role.properties.assignableScopes).toEqual([one(first, "Microsoft.Resources/resourceGroups").id]);
   });
@@ -291,7 +328,10 @@ describe("role assignments", () => {
 
   it("when provisioned twice, then every assignment has the same deterministic name, and without a deployer there is no deployer role", () => {
     const again = provision();
-    const names = (ev: Evaluation) => [...all(ev, "Microsoft.Authorization/roleAssignments"), ...all(ev, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments")].map((r) => r.name).sort();
+    const names = (ev: Evaluation) =>
+      [...all(ev, "Microsoft.Authorization/roleAssignments"), ...all(ev, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments")]
+        .map((r) => r.name)
+        .sort();
     expect(names(again)).toEqual(names(first));
     const noDeployer = provision({ AZURE_PRINCIPAL_ID: "" });
     expect(assignments(noDeployer).map((a) => a.principalId)).not.toContain(DEPLOYER);
@@ -302,7 +342,11 @@ describe("role assignments", () => {
 describe("Cosmos DB", () => {
   it("when provisioned, then the containers are exactly the code's CONTAINERS: partition key, indexing policy with composite indexes, unique keys, TTL", () => {
     const containers = all(first, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
-    expect(containers.map((c) => c.properties.resource.id).sort()).toEqual(Object.values(CONTAINERS).map((c) => c.id).sort());
+    expect(containers.map((c) => c.properties.resource.id).sort()).toEqual(
+      Object.values(CONTAINERS)
+        .map((c) => c.id)
+        .sort(),
+    );
     for (const def of Object.values(CONTAINERS)) {
       const c = containers.find((x) => x.properties.resource.id === def.id)!;
       expect(c.name).toBe(`${one(first, "Microsoft.DocumentDB/databaseAccounts").name}/hallowerk/${def.id}`);
@@ -311,7 +355,9 @@ describe("Cosmos DB", () => {
       expect(resource.partitionKey.kind, def.id).toBe("Hash");
       expect(resource.indexingPolicy, def.id).toEqual("indexingPolicy" in def ? def.indexingPolicy : undefined);
       expect(resource.uniqueKeyPolicy, def.id).toEqual("uniqueKeyPolicy" in def ? def.uniqueKeyPolicy : undefined);
-      expect(resource.defaultTtl, `${def.id}: TTL on (-1) only where documents carry their own ttl`).toEqual("defaultTtl" in def ? def.defaultTtl : undefined);
+      expect(resource.defaultTtl, `${def.id}: TTL on (-1) only where documents carry their own ttl`).toEqual(
+        "defaultTtl" in def ? def.defaultTtl : undefined,
+      );
       expect(c.properties.options, `${def.id}: throughput is never per container`).toBeUndefined();
     }
   });
@@ -328,15 +374,20 @@ describe("Cosmos DB", () => {
   it("when provisioned throughput is chosen, then the database gets autoscale throughput and the account no serverless capability", () => {
     const ev = provision({ COSMOS_SERVERLESS: "false", COSMOS_AUTOSCALE_MAX_THROUGHPUT: "4000" });
     expect(one(ev, "Microsoft.DocumentDB/databaseAccounts").properties.capabilities).toEqual([]);
-    expect(one(ev, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases").properties.options).toEqual({ autoscaleSettings: { maxThroughput: 4000 } });
+    expect(one(ev, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases").properties.options).toEqual({
+      autoscaleSettings: { maxThroughput: 4000 },
+    });
   });
 });
 
 describe("candidate files storage", () => {
-  const blobService = (ev: Evaluation) => one(ev, "Microsoft.Storage/storageAccounts/blobServices", (s) => s.name.startsWith(`${filesAccount(ev).name}/`));
+  const blobService = (ev: Evaluation) =>
+    one(ev, "Microsoft.Storage/storageAccounts/blobServices", (s) => s.name.startsWith(`${filesAccount(ev).name}/`));
 
   it("when provisioned, then it has the code's containers, private, and the browser-upload CORS rule for the configured origins", () => {
-    const containers = all(first, "Microsoft.Storage/storageAccounts/blobServices/containers").filter((c) => c.name.startsWith(`${filesAccount(first).name}/`));
+    const containers = all(first, "Microsoft.Storage/storageAccounts/blobServices/containers").filter((c) =>
+      c.name.startsWith(`${filesAccount(first).name}/`),
+    );
     expect(containers.map((c) => c.name.split("/")[2])).toEqual(Object.values(BLOB_CONTAINERS));
     for (const c of containers) expect(c.properties.publicAccess).toBe("None");
     const list = (csv: string) => csv.split(",");
@@ -369,7 +420,11 @@ describe("candidate files storage", () => {
   it("when malware scanning is on (the default), then Defender scans uploads on the files account and the app waits for its verdict", () => {
     const defender = one(first, "Microsoft.Security/defenderForStorageSettings");
     expect(defender.scope).toBe(filesAccount(first).id);
-    expect(defender.properties).toMatchObject({ isEnabled: true, overrideSubscriptionLevelSettings: true, malwareScanning: { onUpload: { isEnabled: true, capGBPerMonth: 100 } } });
+    expect(defender.properties).toMatchObject({
+      isEnabled: true,
+      overrideSubscriptionLevelSettings: true,
+      malwareScanning: { onUpload: { isEnabled: true, capGBPerMonth: 100 } },
+    });
     expect(appSettings(first).MALWARE_SCANNING).toBe("defender");
     const off = provision({ MALWARE_SCANNING_ENABLED: "false" });
     expect(all(off, "Microsoft.Security/defenderForStorageSettings")).toEqual([]);
@@ -378,10 +433,15 @@ describe("candidate files storage", () => {
 });
 
 describe("Key Vault and the app's keys", () => {
-  const secret = (ev: Evaluation, name: string) => one(ev, "Microsoft.KeyVault/vaults/secrets", (s) => s.name.endsWith(`/${name}`)).properties.value as string;
+  const secret = (ev: Evaluation, name: string) =>
+    one(ev, "Microsoft.KeyVault/vaults/secrets", (s) => s.name.endsWith(`/${name}`)).properties.value as string;
 
   it("when provisioned, then the vault is in RBAC mode with soft delete and purge protection", () => {
-    expect(one(first, "Microsoft.KeyVault/vaults").properties).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true });
+    expect(one(first, "Microsoft.KeyVault/vaults").properties).toMatchObject({
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      enablePurgeProtection: true,
+    });
   });
 
   it("when azd provisions the first time (a 15-character random value), then the stored keys are long enough for the app", () => {
@@ -391,7 +451,10 @@ describe("Key Vault and the app's keys", () => {
 
   it("when azd provisions again and reads the keys back from the vault, then they are stored unchanged (PSEUDONYM_KEY never rotates)", () => {
     const vaultName = first.outputs.AZURE_KEY_VAULT_NAME as string;
-    const inVault = { [`${vaultName}/continuation-key`]: secret(first, "continuation-key"), [`${vaultName}/pseudonym-key`]: secret(first, "pseudonym-key") };
+    const inVault = {
+      [`${vaultName}/continuation-key`]: secret(first, "continuation-key"),
+      [`${vaultName}/pseudonym-key`]: secret(first, "pseudonym-key"),
+    };
     const again = provision({ AZURE_KEY_VAULT_NAME: vaultName }, inVault);
     expect(secret(again, "pseudonym-key")).toBe(secret(first, "pseudonym-key"));
     expect(secret(again, "continuation-key")).toBe(secret(first, "continuation-key"));
@@ -400,7 +463,11 @@ describe("Key Vault and the app's keys", () => {
   it("when no KvK API key is given, then there is neither a kvk-api-key secret nor a KVK_API_KEY setting", () => {
     expect(secret(first, "kvk-api-key")).toBe("kvk-test-api-key");
     const none = provision({ KVK_API_KEY: "" });
-    expect(all(none, "Microsoft.KeyVault/vaults/secrets").map((s) => s.name.split("/")[1]).sort()).toEqual(["continuation-key", "pseudonym-key"]);
+    expect(
+      all(none, "Microsoft.KeyVault/vaults/secrets")
+        .map((s) => s.name.split("/")[1])
+        .sort(),
+    ).toEqual(["continuation-key", "pseudonym-key"]);
     expect(appSettings(none)).not.toHaveProperty("KVK_API_KEY");
   });
 });
@@ -412,12 +479,33 @@ describe("app settings", () => {
   it("when provisioned, then every setting the app reads in Azure is there and its own config loader accepts them", () => {
     const settings = appSettings(first);
     for (const key of [
-      "COSMOS_ENDPOINT", "COSMOS_DATABASE", "STORAGE_ACCOUNT_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL",
-      "CONTINUATION_KEY", "PSEUDONYM_KEY", "KVK_BASE_URL", "KVK_API_KEY", "CORS_ALLOWED_ORIGINS", "MALWARE_SCANNING",
-      "AUTH_INTEGRATION_CLIENT_IDS", "AUTH_MFA_ACRS", "AUTH_ROLES_CLAIM", "AUTH_MUNICIPALITY_CLAIM", "AZURE_CLIENT_ID", "APPLICATIONINSIGHTS_CONNECTION_STRING",
-      "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "NOTIFIER", "MAIL_ENDPOINT", "MAIL_SENDER", "APP_URL",
-    ]) expect(settings, key).toHaveProperty(key);
-    for (const key of ["CONTINUATION_KEY", "PSEUDONYM_KEY", "KVK_API_KEY"]) expect(settings[key], key).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/.+\)$/);
+      "COSMOS_ENDPOINT",
+      "COSMOS_DATABASE",
+      "STORAGE_ACCOUNT_URL",
+      "AUTH_ISSUER",
+      "AUTH_AUDIENCE",
+      "AUTH_JWKS_URL",
+      "CONTINUATION_KEY",
+      "PSEUDONYM_KEY",
+      "KVK_BASE_URL",
+      "KVK_API_KEY",
+      "CORS_ALLOWED_ORIGINS",
+      "MALWARE_SCANNING",
+      "AUTH_INTEGRATION_CLIENT_IDS",
+      "AUTH_MFA_ACRS",
+      "AUTH_ROLES_CLAIM",
+      "AUTH_MUNICIPALITY_CLAIM",
+      "AZURE_CLIENT_ID",
+      "APPLICATIONINSIGHTS_CONNECTION_STRING",
+      "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+      "NOTIFIER",
+      "MAIL_ENDPOINT",
+      "MAIL_SENDER",
+      "APP_URL",
+    ])
+      expect(settings, key).toHaveProperty(key);
+    for (const key of ["CONTINUATION_KEY", "PSEUDONYM_KEY", "KVK_API_KEY"])
+      expect(settings[key], key).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/.+\)$/);
 
     const config = parseConfig(azure(resolvedSettings(first)));
     expect(config).toMatchObject({
@@ -450,21 +538,35 @@ describe("app settings", () => {
   });
 
   it("when the runtime settings are looked for, then none that Flex Consumption refuses or that production may not have are set", () => {
-    for (const key of ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "AUTH_LOCAL_ISSUER", "COSMOS_KEY", "STORAGE_CONNECTION_STRING", "WEBSITE_SITE_NAME", "AzureWebJobsStorage"]) {
+    for (const key of [
+      "FUNCTIONS_WORKER_RUNTIME",
+      "FUNCTIONS_EXTENSION_VERSION",
+      "AUTH_LOCAL_ISSUER",
+      "COSMOS_KEY",
+      "STORAGE_CONNECTION_STRING",
+      "WEBSITE_SITE_NAME",
+      "AzureWebJobsStorage",
+    ]) {
       expect(appSettings(first), key).not.toHaveProperty(key);
     }
   });
 
   it("when neither a JWKS nor a discovery URL is given, then the issuer's OpenID configuration is used, and optional empty settings are left out", () => {
-    const ev = provision({ AUTH_JWKS_URL: "", KVK_BASE_URL: "", AUTH_ISSUER: "https://tenant.ciamlogin.com/00000000-0000-4000-8000-0000000000aa/v2.0/" });
+    const ev = provision({
+      AUTH_JWKS_URL: "",
+      KVK_BASE_URL: "",
+      AUTH_ISSUER: "https://tenant.ciamlogin.com/00000000-0000-4000-8000-0000000000aa/v2.0/",
+    });
     const settings = appSettings(ev);
-    expect(settings.AUTH_OIDC_DISCOVERY_URL).toBe("https://tenant.ciamlogin.com/00000000-0000-4000-8000-0000000000aa/v2.0/.well-known/openid-configuration");
+    expect(settings.AUTH_OIDC_DISCOVERY_URL).toBe(
+      "https://tenant.ciamlogin.com/00000000-0000-4000-8000-0000000000aa/v2.0/.well-known/openid-configuration",
+    );
     expect(settings).not.toHaveProperty("AUTH_JWKS_URL");
     expect(settings).not.toHaveProperty("KVK_BASE_URL");
     expect(() => parseConfig(azure(resolvedSettings(ev)))).not.toThrow();
-    expect(appSettings(provision({ AUTH_OIDC_DISCOVERY_URL: "https://idp.example/.well-known/openid-configuration" })).AUTH_OIDC_DISCOVERY_URL).toBe(
-      "https://idp.example/.well-known/openid-configuration",
-    );
+    expect(
+      appSettings(provision({ AUTH_OIDC_DISCOVERY_URL: "https://idp.example/.well-known/openid-configuration" })).AUTH_OIDC_DISCOVERY_URL,
+    ).toBe("https://idp.example/.well-known/openid-configuration");
   });
 });
 
@@ -474,7 +576,10 @@ describe("e-mail (infra/app/email.bicep)", () => {
     const domain = one(first, "Microsoft.Communication/emailServices/domains");
     const acs = one(first, "Microsoft.Communication/communicationServices");
     expect(emailService).toMatchObject({ location: "global", properties: { dataLocation: "Europe" } });
-    expect(domain).toMatchObject({ name: `${emailService.name}/AzureManagedDomain`, properties: { domainManagement: "AzureManaged", userEngagementTracking: "Disabled" } });
+    expect(domain).toMatchObject({
+      name: `${emailService.name}/AzureManagedDomain`,
+      properties: { domainManagement: "AzureManaged", userEngagementTracking: "Disabled" },
+    });
     expect(acs).toMatchObject({ location: "global", properties: { dataLocation: "Europe", linkedDomains: [domain.id] } });
     expect(appSettings(first).MAIL_SENDER).toBe(`DoNotReply@${referenceStandIn(domain.type, domain.name.split("/")).mailFromSenderDomain}`);
   });
@@ -491,11 +596,20 @@ describe("alerts (infra/app/alerts.bicep)", () => {
 
   it("when provisioned, then one action group e-mails ALERT_EMAIL, and every alert points at it", () => {
     expect(actionGroup().location).toBe("global");
-    expect(actionGroup().properties.emailReceivers).toEqual([expect.objectContaining({ emailAddress: "beheer@hallowerk.example", useCommonAlertSchema: true })]);
+    expect(actionGroup().properties.emailReceivers).toEqual([
+      expect.objectContaining({ emailAddress: "beheer@hallowerk.example", useCommonAlertSchema: true }),
+    ]);
     const rules = all(first, "Microsoft.Insights/scheduledQueryRules");
-    expect(rules.map((r) => r.properties.displayName).sort()).toEqual(
-      ["api-server-errors", "audit-unrecorded", "mail-dead-lettered", "retention-items-failing", "retention-replay-found-restored", "retention-sweep-failed", "retention-sweep-not-completed", "viewing-limit-spike"],
-    );
+    expect(rules.map((r) => r.properties.displayName).sort()).toEqual([
+      "api-server-errors",
+      "audit-unrecorded",
+      "mail-dead-lettered",
+      "retention-items-failing",
+      "retention-replay-found-restored",
+      "retention-sweep-failed",
+      "retention-sweep-not-completed",
+      "viewing-limit-spike",
+    ]);
     for (const r of rules) {
       expect(r.properties.actions.actionGroups).toEqual([actionGroup().id]);
       expect(r.properties.scopes).toEqual([one(first, "Microsoft.Insights/components").id]);
@@ -509,12 +623,16 @@ describe("alerts (infra/app/alerts.bicep)", () => {
   it("when the retention sweep throws, does not complete within 26 hours, or leaves failed items three nights running, then a log alert on its events fires", () => {
     const failed = logAlert("retention-sweep-failed").properties;
     expect(failed.criteria.allOf[0]).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 });
-    expect(failed.criteria.allOf[0].query).toContain(`${EVENTS} | where tostring(e.event) == "timer.failed" and tostring(e.timer) == "retentionSweep"`);
+    expect(failed.criteria.allOf[0].query).toContain(
+      `${EVENTS} | where tostring(e.event) == "timer.failed" and tostring(e.timer) == "retentionSweep"`,
+    );
     expect(failed.criteria.allOf[0].query).toContain('requests | where name == "retentionSweep" and success == false');
 
     const missing = logAlert("retention-sweep-not-completed").properties;
     expect(missing.criteria.allOf[0]).toMatchObject({ timeAggregation: "Count", operator: "LessThan", threshold: 1 });
-    expect(missing.criteria.allOf[0].query).toBe(`${EVENTS} | where timestamp > ago(26h) | where tostring(e.event) == "retention.sweep" and tobool(e.complete) == true`);
+    expect(missing.criteria.allOf[0].query).toBe(
+      `${EVENTS} | where timestamp > ago(26h) | where tostring(e.event) == "retention.sweep" and tobool(e.complete) == true`,
+    );
     expect(missing).toMatchObject({ evaluationFrequency: "PT1H", windowSize: "P2D" });
 
     const items = logAlert("retention-items-failing").properties;
@@ -529,24 +647,41 @@ describe("alerts (infra/app/alerts.bicep)", () => {
   });
 
   it("when 5xx rise, viewing limits refuse many pages, outbox messages are dead-lettered, a change stands without its usage-log line or a replay finds restored people, then a log alert fires", () => {
-    expect(logAlert("api-server-errors").properties.criteria.allOf[0]).toMatchObject({ metricMeasureColumn: "errorPercent", operator: "GreaterThan", threshold: 5 });
+    expect(logAlert("api-server-errors").properties.criteria.allOf[0]).toMatchObject({
+      metricMeasureColumn: "errorPercent",
+      operator: "GreaterThan",
+      threshold: 5,
+    });
     expect(logAlert("api-server-errors").properties.criteria.allOf[0].query).toContain("countif(toint(resultCode) >= 500)");
-    expect(logAlert("viewing-limit-spike").properties.criteria.allOf[0]).toMatchObject({ query: `${EVENTS} | where tostring(e.event) == "limit.hit"`, threshold: 50 });
+    expect(logAlert("viewing-limit-spike").properties.criteria.allOf[0]).toMatchObject({
+      query: `${EVENTS} | where tostring(e.event) == "limit.hit"`,
+      threshold: 50,
+    });
     expect(logAlert("mail-dead-lettered").properties.criteria.allOf[0]).toMatchObject({
       query: `${EVENTS} | where tostring(e.event) == "mail.deadLettered"`,
       timeAggregation: "Count",
       operator: "GreaterThan",
       threshold: 0,
     });
-    expect(logAlert("audit-unrecorded").properties.criteria.allOf[0]).toMatchObject({ query: `${EVENTS} | where tostring(e.event) == "audit.unrecorded"`, operator: "GreaterThan", threshold: 0 });
-    expect(logAlert("retention-replay-found-restored").properties.criteria.allOf[0].query).toContain('tostring(e.event) == "retention.replay"');
+    expect(logAlert("audit-unrecorded").properties.criteria.allOf[0]).toMatchObject({
+      query: `${EVENTS} | where tostring(e.event) == "audit.unrecorded"`,
+      operator: "GreaterThan",
+      threshold: 0,
+    });
+    expect(logAlert("retention-replay-found-restored").properties.criteria.allOf[0].query).toContain(
+      'tostring(e.event) == "retention.replay"',
+    );
   });
 
   it("when Cosmos DB throttles, then a metric alert on the account's TotalRequests with StatusCode 429 fires", () => {
     const throttling = one(first, "Microsoft.Insights/metricAlerts", (r) => r.name.endsWith("-cosmos-throttling"));
     expect(throttling.properties.scopes).toEqual([one(first, "Microsoft.DocumentDB/databaseAccounts").id]);
     expect(throttling.properties.criteria.allOf).toEqual([
-      expect.objectContaining({ metricName: "TotalRequests", dimensions: [{ name: "StatusCode", operator: "Include", values: ["429"] }], operator: "GreaterThan" }),
+      expect.objectContaining({
+        metricName: "TotalRequests",
+        dimensions: [{ name: "StatusCode", operator: "Include", values: ["429"] }],
+        operator: "GreaterThan",
+      }),
     ]);
   });
 
@@ -554,12 +689,20 @@ describe("alerts (infra/app/alerts.bicep)", () => {
     const test = one(first, "Microsoft.Insights/webtests");
     const component = one(first, "Microsoft.Insights/components");
     expect(test.kind).toBe("standard");
-    expect(test.properties.Request).toMatchObject({ RequestUrl: `https://${site(first).name}.azurewebsites.net/api/health`, HttpVerb: "GET" });
+    expect(test.properties.Request).toMatchObject({
+      RequestUrl: `https://${site(first).name}.azurewebsites.net/api/health`,
+      HttpVerb: "GET",
+    });
     expect(test.properties.ValidationRules.ExpectedHttpStatusCode).toBe(200);
     expect(test.tags?.[`hidden-link:${component.id}`]).toBe("Resource");
     const availability = one(first, "Microsoft.Insights/metricAlerts", (r) => r.name.endsWith("-health-availability"));
     expect(availability.properties.scopes).toEqual([test.id, component.id]);
-    expect(availability.properties.criteria).toMatchObject({ "odata.type": "Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria", webTestId: test.id, componentId: component.id, failedLocationCount: 2 });
+    expect(availability.properties.criteria).toMatchObject({
+      "odata.type": "Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria",
+      webTestId: test.id,
+      componentId: component.id,
+      failedLocationCount: 2,
+    });
   });
 });
 
@@ -605,7 +748,12 @@ describe("infra JSON generated from the code", () => {
 
 describe("the API's app registration (infra/entra/app-roles.json)", () => {
   it("when its app roles are created, then they are exactly the platform's roles, with fixed ids, and only integration is app-only", () => {
-    const appRoles = JSON.parse(readFileSync(join(root, "infra/entra/app-roles.json"), "utf8")) as { value: string; id: string; allowedMemberTypes: string[]; isEnabled: boolean }[];
+    const appRoles = JSON.parse(readFileSync(join(root, "infra/entra/app-roles.json"), "utf8")) as {
+      value: string;
+      id: string;
+      allowedMemberTypes: string[];
+      isEnabled: boolean;
+    }[];
     expect(appRoles.map((r) => r.value).sort()).toEqual([...PLATFORM_ROLES].sort());
     expect(new Set(appRoles.map((r) => r.id)).size).toBe(PLATFORM_ROLES.length);
     for (const r of appRoles) {

@@ -41,7 +41,11 @@ describe("local host over HTTP", () => {
   it("when a browser on an allowed origin asks, then CORS lets it as Azure's platform CORS would; another origin gets no CORS headers", async () => {
     const preflight = await fetchChecked(`${api}/me/profile`, {
       method: "OPTIONS",
-      headers: { Origin: "http://app.example", "Access-Control-Request-Method": "PATCH", "Access-Control-Request-Headers": "authorization,if-match" },
+      headers: {
+        Origin: "http://app.example",
+        "Access-Control-Request-Method": "PATCH",
+        "Access-Control-Request-Headers": "authorization,if-match",
+      },
     });
     const other = await fetchChecked(`${api}/health`, { headers: { Origin: "http://evil.example" } });
     expect(preflight.status).toBe(204);

@@ -29,9 +29,14 @@ interface FakeMessage {
 
 /** The fake e-mail service the global setup started (dev/fake-mail.ts), read over its `/fake/` API. */
 const fake = {
-  messages: async (to: string) => (await (await fetch(`${process.env.MAIL_ENDPOINT}/fake/messages?to=${encodeURIComponent(to)}`)).json()) as FakeMessage[],
+  messages: async (to: string) =>
+    (await (await fetch(`${process.env.MAIL_ENDPOINT}/fake/messages?to=${encodeURIComponent(to)}`)).json()) as FakeMessage[],
   requests: async (to: string) =>
-    (await (await fetch(`${process.env.MAIL_ENDPOINT}/fake/requests?to=${encodeURIComponent(to)}`)).json()) as { operationId: string; to: string[]; status: number }[],
+    (await (await fetch(`${process.env.MAIL_ENDPOINT}/fake/requests?to=${encodeURIComponent(to)}`)).json()) as {
+      operationId: string;
+      to: string[];
+      status: number;
+    }[],
   fail: (to: string, times: number, status: number) =>
     fetch(`${process.env.MAIL_ENDPOINT}/fake/failures`, { method: "POST", body: JSON.stringify({ to, times, status }) }),
 };
@@ -47,7 +52,10 @@ async function candidate(m: string) {
 const outboxOf = async (m: string) =>
   (
     await container("outbox")
-      .items.query<StoredNotification>({ query: "SELECT * FROM c WHERE c.municipalityId = @m", parameters: [{ name: "@m", value: m }] }, { partitionKey: m })
+      .items.query<StoredNotification>(
+        { query: "SELECT * FROM c WHERE c.municipalityId = @m", parameters: [{ name: "@m", value: m }] },
+        { partitionKey: m },
+      )
       .fetchAll()
   ).resources;
 
@@ -59,7 +67,10 @@ const timerRun = (name: string, lines: string[] = []) => {
 
 /** Drains one municipality, with the events it emits collected. */
 async function drain(m: string, events: string[] = []) {
-  const context = new azureFunctions.InvocationContext({ functionName: "outboxDrain", logHandler: (_level, ...args) => void events.push(args.join(" ")) });
+  const context = new azureFunctions.InvocationContext({
+    functionName: "outboxDrain",
+    logHandler: (_level, ...args) => void events.push(args.join(" ")),
+  });
   return withEvents(context, () => drainOutbox({ budgetMs: 60_000, municipalities: [m] }));
 }
 
@@ -77,7 +88,9 @@ describe("the outbox drainer", () => {
 
     expect(summary).toMatchObject({ mailer: true, complete: true });
     // Its events are counts: no address, id or name.
-    expect(lines.filter((l) => l.startsWith(EVENT_PREFIX)).map((l) => JSON.parse(l.slice(EVENT_PREFIX.length)).event)).toContain("mail.sent");
+    expect(lines.filter((l) => l.startsWith(EVENT_PREFIX)).map((l) => JSON.parse(l.slice(EVENT_PREFIX.length)).event)).toContain(
+      "mail.sent",
+    );
     for (const line of lines) for (const personal of [c.email, c.id, "Wilhelmina"]) expect(line).not.toContain(personal);
     const [message, ...more] = await fake.messages(c.email);
     expect(more).toEqual([]);
@@ -102,7 +115,8 @@ describe("the outbox drainer", () => {
     const [a, b] = await Promise.all([timerRun("outboxDrain"), timerRun("outboxDrain")]);
 
     // Every send request is counted by the fake, whatever its operation id: a double claim would show as two.
-    for (const c of candidates) expect(await fake.requests(c.email), c.email).toEqual([{ operationId: expect.any(String), status: 202, to: [c.email] }]);
+    for (const c of candidates)
+      expect(await fake.requests(c.email), c.email).toEqual([{ operationId: expect.any(String), status: 202, to: [c.email] }]);
     const stored = await outboxOf(m);
     expect(stored.map((n) => n.delivery!.state)).toEqual(Array(6).fill("sent"));
     expect(stored.map((n) => n.delivery!.attempts)).toEqual(Array(6).fill(1));
@@ -115,7 +129,12 @@ describe("the outbox drainer", () => {
     await queueTips({ budgetMs: 60_000, municipalities: [m] });
     const [n] = await outboxOf(m);
     const crashedAt = new Date().toISOString();
-    await container("outbox").item(n!.id, m).replace({ ...n, delivery: { state: "pending", attempts: 1, dueAt: new Date(Date.now() + 5 * 60_000).toISOString(), claim: "crashed" } });
+    await container("outbox")
+      .item(n!.id, m)
+      .replace({
+        ...n,
+        delivery: { state: "pending", attempts: 1, dueAt: new Date(Date.now() + 5 * 60_000).toISOString(), claim: "crashed" },
+      });
 
     const t0 = Date.now();
     minutesAfter(t0, 0);
@@ -150,7 +169,9 @@ describe("the outbox drainer", () => {
     minutesAfter(t0, 2.1 + 4.1);
     const third = await drain(m, events);
 
-    expect([first.retried, early.retried + early.sent, second.retried, notYet.retried + notYet.deadLettered, third.deadLettered]).toEqual([1, 0, 1, 0, 1]);
+    expect([first.retried, early.retried + early.sent, second.retried, notYet.retried + notYet.deadLettered, third.deadLettered]).toEqual([
+      1, 0, 1, 0, 1,
+    ]);
     expect(afterFirst).toMatchObject({ state: "pending", attempts: 1, lastError: "http503" });
     expect(Date.parse(afterSecond.dueAt) - Date.parse(afterFirst.dueAt)).toBeGreaterThan(2 * 60_000 + 60_000);
     expect((await outboxOf(m))[0]!.delivery).toMatchObject({ state: "deadLettered", attempts: 3, lastError: "http503" });
@@ -180,13 +201,33 @@ describe("the outbox drainer", () => {
     const without = newMunicipality("mail");
     const mailbox = `team-${randomUUID().slice(0, 8)}@gemeente.example`;
     const admin = await tokenFor("admin", withBox);
-    expect((await call("PUT", "/api/municipality/settings", { token: admin, body: { employerReach: "all", teamMailbox: mailbox } })).status).toBe(200);
+    expect(
+      (await call("PUT", "/api/municipality/settings", { token: admin, body: { employerReach: "all", teamMailbox: mailbox } })).status,
+    ).toBe(200);
     const now = new Date().toISOString();
     for (const m of [withBox, without]) {
       const candidateId = `${m}.00000000-0000-4000-8000-000000000001`;
       await call("GET", "/api/municipality/settings", { token: await tokenFor("admin", m) }); // registers the municipality
-      await outboxNotifier.send({ id: `retention-${candidateId}-2027-01-15`, municipalityId: m, audience: "coach", type: "retentionDue", candidateId, deleteOn: "2027-01-15", createdAt: now });
-      await outboxNotifier.send({ id: `view-limit-e1-2026-11-29`, municipalityId: m, audience: "accountManager", type: "viewLimitNear", employerId: "e1", day: "2026-11-29", candidatesShown: 400, limit: 500, createdAt: now });
+      await outboxNotifier.send({
+        id: `retention-${candidateId}-2027-01-15`,
+        municipalityId: m,
+        audience: "coach",
+        type: "retentionDue",
+        candidateId,
+        deleteOn: "2027-01-15",
+        createdAt: now,
+      });
+      await outboxNotifier.send({
+        id: `view-limit-e1-2026-11-29`,
+        municipalityId: m,
+        audience: "accountManager",
+        type: "viewLimitNear",
+        employerId: "e1",
+        day: "2026-11-29",
+        candidatesShown: 400,
+        limit: 500,
+        createdAt: now,
+      });
     }
 
     const sent = await drain(withBox);
@@ -194,7 +235,10 @@ describe("the outbox drainer", () => {
 
     expect(sent).toMatchObject({ sent: 2, notMailed: 0 });
     const messages = await fake.messages(mailbox);
-    expect(messages.map((x) => x.subject).sort()).toEqual(["HalloWerk: een werkgever bekijkt veel profielen", "HalloWerk: gegevens van een kandidaat worden binnenkort verwijderd"]);
+    expect(messages.map((x) => x.subject).sort()).toEqual([
+      "HalloWerk: een werkgever bekijkt veel profielen",
+      "HalloWerk: gegevens van een kandidaat worden binnenkort verwijderd",
+    ]);
     expect(messages.find((x) => x.subject.includes("verwijderd"))!.plainText).toContain("15 januari 2027");
     for (const x of messages) expect(x.plainText).not.toMatch(/00000000-0000|e1\b/);
     expect(kept).toMatchObject({ sent: 0, notMailed: 2 });
@@ -211,11 +255,21 @@ describe("the outbox drainer", () => {
     const m = newMunicipality("mail");
     const am = await tokenFor("accountManager", m);
     const contactEmail = `contact-${randomUUID().slice(0, 8)}@bedrijf.example`;
-    const created = await call("POST", "/api/employers", { token: am, body: buildEmployer({ contact: { firstName: "Eva", lastName: "Smit", email: contactEmail, phone: "030 1234567" } }) });
+    const created = await call("POST", "/api/employers", {
+      token: am,
+      body: buildEmployer({ contact: { firstName: "Eva", lastName: "Smit", email: contactEmail, phone: "030 1234567" } }),
+    });
     expect(created.status).toBe(201);
     const digest = (day: string) => ({
-      id: `saved-search-s1-${day}`, municipalityId: m, audience: "employer" as const, type: "savedSearchDigest" as const,
-      savedSearchId: "s1", employerId: created.body.id as string, candidateIds: [], count: 3, createdAt: new Date().toISOString(),
+      id: `saved-search-s1-${day}`,
+      municipalityId: m,
+      audience: "employer" as const,
+      type: "savedSearchDigest" as const,
+      savedSearchId: "s1",
+      employerId: created.body.id as string,
+      candidateIds: [],
+      count: 3,
+      createdAt: new Date().toISOString(),
     });
     await outboxNotifier.send(digest("2026-11-28"));
 
@@ -224,7 +278,9 @@ describe("the outbox drainer", () => {
     await outboxNotifier.send(digest("2026-11-29"));
     expect(await drain(m)).toMatchObject({ sent: 0, notMailed: 1 });
 
-    expect((await fake.messages(contactEmail)).map((x) => x.plainText)).toEqual([expect.stringContaining("passen 3 nieuwe of bijgewerkte profielen")]);
+    expect((await fake.messages(contactEmail)).map((x) => x.plainText)).toEqual([
+      expect.stringContaining("passen 3 nieuwe of bijgewerkte profielen"),
+    ]);
   });
 
   it("when the candidate switched tips off after one was queued, then it is not mailed", async () => {

@@ -154,7 +154,8 @@ describe("GET /vacancies/{id}/matches", () => {
 
     expect(page.order).toBe("criteriaMet desc, updatedAt desc");
     expect(page.items.map((c) => c.id)).toEqual([ids.fullAway, ids.full, ids.partial]);
-    for (const item of page.items) expect(Object.keys(item.admin).sort()).toEqual(["directlyReachable", "email", "firstName", "lastName", "phone", "targetGroups"]);
+    for (const item of page.items)
+      expect(Object.keys(item.admin).sort()).toEqual(["directlyReachable", "email", "firstName", "lastName", "phone", "targetGroups"]);
     const stranger = await employerUser(home);
     const refused = await call("GET", `/api/vacancies/${vacancyId}/matches`, { token: stranger.token });
     expect(refused.status).toBe(404);
@@ -187,21 +188,34 @@ describe("GET /vacancies/{id}/matches", () => {
     expect(licensed.items.map((c) => c.id)).toEqual([ids.full, ids.fullAway]);
     expect(licensed.items[0]!.criteria.find((c) => c.name === "drivingLicence")).toMatchObject({ required: true, met: true });
     expect(regional.items.map((c) => c.id)).toEqual([ids.fullAway]);
-    expect(regional.items[0]!.criteria[0]).toEqual({ name: "municipality", value: away, required: true, met: true, detail: `lives in one of the vacancy's municipalities (${away})` });
+    expect(regional.items[0]!.criteria[0]).toEqual({
+      name: "municipality",
+      value: away,
+      required: true,
+      met: true,
+      detail: `lives in one of the vacancy's municipalities (${away})`,
+    });
     expect(stale.status).toBe(400);
   });
 
   it("when an employer gets matches, then it is audited as a search naming the vacancy, and counts as the candidates' appearances", async () => {
     const appearances = async () => {
       const log = await call("GET", "/api/me/access-log", { token: tokens.full! });
-      return log.body.items.find((e: { action: string; who: { organisation: { id?: string } } }) => e.action === "appearances" && e.who.organisation.id === employer.id)?.count ?? 0;
+      return (
+        log.body.items.find(
+          (e: { action: string; who: { organisation: { id?: string } } }) =>
+            e.action === "appearances" && e.who.organisation.id === employer.id,
+        )?.count ?? 0
+      );
     };
     const shownBefore = await appearances();
     const before = new Date().toISOString();
 
     const page = await matches(employer.token);
 
-    const searches = (await auditTrail(searchAuditPartition(home, employer.sub, before))).filter((e) => e.at >= before && e.action === "search");
+    const searches = (await auditTrail(searchAuditPartition(home, employer.sub, before))).filter(
+      (e) => e.at >= before && e.action === "search",
+    );
     expect(searches).toHaveLength(1);
     expect(searches[0]).toMatchObject({ filters: { vacancy: vacancyId }, resultCount: page.items.length });
     expect(await appearances()).toBe(shownBefore + 1);
@@ -212,7 +226,20 @@ describe("vacancies stored before matching", () => {
   it("when a vacancy has none of the new fields nor terms, then it reads, matches on what it sets, and gains terms when changed", async () => {
     const now = new Date().toISOString();
     const id = randomUUID();
-    await insertVacancy({ id, type: "vacancy", municipalityId: home, employerId: employer.id, status: "open", title: "Oud", description: "Oud", occupation: "Lasser", sector: "Metaal", skills: ["Heftruck"], createdAt: now, updatedAt: now });
+    await insertVacancy({
+      id,
+      type: "vacancy",
+      municipalityId: home,
+      employerId: employer.id,
+      status: "open",
+      title: "Oud",
+      description: "Oud",
+      occupation: "Lasser",
+      sector: "Metaal",
+      skills: ["Heftruck"],
+      createdAt: now,
+      updatedAt: now,
+    });
 
     const read = await call("GET", `/api/vacancies/${id}`, { token: am });
     const found = await matches(am, id);
@@ -238,7 +265,16 @@ describe("GET /me/matches", () => {
       return res.body.id as string;
     };
     own = await post({ title: "Lasser nacht" });
-    other = await post({ title: "Kok", occupation: "Kok", sector: "Horeca", requiredSkills: [], skills: [], languages: ["Engels"], drivingLicences: [], physicalDemands: [] });
+    other = await post({
+      title: "Kok",
+      occupation: "Kok",
+      sector: "Horeca",
+      requiredSkills: [],
+      skills: [],
+      languages: ["Engels"],
+      drivingLicences: [],
+      physicalDemands: [],
+    });
     closed = await post({ title: "Dicht" });
     await patchVacancy(closed, { status: "closed" });
   });
@@ -257,7 +293,13 @@ describe("GET /me/matches", () => {
     expect(mine.criteriaMet).toBe(9);
     expect(mine.criteria.every((c: Criterion) => c.met)).toBe(true);
     const kok = res.body.items.find((v: { id: string }) => v.id === other);
-    expect(kok.criteria.map((c: Criterion) => [c.name, c.met])).toEqual([["occupation", false], ["sector", false], ["language", false], ["hours", true], ["startDate", true]]);
+    expect(kok.criteria.map((c: Criterion) => [c.name, c.met])).toEqual([
+      ["occupation", false],
+      ["sector", false],
+      ["language", false],
+      ["hours", true],
+      ["startDate", true],
+    ]);
   });
 
   it("when a candidate lacks a required skill or said no to a demand, then that vacancy is not offered", async () => {

@@ -110,7 +110,12 @@ describe("/me/profile", () => {
 
     const res = await call("PATCH", "/api/me/profile", {
       token,
-      body: { profile: { description: "Mijn BSN is 1112.22.333", workExperience: [{ employer: "Bakkerij", position: "hulp", description: "pas 123456782" }] } },
+      body: {
+        profile: {
+          description: "Mijn BSN is 1112.22.333",
+          workExperience: [{ employer: "Bakkerij", position: "hulp", description: "pas 123456782" }],
+        },
+      },
     });
 
     expect(res.status).toBe(400);
@@ -184,7 +189,11 @@ describe("/me/profile", () => {
     const { token } = await signedUpCandidate(newMunicipality());
     const before = await call("GET", "/api/me/profile", { token });
     await call("PATCH", "/api/me/profile", { token, body: { profile: { residence: "Ede" } } });
-    const res = await call("PATCH", "/api/me/profile", { token, headers: { "if-match": before.headers.etag! }, body: { profile: { residence: "Zeist" } } });
+    const res = await call("PATCH", "/api/me/profile", {
+      token,
+      headers: { "if-match": before.headers.etag! },
+      body: { profile: { residence: "Zeist" } },
+    });
     expect(res.status).toBe(412);
   });
 

@@ -19,7 +19,9 @@ const fetchDoc = async () => (await call("GET", "/api/openapi.json")).body;
 
 /** Every operation of the document, with its path and method. */
 function operations(doc: any): { path: string; method: string; op: any }[] {
-  return Object.entries(doc.paths).flatMap(([path, item]: [string, any]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+  return Object.entries(doc.paths).flatMap(([path, item]: [string, any]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method, op })),
+  );
 }
 
 /** A response of an operation, `$ref`s to components.responses followed. */
@@ -54,7 +56,9 @@ describe("GET /openapi.json", () => {
     expect(admin.properties.gender.enum).toEqual(["female", "male", "other", "unspecified"]);
     expect(admin.additionalProperties).toBe(false);
     const profilePatch = doc.paths["/me/profile"].patch.requestBody.content["application/json"].schema.properties.profile;
-    expect(Object.keys(profilePatch.properties)).toEqual(expect.arrayContaining(["description", "freeText", "physical", "drivingLicences"]));
+    expect(Object.keys(profilePatch.properties)).toEqual(
+      expect.arrayContaining(["description", "freeText", "physical", "drivingLicences"]),
+    );
   });
 
   it("when a client generates from it, then every operation is tagged and names its roles (x-roles and the description), as the policy table says", async () => {
@@ -92,12 +96,23 @@ describe("GET /openapi.json", () => {
     for (const hidden of ["clientNumber", "gender", "birthDate", "postcode", "caseManager", "serviceType"]) {
       expect(s.CandidateEmployerAdmin.properties[hidden], hidden).toBeUndefined();
     }
-    expect(s.CandidateStaffView.required).toEqual(expect.arrayContaining(["id", "status", "admin", "profile", "files", "sharing", "createdAt"]));
+    expect(s.CandidateStaffView.required).toEqual(
+      expect.arrayContaining(["id", "status", "admin", "profile", "files", "sharing", "createdAt"]),
+    );
     expect(s.CandidateAdmin.required).toEqual(expect.arrayContaining(["clientNumber", "firstName", "lastName", "email"]));
     expect(s.CandidateOwnView.$ref).toBe("#/components/schemas/CandidateStaffView");
     expect(doc.paths["/me/profile"].get.responses["200"].content["application/json"].schema).toEqual(ref("CandidateOwnView"));
     expect(doc.paths["/search/candidates"].get.responses["200"].content["application/json"].schema).toEqual(ref("CandidateSearchPage"));
-    for (const name of ["EmployerView", "EmployerOwnView", "VacancyView", "VacancyCandidateView", "UploadTicket", "UploadedFile", "Problem", "ValidationProblem"]) {
+    for (const name of [
+      "EmployerView",
+      "EmployerOwnView",
+      "VacancyView",
+      "VacancyCandidateView",
+      "UploadTicket",
+      "UploadedFile",
+      "Problem",
+      "ValidationProblem",
+    ]) {
       expect(s[name], name).toBeDefined();
     }
     expect(s.VacancyView.required).toContain("employerId");
@@ -151,8 +166,14 @@ describe("GET /openapi.json", () => {
     const redeemed = doc.components.schemas.Redeemed;
     expect(redeemed.oneOf).toEqual([ref("RedeemedCandidate"), ref("RedeemedEmployer")]);
     expect(redeemed.discriminator.propertyName).toBe("kind");
-    expect(doc.components.schemas.RedeemedCandidate.properties).toEqual({ kind: { type: "string", const: "candidate" }, candidate: ref("CandidateOwnView") });
-    expect(doc.components.schemas.RedeemedEmployer.properties).toEqual({ kind: { type: "string", const: "employer" }, employer: ref("EmployerView") });
+    expect(doc.components.schemas.RedeemedCandidate.properties).toEqual({
+      kind: { type: "string", const: "candidate" },
+      candidate: ref("CandidateOwnView"),
+    });
+    expect(doc.components.schemas.RedeemedEmployer.properties).toEqual({
+      kind: { type: "string", const: "employer" },
+      employer: ref("EmployerView"),
+    });
   });
 
   it("when a route can fail, then each status it can return has a problem+json body, and a default covers the rest", async () => {
@@ -166,7 +187,8 @@ describe("GET /openapi.json", () => {
       }
       const secured = op.security.length > 0;
       // The readiness probe is public and answers 503 by design (when a dependency does not answer).
-      for (const status of ["401", "403", "503"]) expect(!!op.responses[status], `${where} ${status}`).toBe(secured || (status === "503" && op.operationId === "health-ready"));
+      for (const status of ["401", "403", "503"])
+        expect(!!op.responses[status], `${where} ${status}`).toBe(secured || (status === "503" && op.operationId === "health-ready"));
       if (op.requestBody) for (const status of ["400", "413", "415"]) expect(op.responses[status], `${where} ${status}`).toBeDefined();
       if (op.parameters?.some((p: any) => p.in === "path")) expect(op.responses["404"], `${where} 404`).toBeDefined();
       if (secured && method === "get") expect(op.responses["429"], `${where} 429`).toBeDefined();
@@ -179,7 +201,8 @@ describe("GET /openapi.json", () => {
       const where = `${method.toUpperCase()} ${path}`;
       for (const [status, r] of Object.entries(op.responses)) {
         const headers = response(doc, op, status).headers ?? {};
-        if (status === "201") expect(headers.Location ?? (path === "/me/uploads" ? "none: an upload is not a resource" : undefined), where).toBeDefined();
+        if (status === "201")
+          expect(headers.Location ?? (path === "/me/uploads" ? "none: an upload is not a resource" : undefined), where).toBeDefined();
         if (status === "401") expect(headers["WWW-Authenticate"], where).toBeDefined();
         if (status === "429" || status === "503") expect(headers["Retry-After"], `${where} ${status}`).toBeDefined();
         if (/^2/.test(status) && (r as any).content) {
@@ -201,7 +224,8 @@ describe("GET /openapi.json", () => {
       seen.add(schema);
       if (schema.$ref) return walk(doc.components.schemas[schema.$ref.split("/").pop()], schema.$ref);
       const types = [schema.type].flat();
-      if (types.includes("string") && schema.maxLength === undefined && schema.enum === undefined && schema.const === undefined) unlimited.push(`${at}: string`);
+      if (types.includes("string") && schema.maxLength === undefined && schema.enum === undefined && schema.const === undefined)
+        unlimited.push(`${at}: string`);
       if (types.includes("array") && schema.maxItems === undefined) unlimited.push(`${at}: array`);
       for (const [key, value] of Object.entries(schema)) {
         if (key === "properties") for (const [name, p] of Object.entries(value as object)) walk(p, `${at}.${name}`);
@@ -225,8 +249,15 @@ describe("GET /openapi.json", () => {
       expect(documented, `${spec.name}: If-Match`).toBe(reads);
       if (reads) expect(op.responses["412"], `${spec.name}: 412`).toBeDefined();
     }
-    for (const [path, method] of [["/municipality/settings", "put"], ["/candidates/{id}/legal-hold", "put"], ["/candidates/{id}/service-end", "post"]] as const) {
-      expect(doc.paths[path][method].parameters.map((p: any) => p.name), path).toContain("If-Match");
+    for (const [path, method] of [
+      ["/municipality/settings", "put"],
+      ["/candidates/{id}/legal-hold", "put"],
+      ["/candidates/{id}/service-end", "post"],
+    ] as const) {
+      expect(
+        doc.paths[path][method].parameters.map((p: any) => p.name),
+        path,
+      ).toContain("If-Match");
     }
   });
 });
@@ -236,20 +267,29 @@ describe("answers held to the document", () => {
   const json = { "content-type": "application/json; charset=utf-8" };
 
   it("when an answer departs from the document, then the check names how: status, header, body", () => {
-    expect(contractProblems("candidates-get", { status: 418, headers: { "content-type": "application/problem+json" }, text: problemBody(418) })).toEqual([
-      expect.stringMatching(/status 418 is not documented/),
-    ]);
+    expect(
+      contractProblems("candidates-get", { status: 418, headers: { "content-type": "application/problem+json" }, text: problemBody(418) }),
+    ).toEqual([expect.stringMatching(/status 418 is not documented/)]);
     expect(contractProblems("health", { status: 200, headers: { ...json, "x-debug": "1" }, text: '{"status":"ok"}' })).toEqual([
       expect.stringMatching(/header x-debug is sent but not described/),
     ]);
-    expect(contractProblems("me-uploads-start", { status: 429, headers: { "content-type": "application/problem+json" }, text: problemBody(429) })).toEqual([
-      expect.stringMatching(/required header retry-after is missing/),
-    ]);
+    expect(
+      contractProblems("me-uploads-start", {
+        status: 429,
+        headers: { "content-type": "application/problem+json" },
+        text: problemBody(429),
+      }),
+    ).toEqual([expect.stringMatching(/required header retry-after is missing/)]);
     expect(contractProblems("health", { status: 200, headers: json, text: '{"status":"ok","extra":1}' })).toEqual([
       expect.stringMatching(/additional properties/),
     ]);
-    expect(contractProblems("candidates-list", { status: 401, headers: { "content-type": "application/json" }, text: problemBody(401) })).toEqual(
-      expect.arrayContaining([expect.stringMatching(/www-authenticate is missing/), expect.stringMatching(/application\/json is not documented/)]),
+    expect(
+      contractProblems("candidates-list", { status: 401, headers: { "content-type": "application/json" }, text: problemBody(401) }),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/www-authenticate is missing/),
+        expect.stringMatching(/application\/json is not documented/),
+      ]),
     );
   });
 
@@ -266,7 +306,9 @@ describe("answers held to the document", () => {
     };
     const answer = (body: unknown) => ({ status: 200, headers: { ...json, etag: '"1"' }, text: JSON.stringify(body) });
     expect(contractProblems("candidates-get", answer(employerView))).toEqual([]);
-    expect(contractProblems("candidates-get", answer({ ...employerView, admin: { ...employerView.admin, clientNumber: "UT-42" } }))).not.toEqual([]);
+    expect(
+      contractProblems("candidates-get", answer({ ...employerView, admin: { ...employerView.admin, clientNumber: "UT-42" } })),
+    ).not.toEqual([]);
     expect(contractProblems("candidates-get", answer({ ...employerView, status: undefined }))).not.toEqual([]);
   });
 
@@ -302,9 +344,10 @@ describe("OpenAPI validity", () => {
       await writeFile(file, JSON.stringify(await fetchDoc(), null, 2));
       const spectral = join(ROOT, "node_modules/.bin/spectral");
       const args = ["lint", file, "--ruleset", join(ROOT, ".spectral.yaml"), "--fail-severity=error", "--format", "json", "--quiet"];
-      const run: { code?: number; stdout: string; stderr: string } = await promisify(execFile)(spectral, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).catch(
-        (err) => err,
-      );
+      const run: { code?: number; stdout: string; stderr: string } = await promisify(execFile)(spectral, args, {
+        cwd: ROOT,
+        maxBuffer: 64 * 1024 * 1024,
+      }).catch((err) => err);
       const results = JSON.parse(run.stdout || "null") as { code: string; severity: number; message: string; path: string[] }[] | null;
       expect(results, run.stderr).toBeInstanceOf(Array);
       const errors = results!.filter((r) => r.severity === 0);

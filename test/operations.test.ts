@@ -45,7 +45,14 @@ describe("GET /health/ready", () => {
 
   it("when Cosmos DB refuses connections, then 503 with Retry-After naming cosmos unavailable, and /health still 200", async () => {
     // Port 1 on loopback: nothing listens there.
-    const dead = new CosmosClient({ endpoint: "http://127.0.0.1:1", key: config().COSMOS_KEY!, connectionPolicy: { enableEndpointDiscovery: false, retryOptions: { maxRetryAttemptCount: 0, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 0 } } });
+    const dead = new CosmosClient({
+      endpoint: "http://127.0.0.1:1",
+      key: config().COSMOS_KEY!,
+      connectionPolicy: {
+        enableEndpointDiscovery: false,
+        retryOptions: { maxRetryAttemptCount: 0, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 0 },
+      },
+    });
     useReadinessProbes({ cosmos: (abortSignal) => dead.database(config().COSMOS_DATABASE).read({ abortSignal }) });
 
     const res = await call("GET", "/api/health/ready");
@@ -53,7 +60,11 @@ describe("GET /health/ready", () => {
     expect(res.status).toBe(503);
     expect(res.headers["retry-after"]).toBe("10");
     expect(res.headers["content-type"]).toBe("application/problem+json");
-    expect(res.body).toMatchObject({ status: 503, detail: "not ready: cosmos unavailable", checks: { cosmos: "unavailable", blobStorage: "ok" } });
+    expect(res.body).toMatchObject({
+      status: 503,
+      detail: "not ready: cosmos unavailable",
+      checks: { cosmos: "unavailable", blobStorage: "ok" },
+    });
     expect((await call("GET", "/api/health")).status).toBe(200);
   });
 
@@ -76,7 +87,9 @@ describe("GET /health/ready", () => {
 /** Reads the raw documents of a candidate as a backup holds them. */
 async function snapshotOf(m: string, id: string, sub: string) {
   const { resource: candidate } = await container("candidates").item(id, m).read();
-  const { resources: accounts } = await container("accounts").items.query({ query: "SELECT * FROM c WHERE c.id = @s", parameters: [{ name: "@s", value: sub }] }).fetchAll();
+  const { resources: accounts } = await container("accounts")
+    .items.query({ query: "SELECT * FROM c WHERE c.id = @s", parameters: [{ name: "@s", value: sub }] })
+    .fetchAll();
   const files: { name: string; bytes: Buffer }[] = [];
   const fileContainer = await blobContainer("candidateFiles");
   for await (const b of fileContainer.listBlobsFlat({ prefix: candidatePrefix(m, id) })) {
@@ -98,7 +111,9 @@ async function nothingLeftOf(m: string, id: string, sub: string, coach: string) 
   expect((await call("GET", `/api/candidates/${id}`, { token: coach })).status).toBe(404);
   const { resource } = await container("candidates").item(id, m).read();
   expect(resource).toBeUndefined();
-  const { resources: accounts } = await container("accounts").items.query({ query: "SELECT * FROM c WHERE c.id = @s", parameters: [{ name: "@s", value: sub }] }).fetchAll();
+  const { resources: accounts } = await container("accounts")
+    .items.query({ query: "SELECT * FROM c WHERE c.id = @s", parameters: [{ name: "@s", value: sub }] })
+    .fetchAll();
   expect(accounts).toEqual([]);
   const blobs: string[] = [];
   for await (const b of (await blobContainer("candidateFiles")).listBlobsFlat({ prefix: candidatePrefix(m, id) })) blobs.push(b.name);
@@ -129,7 +144,11 @@ describe("POST /admin/retention/replay-deletions", () => {
     // The deletion record is the original one, not overwritten by the replay.
     expect(await deletionRecords(m, since.slice(0, 4))).toEqual([original]);
     // Run again: nothing more to do.
-    expect((await call("POST", "/api/admin/retention/replay-deletions", { token: admin, body: { since } })).body).toMatchObject({ deletions: 1, found: 0, erased: 0 });
+    expect((await call("POST", "/api/admin/retention/replay-deletions", { token: admin, body: { since } })).body).toMatchObject({
+      deletions: 1,
+      found: 0,
+      erased: 0,
+    });
   });
 
   it("when the restore took the deletion record too, then the journal in Blob storage still names the person: the record is written again and the nightly sweep erases them", async () => {
@@ -145,7 +164,9 @@ describe("POST /admin/retention/replay-deletions", () => {
     const nightly = registeredTimers.find((t) => t.name === "retentionSweep")!;
     const logs: string[] = [];
 
-    const summary = (await nightly.run(new azureFunctions.InvocationContext({ functionName: "retentionSweep", logHandler: (_l, ...a) => void logs.push(a.join(" ")) }))) as Record<string, any>;
+    const summary = (await nightly.run(
+      new azureFunctions.InvocationContext({ functionName: "retentionSweep", logHandler: (_l, ...a) => void logs.push(a.join(" ")) }),
+    )) as Record<string, any>;
 
     expect(summary.replay).toMatchObject({ complete: true, failed: 0 });
     expect(summary.replay.found).toBeGreaterThanOrEqual(1);
@@ -199,10 +220,16 @@ describe("POST /admin/retention/replay-deletions", () => {
     expect((await snapshotOf(m, c.id, c.sub)).files).toEqual([]);
 
     // Entered after the erasure: a restore to a later point is left alone.
-    expect((await call("PATCH", "/api/me/profile", { token: c.token, body: { profile: { description: "Na het wissen." } } })).status).toBe(200);
+    expect((await call("PATCH", "/api/me/profile", { token: c.token, body: { profile: { description: "Na het wissen." } } })).status).toBe(
+      200,
+    );
     const after = await snapshotOf(m, c.id, c.sub);
     await restore(after);
-    expect((await call("POST", "/api/admin/retention/replay-deletions", { token: admin, body: { since } })).body).toMatchObject({ deletions: 1, found: 0, erased: 0 });
+    expect((await call("POST", "/api/admin/retention/replay-deletions", { token: admin, body: { since } })).body).toMatchObject({
+      deletions: 1,
+      found: 0,
+      erased: 0,
+    });
     expect((await call("GET", "/api/me/profile", { token: c.token })).body.profile.description).toBe("Na het wissen.");
   });
 
@@ -219,7 +246,11 @@ describe("POST /admin/retention/replay-deletions", () => {
 describe("operational events", () => {
   it("when uploads pass and fail, a viewing limit refuses, and the sweep runs, then each is an event line of codes and counts, with no name, e-mail, id or free text", async () => {
     const m = newMunicipality();
-    const c = await sharedCandidate(m, { description: "Vrije tekst die nergens mag opduiken." }, { firstName: "Marieke", lastName: "Zonneveld", email: "marieke.zonneveld@example.org" });
+    const c = await sharedCandidate(
+      m,
+      { description: "Vrije tekst die nergens mag opduiken." },
+      { firstName: "Marieke", lastName: "Zonneveld", email: "marieke.zonneveld@example.org" },
+    );
     const logs: string[] = [];
     const ok = await upload(c.token, "cv", "application/pdf", pdf());
     await call("POST", `/api/me/uploads/${ok.ticket.uploadId}/complete`, { token: c.token, logs });
@@ -227,14 +258,19 @@ describe("operational events", () => {
     expect((await call("POST", `/api/me/uploads/${bad.ticket.uploadId}/complete`, { token: c.token, logs })).status).toBe(422);
     const employer = await employerUser(m);
     let limited = 0;
-    for (let i = 0; i < 5; i++) limited += (await call("GET", "/api/search/candidates?skill=lassen", { token: employer.token, logs })).status === 429 ? 1 : 0;
+    for (let i = 0; i < 5; i++)
+      limited += (await call("GET", "/api/search/candidates?skill=lassen", { token: employer.token, logs })).status === 429 ? 1 : 0;
     expect(limited).toBeGreaterThan(0);
     await call("POST", `/api/candidates/${c.id}/service-end`, { token: c.coach, body: { endedOn: "2020-01-01", reason: "aborted" } });
     setClock({ now: () => new Date(Date.now() + 31 * 86_400_000) });
     const nightly = registeredTimers.find((t) => t.name === "retentionSweep")!;
-    await nightly.run(new azureFunctions.InvocationContext({ functionName: "retentionSweep", logHandler: (_l, ...a) => void logs.push(a.join(" ")) }));
+    await nightly.run(
+      new azureFunctions.InvocationContext({ functionName: "retentionSweep", logHandler: (_l, ...a) => void logs.push(a.join(" ")) }),
+    );
 
-    const events = logs.filter((l) => l.startsWith(EVENT_PREFIX)).map((l) => JSON.parse(l.slice(EVENT_PREFIX.length)) as Record<string, unknown>);
+    const events = logs
+      .filter((l) => l.startsWith(EVENT_PREFIX))
+      .map((l) => JSON.parse(l.slice(EVENT_PREFIX.length)) as Record<string, unknown>);
     expect(events).toEqual(
       expect.arrayContaining([
         { event: "upload.accepted", kind: "cv", count: 1, bytes: pdf().length },
@@ -244,7 +280,20 @@ describe("operational events", () => {
         expect.objectContaining({ event: "retention.replay", trigger: "nightly" }),
       ]),
     );
-    const secrets = [c.id, c.id.split(".")[1]!, c.sub, employer.sub, employer.id, "Marieke", "Zonneveld", "marieke.zonneveld@example.org", "Vrije tekst", ok.ticket.uploadId, bad.ticket.uploadId, pseudonym(c.id)];
+    const secrets = [
+      c.id,
+      c.id.split(".")[1]!,
+      c.sub,
+      employer.sub,
+      employer.id,
+      "Marieke",
+      "Zonneveld",
+      "marieke.zonneveld@example.org",
+      "Vrije tekst",
+      ok.ticket.uploadId,
+      bad.ticket.uploadId,
+      pseudonym(c.id),
+    ];
     for (const e of events) {
       expect(EVENTS).toContain(e.event);
       for (const [k, v] of Object.entries(e)) {
@@ -259,7 +308,11 @@ describe("operational events", () => {
 
 describe("what the alerts read", () => {
   it("when the host samples telemetry, then it never drops traces, where the event lines the alerts count arrive", () => {
-    const host = JSON.parse(readFileSync("host.json", "utf8")) as { logging: { applicationInsights: { samplingSettings: { excludedTypes: string } } } };
-    expect(host.logging.applicationInsights.samplingSettings.excludedTypes.split(";")).toEqual(expect.arrayContaining(["Request", "Trace"]));
+    const host = JSON.parse(readFileSync("host.json", "utf8")) as {
+      logging: { applicationInsights: { samplingSettings: { excludedTypes: string } } };
+    };
+    expect(host.logging.applicationInsights.samplingSettings.excludedTypes.split(";")).toEqual(
+      expect.arrayContaining(["Request", "Trace"]),
+    );
   });
 });

@@ -7,11 +7,15 @@ import { packageFiles } from "./support/deployment-package.js";
 describe("the deployment package", () => {
   it("when packaged, then it holds the bundle, host.json and package.json, and nothing else", () => {
     const files = packageFiles();
-    const unexpected = files.filter((f) => !/^(host\.json|package\.json|dist\/index\.js|dist\/chunks\/[\w-]+\.js|dist\/(chunks\/)?[\w.-]+\.LEGAL\.txt)$/.test(f));
+    const unexpected = files.filter(
+      (f) => !/^(host\.json|package\.json|dist\/index\.js|dist\/chunks\/[\w-]+\.js|dist\/(chunks\/)?[\w.-]+\.LEGAL\.txt)$/.test(f),
+    );
 
     expect(unexpected).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(["host.json", "package.json", "dist/index.js"]));
-    expect(files.filter((f) => /^(dev|test|infra|shared|functions|node_modules|\.local)\//.test(f) || f.endsWith(".map") || f.endsWith(".ts"))).toEqual([]);
+    expect(
+      files.filter((f) => /^(dev|test|infra|shared|functions|node_modules|\.local)\//.test(f) || f.endsWith(".map") || f.endsWith(".ts")),
+    ).toEqual([]);
     const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
     expect(bytes).toBeLessThan(3 * 1024 * 1024);
   });

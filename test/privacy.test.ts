@@ -29,7 +29,17 @@ const LEFT_OUT: Record<string, RegExp[]> = {
   // Derived from the record for queries (search terms, sort key, look-up words, the indexed date),
   // hashes of invitation codes, the internal key of the rule and the last signalled date (the signal is listed),
   // the date of the last tips e-mail (the e-mail is listed).
-  candidates: [/^type$/, /^lookup\./, /^sortKey$/, /^search\./, /^deleteOn$/, /^invitationIds\./, /^retention\.(ruleKey|signalledFor)$/, /^visibleToEmployers$/, /^tipsSentAt$/],
+  candidates: [
+    /^type$/,
+    /^lookup\./,
+    /^sortKey$/,
+    /^search\./,
+    /^deleteOn$/,
+    /^invitationIds\./,
+    /^retention\.(ruleKey|signalledFor)$/,
+    /^visibleToEmployers$/,
+    /^tipsSentAt$/,
+  ],
   // The link's own bookkeeping: what kind of account, and the record (the export's candidate.id).
   accounts: [/^kind$/, /^municipalityId$/, /^recordId$/],
   // The id is a hash of the code (the code itself is never stored); the rest restates the record.
@@ -58,7 +68,17 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     const c = await sharedCandidate(m, {
       residence: "Utrecht",
       workExperience: [{ employer: "Bakkerij", position: "Verkoper", from: "2019-01-01", to: "2020-01-01", description: "Brood verkopen" }],
-      education: [{ institution: "ROC", programme: "Logistiek", level: "MBO 2", completed: true, certificate: "Diploma", from: "2015-09-01", to: "2017-06-30" }],
+      education: [
+        {
+          institution: "ROC",
+          programme: "Logistiek",
+          level: "MBO 2",
+          completed: true,
+          certificate: "Diploma",
+          from: "2015-09-01",
+          to: "2017-06-30",
+        },
+      ],
       courses: [{ name: "VCA", provider: "Veiligheidsinstituut", completedOn: "2021-03-01" }],
       languages: [{ language: "Nederlands", level: "B2" }],
       competencies: ["samenwerken"],
@@ -77,16 +97,31 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
       assessments: [{ name: "Capaciteitentest", result: "Goed", takenOn: "2022-05-01" }],
       freeText: "Graag in de buurt.",
     });
-    for (const [kind, type, bytes] of [["cv", "application/pdf", pdf()], ["photo", "image/jpeg", jpeg()], ["video", "video/mp4", mp4()]] as const) {
+    for (const [kind, type, bytes] of [
+      ["cv", "application/pdf", pdf()],
+      ["photo", "image/jpeg", jpeg()],
+      ["video", "video/mp4", mp4()],
+    ] as const) {
       const { ticket } = await upload(c.token, kind, type, bytes, { fileName: `mijn-${kind}` });
       expect((await complete(c.token, ticket.uploadId)).status).toBe(200);
     }
     await upload(c.token, "cv", "application/pdf", pdf()); // an upload under way
-    await call("PUT", `/api/candidates/${c.id}/employer-visibility`, { token: c.coach, body: { hidden: true, reason: "profiel nakijken" } });
+    await call("PUT", `/api/candidates/${c.id}/employer-visibility`, {
+      token: c.coach,
+      body: { hidden: true, reason: "profiel nakijken" },
+    });
     expect((await call("PUT", "/api/me/notifications", { token: c.token, body: { tips: true, vacancyAlerts: true } })).status).toBe(200);
     // A tips e-mail, sent (the tips timer would not pick this complete profile; shared/services/tips.ts does these two steps).
     const tippedAt = new Date().toISOString();
-    await outboxNotifier.send({ id: `tips-${c.id}-${todayIso()}`, municipalityId: m, audience: "candidate", type: "tips", candidateId: c.id, tips: ["workExperience"], createdAt: tippedAt });
+    await outboxNotifier.send({
+      id: `tips-${c.id}-${todayIso()}`,
+      municipalityId: m,
+      audience: "candidate",
+      type: "tips",
+      candidateId: c.id,
+      tips: ["workExperience"],
+      createdAt: tippedAt,
+    });
     await markTipsSent(m, c.id, tippedAt);
     expect(await drainOutbox({ budgetMs: 60_000, municipalities: [m] })).toMatchObject({ sent: 1 });
     const employer = await employerUser(m);
@@ -94,8 +129,13 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     await call("GET", `/api/candidates/${c.id}`, { token: employer.token });
     await call("GET", `/api/search/candidates?skill=lassen`, { token: employer.token });
     // An end recorded late: the date moves to the end of the signal window, and the sweep signals the coaches.
-    expect((await call("POST", `/api/candidates/${c.id}/service-end`, { token: c.coach, body: { endedOn: "2015-06-01", reason: "aborted" } })).status).toBe(200);
-    expect((await call("POST", "/api/admin/retention/run", { token: await tokenFor("admin", m), body: { dryRun: false } })).status).toBe(200);
+    expect(
+      (await call("POST", `/api/candidates/${c.id}/service-end`, { token: c.coach, body: { endedOn: "2015-06-01", reason: "aborted" } }))
+        .status,
+    ).toBe(200);
+    expect((await call("POST", "/api/admin/retention/run", { token: await tokenFor("admin", m), body: { dryRun: false } })).status).toBe(
+      200,
+    );
 
     const res = await call("GET", "/api/me/export", { token: c.token });
 
@@ -104,13 +144,21 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     expect(res.headers.etag).toMatch(/^"/);
     expect(res.headers["cache-control"]).toBe("no-store");
     const exported = res.body;
-    expect(exported.candidate.retention).toMatchObject({ deleteOn: addDays(todayIso(), 30), explanation: expect.stringContaining("Your application was stopped on 2015-06-01") });
+    expect(exported.candidate.retention).toMatchObject({
+      deleteOn: addDays(todayIso(), 30),
+      explanation: expect.stringContaining("Your application was stopped on 2015-06-01"),
+    });
     expect(exported.files.map((f: { kind: string }) => f.kind).sort()).toEqual(["cv", "photo", "video"]);
     for (const f of exported.files) expect((await fetch(f.url)).status).toBe(200);
     expect(exported.notifications).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ type: "retentionDue", audience: "coach" }),
-        expect.objectContaining({ type: "tips", audience: "candidate", tips: ["workExperience"], delivery: expect.objectContaining({ state: "sent", sentAt: expect.any(String) }) }),
+        expect.objectContaining({
+          type: "tips",
+          audience: "candidate",
+          tips: ["workExperience"],
+          delivery: expect.objectContaining({ state: "sent", sentAt: expect.any(String) }),
+        }),
       ]),
     );
     expect(exported.candidate.notifications).toEqual({ tips: true, vacancyAlerts: true });
@@ -120,17 +168,45 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     const raw: Record<string, Json[]> = {
       candidates: [candidateDoc],
       accounts: [(await container("accounts").item(c.sub, c.sub).read()).resource],
-      invitations: await Promise.all(candidateDoc.invitationIds.map(async (id: string) => (await container("invitations").item(id, id).read()).resource)),
-      uploads: (await container("uploads").items.query({ query: "SELECT * FROM c WHERE c.candidateId = @c", parameters: [{ name: "@c", value: c.id }] }).fetchAll()).resources,
-      audit: (await container("audit").items.query({ query: "SELECT * FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: c.id }] }, { partitionKey: c.id }).fetchAll()).resources,
+      invitations: await Promise.all(
+        candidateDoc.invitationIds.map(async (id: string) => (await container("invitations").item(id, id).read()).resource),
+      ),
+      uploads: (
+        await container("uploads")
+          .items.query({ query: "SELECT * FROM c WHERE c.candidateId = @c", parameters: [{ name: "@c", value: c.id }] })
+          .fetchAll()
+      ).resources,
+      audit: (
+        await container("audit")
+          .items.query(
+            { query: "SELECT * FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: c.id }] },
+            { partitionKey: c.id },
+          )
+          .fetchAll()
+      ).resources,
       outbox: (
-        await container("outbox").items.query({ query: "SELECT * FROM c WHERE c.municipalityId = @m AND c.candidateId = @c", parameters: [{ name: "@m", value: m }, { name: "@c", value: c.id }] }, { partitionKey: m }).fetchAll()
+        await container("outbox")
+          .items.query(
+            {
+              query: "SELECT * FROM c WHERE c.municipalityId = @m AND c.candidateId = @c",
+              parameters: [
+                { name: "@m", value: m },
+                { name: "@c", value: c.id },
+              ],
+            },
+            { partitionKey: m },
+          )
+          .fetchAll()
       ).resources,
     };
     // The containers not read here hold nothing linkable to the person: settings, employers,
     // vacancies, saved searches (filters, and their owner as a keyed hash), and counters (keyed
     // hashes); search events hold keyed pseudonyms (their appearances are in the log).
-    expect(Object.keys(CONTAINERS).filter((k) => !(k in raw)).sort()).toEqual(["counters", "employers", "municipalities", "savedSearches", "vacancies"] satisfies ContainerName[]);
+    expect(
+      Object.keys(CONTAINERS)
+        .filter((k) => !(k in raw))
+        .sort(),
+    ).toEqual(["counters", "employers", "municipalities", "savedSearches", "vacancies"] satisfies ContainerName[]);
     expect(raw.uploads!.length).toBeGreaterThan(0);
     expect(raw.outbox!.length).toBe(2);
     expect(candidateDoc.tipsSentAt).toBe(tippedAt);
@@ -145,7 +221,8 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
           // The candidate's own sub is their data (the account); another user's never is.
           if (name === "audit" && leaf.path === "actor.sub") continue;
           const keys = [leaf.key, ...(ALIASES[leaf.key] ?? [])];
-          if (!out.some((o) => o.value === leaf.value && keys.includes(o.key))) missing.push(`${name}.${leaf.path} = ${JSON.stringify(leaf.value)}`);
+          if (!out.some((o) => o.value === leaf.value && keys.includes(o.key)))
+            missing.push(`${name}.${leaf.path} = ${JSON.stringify(leaf.value)}`);
         }
       }
     }
@@ -205,7 +282,11 @@ describe("GET /me/access-log", () => {
       ["read", null],
       ["appearances", null],
     ]);
-    expect(byEmployer[3]).toMatchObject({ day: todayIso(), count: 2, who: { role: "employer", organisation: { type: "employer", id: employer.id, name: company } } });
+    expect(byEmployer[3]).toMatchObject({
+      day: todayIso(),
+      count: 2,
+      who: { role: "employer", organisation: { type: "employer", id: employer.id, name: company } },
+    });
     expect(items.find((e) => e.who.role === "coach" && e.action === "read")).toMatchObject({
       who: { role: "coach", organisation: { type: "municipality", id: m, name: expect.stringMatching(/^Municipality of Log /) } },
     });
@@ -217,7 +298,9 @@ describe("GET /me/access-log", () => {
     // Paged as every list: the pages together are the whole log (plus this read of the log).
     const first = await call("GET", "/api/me/access-log?pageSize=2", { token: c.token });
     expect(first.body.items).toHaveLength(2);
-    const second = await call("GET", `/api/me/access-log?pageSize=2&continuation=${encodeURIComponent(first.body.continuation)}`, { token: c.token });
+    const second = await call("GET", `/api/me/access-log?pageSize=2&continuation=${encodeURIComponent(first.body.continuation)}`, {
+      token: c.token,
+    });
     expect(second.status).toBe(200);
     expect(second.body.items).toHaveLength(2);
     expect(second.body.items[0].at <= first.body.items[1].at).toBe(true);
@@ -229,13 +312,27 @@ describe("GET /me/access-log", () => {
     const employer = await employerUser(m);
     const id = `appearances:${todayIso()}:employer:${employer.id}`;
     const count = async (c: { token: string }) =>
-      (await call("GET", "/api/me/access-log?pageSize=100", { token: c.token })).body.items.find((e: any) => e.action === "appearances")?.count;
-    const search = async () => expect((await call("GET", "/api/search/candidates?skill=voegen", { token: employer.token })).body.items).toHaveLength(2);
+      (await call("GET", "/api/me/access-log?pageSize=100", { token: c.token })).body.items.find((e: any) => e.action === "appearances")
+        ?.count;
+    const search = async () =>
+      expect((await call("GET", "/api/search/candidates?skill=voegen", { token: employer.token })).body.items).toHaveLength(2);
     // Another instance created a's document of the day first: this instance's create is refused (409) and it increments instead.
-    await container("audit").items.create({ id, subjectId: a.id, subjectType: "candidate", municipalityId: m, action: "appearances", actor: { role: "employer", employerId: employer.id, municipalityId: m }, day: todayIso(), count: 1, at: new Date().toISOString() });
+    await container("audit").items.create({
+      id,
+      subjectId: a.id,
+      subjectType: "candidate",
+      municipalityId: m,
+      action: "appearances",
+      actor: { role: "employer", employerId: employer.id, municipalityId: m },
+      day: todayIso(),
+      count: 1,
+      at: new Date().toISOString(),
+    });
     await search();
     // Another instance counted b since: this instance's replace with the ETag it knows is refused (412) and it increments instead.
-    await container("audit").item(id, b.id).patch([{ op: "incr", path: "/count", value: 1 }]);
+    await container("audit")
+      .item(id, b.id)
+      .patch([{ op: "incr", path: "/count", value: 1 }]);
     await search();
     await search();
 
@@ -245,7 +342,9 @@ describe("GET /me/access-log", () => {
   it("when a coach of another municipality asks for the log, then 404; a coach of the candidate's own gets it, and the read is logged", async () => {
     const m = newMunicipality("log");
     const c = await sharedCandidate(m);
-    expect((await call("GET", `/api/candidates/${c.id}/access-log`, { token: await tokenFor("coach", newMunicipality("other")) })).status).toBe(404);
+    expect(
+      (await call("GET", `/api/candidates/${c.id}/access-log`, { token: await tokenFor("coach", newMunicipality("other")) })).status,
+    ).toBe(404);
     expect((await call("GET", `/api/candidates/${c.id}/access-log`, { token: c.coach })).status).toBe(200);
     const mine = await call("GET", "/api/me/access-log", { token: c.token });
     expect(mine.body.items.some((e: any) => e.action === "accessLog" && e.who.role === "coach")).toBe(true);
@@ -256,7 +355,10 @@ describe("GET /me/profile: the deletion date", () => {
   it("when the service has ended, then the candidate sees the date with the rule in plain English; staff see the short rule", async () => {
     const m = newMunicipality("ret");
     const c = await sharedCandidate(m);
-    await call("POST", `/api/candidates/${c.id}/service-end`, { token: c.coach, body: { endedOn: "2026-01-15", reason: "completed", esfProgrammeEndsOn: "2027-12-31" } });
+    await call("POST", `/api/candidates/${c.id}/service-end`, {
+      token: c.coach,
+      body: { endedOn: "2026-01-15", reason: "completed", esfProgrammeEndsOn: "2027-12-31" },
+    });
 
     const mine = await call("GET", "/api/me/profile", { token: c.token });
     const staff = await call("GET", `/api/candidates/${c.id}`, { token: c.coach });
@@ -264,7 +366,8 @@ describe("GET /me/profile: the deletion date", () => {
     expect(mine.body.retention).toEqual({
       deleteOn: "2037-12-31",
       rule: expect.stringMatching(/^esf:/),
-      explanation: "Part of your support was paid for by the European Social Fund (ESF). The municipality must keep your data for 10 years after that programme ends (2027-12-31), so it is deleted on 2037-12-31.",
+      explanation:
+        "Part of your support was paid for by the European Social Fund (ESF). The municipality must keep your data for 10 years after that programme ends (2027-12-31), so it is deleted on 2037-12-31.",
     });
     expect(staff.body.retention).toEqual({ deleteOn: "2037-12-31", rule: expect.stringMatching(/^esf:/) });
   });
@@ -274,16 +377,51 @@ describe("GET /signals", () => {
   it("when the outbox holds signals, then coaches see their municipality's retention signals, account managers the viewing-limit ones, each marks read for themself only", async () => {
     const m = newMunicipality("sig");
     const now = new Date().toISOString();
-    await outboxNotifier.send({ id: `retention-${m}.x-1`, municipalityId: m, audience: "coach", type: "retentionDue", candidateId: `${m}.00000000-0000-0000-0000-000000000001`, deleteOn: "2027-01-01", createdAt: now });
-    await outboxNotifier.send({ id: `retention-${m}.x-2`, municipalityId: m, audience: "coach", type: "retentionDue", candidateId: `${m}.00000000-0000-0000-0000-000000000002`, deleteOn: "2027-01-02", createdAt: new Date(Date.now() + 1000).toISOString() });
-    await outboxNotifier.send({ id: `view-limit-e1-${todayIso()}`, municipalityId: m, audience: "accountManager", type: "viewLimitNear", employerId: "e1", day: todayIso(), candidatesShown: 400, limit: 500, createdAt: now });
+    await outboxNotifier.send({
+      id: `retention-${m}.x-1`,
+      municipalityId: m,
+      audience: "coach",
+      type: "retentionDue",
+      candidateId: `${m}.00000000-0000-0000-0000-000000000001`,
+      deleteOn: "2027-01-01",
+      createdAt: now,
+    });
+    await outboxNotifier.send({
+      id: `retention-${m}.x-2`,
+      municipalityId: m,
+      audience: "coach",
+      type: "retentionDue",
+      candidateId: `${m}.00000000-0000-0000-0000-000000000002`,
+      deleteOn: "2027-01-02",
+      createdAt: new Date(Date.now() + 1000).toISOString(),
+    });
+    await outboxNotifier.send({
+      id: `view-limit-e1-${todayIso()}`,
+      municipalityId: m,
+      audience: "accountManager",
+      type: "viewLimitNear",
+      employerId: "e1",
+      day: todayIso(),
+      candidatesShown: 400,
+      limit: 500,
+      createdAt: now,
+    });
     const coach = await tokenFor("coach", m);
     const otherCoach = await tokenFor("coach", m);
     const am = await tokenFor("accountManager", m);
 
     const page = await call("GET", "/api/signals?pageSize=1", { token: coach });
     expect(page.status).toBe(200);
-    expect(page.body.items).toEqual([{ id: `retention-${m}.x-2`, type: "retentionDue", candidateId: `${m}.00000000-0000-0000-0000-000000000002`, deleteOn: "2027-01-02", createdAt: expect.any(String), read: false }]);
+    expect(page.body.items).toEqual([
+      {
+        id: `retention-${m}.x-2`,
+        type: "retentionDue",
+        candidateId: `${m}.00000000-0000-0000-0000-000000000002`,
+        deleteOn: "2027-01-02",
+        createdAt: expect.any(String),
+        read: false,
+      },
+    ]);
     const next = await call("GET", `/api/signals?pageSize=1&continuation=${encodeURIComponent(page.body.continuation)}`, { token: coach });
     expect(next.body.items.map((s: { id: string }) => s.id)).toEqual([`retention-${m}.x-1`]);
 
@@ -296,10 +434,23 @@ describe("GET /signals", () => {
     expect(theirs.map((s: any) => s.read)).toEqual([false, false]);
 
     const managers = (await call("GET", "/api/signals", { token: am })).body.items;
-    expect(managers).toEqual([{ id: `view-limit-e1-${todayIso()}`, type: "viewLimitNear", employerId: "e1", day: todayIso(), candidatesShown: 400, limit: 500, createdAt: now, read: false }]);
+    expect(managers).toEqual([
+      {
+        id: `view-limit-e1-${todayIso()}`,
+        type: "viewLimitNear",
+        employerId: "e1",
+        day: todayIso(),
+        candidatesShown: 400,
+        limit: 500,
+        createdAt: now,
+        read: false,
+      },
+    ]);
     // A coach's signal is not the account manager's, nor another municipality's.
     expect((await call("POST", `/api/signals/retention-${m}.x-1/read`, { token: am })).status).toBe(404);
-    expect((await call("POST", `/api/signals/retention-${m}.x-1/read`, { token: await tokenFor("coach", newMunicipality("other")) })).status).toBe(404);
+    expect(
+      (await call("POST", `/api/signals/retention-${m}.x-1/read`, { token: await tokenFor("coach", newMunicipality("other")) })).status,
+    ).toBe(404);
     const stored = (await container("outbox").item(`retention-${m}.x-1`, m).read()).resource;
     expect(JSON.stringify(stored.readBy)).not.toContain("coach-");
   });

@@ -41,7 +41,10 @@ describe("npm start", () => {
 
     const health = await fetchChecked(`${api}/health`);
     const { mintLocalToken } = await import("../shared/auth/local-issuer.js");
-    const token = await mintLocalToken(process.env.LOCAL_ISSUER_KEY_FILE ?? ".local/issuer-key.json", { role: "candidate", sub: "demo-candidate-utrecht" });
+    const token = await mintLocalToken(process.env.LOCAL_ISSUER_KEY_FILE ?? ".local/issuer-key.json", {
+      role: "candidate",
+      sub: "demo-candidate-utrecht",
+    });
     const me = await fetchChecked(`${api}/me/profile`, { headers: { authorization: `Bearer ${token}` } });
 
     expect(health.status).toBe(200);

@@ -94,14 +94,28 @@ describe("the deployment package as the Node worker loads it", () => {
     });
 
     const built = await loadBuilt([
-      { function: "candidates-get", method: "GET", url: `http://localhost/api/candidates/${c.id}`, params: { id: c.id }, headers: { authorization: `Bearer ${c.coach}` } },
-      { function: "me-uploads-start", method: "POST", url: "http://localhost/api/me/uploads", headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ kind: "cv", contentType: "application/pdf", size: 1000, fileName: "cv.pdf" }) },
+      {
+        function: "candidates-get",
+        method: "GET",
+        url: `http://localhost/api/candidates/${c.id}`,
+        params: { id: c.id },
+        headers: { authorization: `Bearer ${c.coach}` },
+      },
+      {
+        function: "me-uploads-start",
+        method: "POST",
+        url: "http://localhost/api/me/uploads",
+        headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ kind: "cv", contentType: "application/pdf", size: 1000, fileName: "cv.pdf" }),
+      },
     ]);
 
     const [read, upload] = built.responses;
     // What the built bundle answers is held to the OpenAPI document too.
-    for (const [name, r] of [["candidates-get", read!], ["me-uploads-start", upload!]] as const) {
+    for (const [name, r] of [
+      ["candidates-get", read!],
+      ["me-uploads-start", upload!],
+    ] as const) {
       const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
       checkAnswer(name, { status: r.status, headers, text: r.body ?? "" });
     }

@@ -2,7 +2,15 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { container } from "../shared/data/cosmos.js";
 import { setClock } from "../shared/domain/clock.js";
 import { toCsv } from "../shared/http/csv.js";
-import { buildEmployer, employerUser, inviteCandidate, newMunicipality, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
+import {
+  buildEmployer,
+  employerUser,
+  inviteCandidate,
+  newMunicipality,
+  sharedCandidate,
+  signedUpCandidate,
+  tokenFor,
+} from "./support/factories.js";
 import { jpeg, pdf } from "./support/files.js";
 import { call } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
@@ -21,17 +29,20 @@ function csvFigures(text: string): Record<string, string> {
   expect(text.endsWith("\r\n")).toBe(true);
   const [header, ...rows] = text.slice(0, -2).split("\r\n");
   expect(header).toBe("section,item,value");
-  return Object.fromEntries(rows.map((row) => {
-    const [section, item, value] = row.split(",");
-    return [`${section}.${item}`, value!];
-  }));
+  return Object.fromEntries(
+    rows.map((row) => {
+      const [section, item, value] = row.split(",");
+      return [`${section}.${item}`, value!];
+    }),
+  );
 }
 
 /** The same from the JSON answer. */
 function jsonFigures(body: Record<string, unknown>, prefix = "report"): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (value !== null && typeof value === "object") Object.assign(out, jsonFigures(value as Record<string, unknown>, prefix === "report" ? key : `${prefix}.${key}`));
+    if (value !== null && typeof value === "object")
+      Object.assign(out, jsonFigures(value as Record<string, unknown>, prefix === "report" ? key : `${prefix}.${key}`));
     else out[`${prefix}.${key}`] = value === null ? "" : String(value);
   }
   return out;
@@ -48,7 +59,10 @@ describe("GET /reports/summary", () => {
     const shared: Awaited<ReturnType<typeof sharedCandidate>>[] = [];
     for (let i = 0; i < 5; i++) shared.push(await sharedCandidate(m));
     const notSharing = await signedUpCandidate(m);
-    const hide = await call("PUT", `/api/candidates/${shared[0]!.id}/employer-visibility`, { token: shared[0]!.coach, body: { hidden: true, reason: "op verzoek" } });
+    const hide = await call("PUT", `/api/candidates/${shared[0]!.id}/employer-visibility`, {
+      token: shared[0]!.coach,
+      body: { hidden: true, reason: "op verzoek" },
+    });
     expect(hide.status).toBe(200);
     const leaving = await inviteCandidate(m);
     expect((await call("DELETE", `/api/candidates/${leaving.id}`, { token: leaving.coach })).status).toBe(204);
@@ -66,18 +80,27 @@ describe("GET /reports/summary", () => {
         body: { employerId: employer.id, title: `Lasser ${i}`, description: "Lassen", occupation: "lasser", sector: "metaal" },
       });
       expect(created.status).toBe(201);
-      if (i === 0) expect((await call("PATCH", `/api/vacancies/${created.body.id}`, { token: employer.accountManager, body: { status: "closed" } })).status).toBe(200);
+      if (i === 0)
+        expect(
+          (await call("PATCH", `/api/vacancies/${created.body.id}`, { token: employer.accountManager, body: { status: "closed" } })).status,
+        ).toBe(200);
     });
     // The employer searches 5 times and opens candidates 6 times.
-    await times(5, async () => expect((await call("GET", "/api/search/candidates?skill=lassen", { token: employer.token })).status).toBe(200));
-    await times(6, async (i) => expect((await call("GET", `/api/candidates/${shared[1 + (i % 4)]!.id}`, { token: employer.token })).status).toBe(200));
+    await times(5, async () =>
+      expect((await call("GET", "/api/search/candidates?skill=lassen", { token: employer.token })).status).toBe(200),
+    );
+    await times(6, async (i) =>
+      expect((await call("GET", `/api/candidates/${shared[1 + (i % 4)]!.id}`, { token: employer.token })).status).toBe(200),
+    );
 
     // Elsewhere: a candidate with a photo, an employer searching, an erasure; none of it counts in m.
     const there = await sharedCandidate(other);
     const photo = await upload(there.token, "photo", "image/jpeg", jpeg());
     expect((await complete(there.token, photo.ticket.uploadId)).status).toBe(200);
     const otherEmployer = await employerUser(other);
-    await times(2, async () => expect((await call("GET", "/api/search/candidates?skill=lassen", { token: otherEmployer.token })).status).toBe(200));
+    await times(2, async () =>
+      expect((await call("GET", "/api/search/candidates?skill=lassen", { token: otherEmployer.token })).status).toBe(200),
+    );
     const gone = await inviteCandidate(other);
     expect((await call("DELETE", `/api/candidates/${gone.id}`, { token: gone.coach })).status).toBe(204);
     subs = [...shared.map((c) => c.sub), notSharing.sub, employer.sub, otherEmployer.sub];
@@ -160,7 +183,13 @@ describe("GET /reports/summary", () => {
       })
       .fetchAll();
     expect(resources).toHaveLength(2);
-    expect(resources).toContainEqual({ subjectType: "report", action: "report", municipalityId: m, filters: { month: "2026-10" }, role: "teamLead" });
+    expect(resources).toContainEqual({
+      subjectType: "report",
+      action: "report",
+      municipalityId: m,
+      filters: { month: "2026-10" },
+      role: "teamLead",
+    });
   });
 
   it.each([
@@ -221,11 +250,17 @@ describe("GET /reports/summary: month boundaries", () => {
     setClock({ now: () => new Date("2026-11-20T10:00:00Z") });
     await times(5, async () => {
       const c = await inviteCandidate(m);
-      const ended = await call("POST", `/api/candidates/${c.id}/service-end`, { token: c.coach, body: { endedOn: "2020-01-01", reason: "aborted" } });
+      const ended = await call("POST", `/api/candidates/${c.id}/service-end`, {
+        token: c.coach,
+        body: { endedOn: "2020-01-01", reason: "aborted" },
+      });
       expect(ended.status).toBe(200);
     });
     const completed = await inviteCandidate(m);
-    await call("POST", `/api/candidates/${completed.id}/service-end`, { token: completed.coach, body: { endedOn: "2015-06-01", reason: "completed" } });
+    await call("POST", `/api/candidates/${completed.id}/service-end`, {
+      token: completed.coach,
+      body: { endedOn: "2015-06-01", reason: "completed" },
+    });
     // The dates moved 30 days out (2026-12-20) so the coaches hear first; the sweep runs on 2027-01-01.
     setClock({ now: () => new Date("2027-01-01T00:00:00.000Z") });
     const run = await call("POST", "/api/admin/retention/run", { token: await tokenFor("admin", m), body: { dryRun: false } });
@@ -234,15 +269,27 @@ describe("GET /reports/summary: month boundaries", () => {
     const december = await report(m, "?month=2026-12");
     const january = await report(m, "?month=2027-01");
     expect(december.body.deletions.candidatesByRule).toEqual({ aborted: 0, rejected: 0, completed: 0, esf: 0, onRequest: 0, total: 0 });
-    expect(january.body.deletions.candidatesByRule).toEqual({ aborted: 5, rejected: 0, completed: "<5", esf: 0, onRequest: 0, total: "suppressed" });
+    expect(january.body.deletions.candidatesByRule).toEqual({
+      aborted: 5,
+      rejected: 0,
+      completed: "<5",
+      esf: 0,
+      onRequest: 0,
+      total: "suppressed",
+    });
     expect(january.body.candidates.byStatus).toEqual({ invited: 0, active: 0, inactive: 0, total: 0 });
   });
 });
 
 describe("CSV", () => {
   it("when fields hold commas, quotes, line breaks or what a spreadsheet would run, then they are quoted and defused as RFC 4180 and the row order kept", () => {
-    expect(toCsv([["section", "item", "value"], ["a,b", 'say "hi"', 3], ["x", "line\nbreak", null], ["=SUM(A1)", "-1", "@x"]])).toBe(
-      'section,item,value\r\n"a,b","say ""hi""",3\r\nx,"line\nbreak",\r\n\'=SUM(A1),\'-1,\'@x\r\n',
-    );
+    expect(
+      toCsv([
+        ["section", "item", "value"],
+        ["a,b", 'say "hi"', 3],
+        ["x", "line\nbreak", null],
+        ["=SUM(A1)", "-1", "@x"],
+      ]),
+    ).toBe('section,item,value\r\n"a,b","say ""hi""",3\r\nx,"line\nbreak",\r\n\'=SUM(A1),\'-1,\'@x\r\n');
   });
 });

@@ -38,7 +38,8 @@ const RELATIVE = /(?<![\w@./\\-])((?:[\w@-][\w@.-]*\/)*(?:\.\.[\\/])+[\w@./-]*)/
 // A Markdown document by name, possibly with directories before it (not inside a URL).
 const MARKDOWN = /(?<![\w@./\\-])((?:[\w@-][\w@.-]*\/)*[\w-][\w.-]*\.md)\b/g;
 // Absolute paths of a machine: Unix home and work directories, a file URL, a Windows user folder.
-const MACHINE = /(?<![\w.\\-])(\/(?:work|home|Users|mnt|srv|root)\/[\w.-]+|file:\/\/\/?[\w.-]+|[A-Za-z]:\\{1,2}(?:Users|Documents and Settings)\b)/g;
+const MACHINE =
+  /(?<![\w.\\-])(\/(?:work|home|Users|mnt|srv|root)\/[\w.-]+|file:\/\/\/?[\w.-]+|[A-Za-z]:\\{1,2}(?:Users|Documents and Settings)\b)/g;
 
 const lineOf = (text: string, index: number) => text.slice(0, index).split("\n").length;
 
@@ -91,7 +92,14 @@ const FILES = [...new Set(git("ls-files", "-z", "--cached", "--others", "--exclu
 
 function repoOf(files: string[]): Repo {
   const set = new Set(files);
-  const dirs = new Set(files.flatMap((f) => f.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+  const dirs = new Set(
+    files.flatMap((f) =>
+      f
+        .split("/")
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+    ),
+  );
   const names = new Set(files.map((f) => `**/${posix.basename(f)}`));
   return {
     has: (p) => set.has(p) || dirs.has(p) || names.has(p),
@@ -112,7 +120,11 @@ function repoOf(files: string[]): Repo {
  */
 const up = ".." + "/";
 const NOT_REFERENCES = [
-  { file: "test/domain.test.ts", match: `${up}${up}Mijn`, why: "a hostile upload file name that sanitiseFileName must reduce to its last part" },
+  {
+    file: "test/domain.test.ts",
+    match: `${up}${up}Mijn`,
+    why: "a hostile upload file name that sanitiseFileName must reduce to its last part",
+  },
   { file: "test/uploads.test.ts", match: `${up}${up}Mijn`, why: "the same hostile file name, sent through a real upload" },
   { file: "test/domain.test.ts", match: "C:" + "\\\\Users", why: "a Windows path as a browser may send it as the file name" },
 ];
@@ -173,7 +185,10 @@ describe("the repository stands on its own", () => {
 
     const excused = (f: Finding) => NOT_REFERENCES.some((n) => n.file === f.file && n.match === f.match);
     for (const n of NOT_REFERENCES) {
-      expect(found.some((f) => f.file === n.file && f.match === n.match), `${n.file}: ${n.match} (${n.why}) is still there`).toBe(true);
+      expect(
+        found.some((f) => f.file === n.file && f.match === n.match),
+        `${n.file}: ${n.match} (${n.why}) is still there`,
+      ).toBe(true);
     }
     expect(found.filter((f) => !excused(f)).map((f) => `${f.file}:${f.line}: ${f.match} ${f.problem}`)).toEqual([]);
   });

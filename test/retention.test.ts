@@ -8,7 +8,15 @@ import { registeredTimers } from "../shared/http/timers.js";
 import { recordedNotifications, recordingNotifier } from "../shared/services/notifier.js";
 import { runRetention } from "../shared/services/retention.js";
 import { blobContainer, candidatePrefix } from "../shared/storage/blob.js";
-import { buildEmployer, employerUser, inviteCandidate, newMunicipality, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
+import {
+  buildEmployer,
+  employerUser,
+  inviteCandidate,
+  newMunicipality,
+  sharedCandidate,
+  signedUpCandidate,
+  tokenFor,
+} from "./support/factories.js";
 import { pdf } from "./support/files.js";
 import { call } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
@@ -44,7 +52,11 @@ describe("recording the end of service", () => {
     const c = await inviteCandidate(newMunicipality());
     const res = await endService(c.coach, c.id, { endedOn, reason });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "inactive", serviceEnd: { endedOn, reason }, retention: { deleteOn, rule: expect.stringContaining(reason) } });
+    expect(res.body).toMatchObject({
+      status: "inactive",
+      serviceEnd: { endedOn, reason },
+      retention: { deleteOn, rule: expect.stringContaining(reason) },
+    });
   });
 
   it("when the ESF programme ends later, then the data is kept until 10 years after it; an earlier one changes nothing", async () => {
@@ -61,7 +73,10 @@ describe("recording the end of service", () => {
     const c = await inviteCandidate(newMunicipality());
     const res = await endService(c.coach, c.id, { endedOn: "2015-06-01", reason: "aborted" });
     const expected = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    expect(res.body.retention).toEqual({ deleteOn: expected, rule: expect.stringMatching(/^aborted: 1 years after 2015-06-01; postponed to/) });
+    expect(res.body.retention).toEqual({
+      deleteOn: expected,
+      rule: expect.stringMatching(/^aborted: 1 years after 2015-06-01; postponed to/),
+    });
   });
 
   it("when a coach reactivates a candidate whose service ended, then the retention date is gone", async () => {
@@ -74,10 +89,16 @@ describe("recording the end of service", () => {
 
   it("when the municipality overrides a period, then a longer one applies and a shorter one is refused", async () => {
     const m = newMunicipality();
-    const shorter = await call("PUT", "/api/municipality/settings", { token: await tokenFor("admin", m), body: { employerReach: "all", retentionYears: { completed: 5 } } });
+    const shorter = await call("PUT", "/api/municipality/settings", {
+      token: await tokenFor("admin", m),
+      body: { employerReach: "all", retentionYears: { completed: 5 } },
+    });
     expect(shorter.status).toBe(400);
     expect(shorter.body.errors[0].path).toBe("retentionYears.completed");
-    await call("PUT", "/api/municipality/settings", { token: await tokenFor("admin", m), body: { employerReach: "all", retentionYears: { aborted: 2 } } });
+    await call("PUT", "/api/municipality/settings", {
+      token: await tokenFor("admin", m),
+      body: { employerReach: "all", retentionYears: { aborted: 2 } },
+    });
     const c = await inviteCandidate(m);
     expect((await endService(c.coach, c.id, { endedOn: "2026-02-01", reason: "aborted" })).body.retention.deleteOn).toBe("2028-02-01");
   });
@@ -134,7 +155,12 @@ describe("the retention sweep", () => {
     expect(await readInvitation(createHash("sha256").update(c.code).digest("hex"))).toBeUndefined();
 
     const [record] = await deletionRecords(m, new Date().toISOString().slice(0, 4));
-    expect(record).toMatchObject({ recordType: "candidate", trigger: "retention", serviceEndedOn: "2020-01-01", rule: expect.stringContaining("postponed") });
+    expect(record).toMatchObject({
+      recordType: "candidate",
+      trigger: "retention",
+      serviceEndedOn: "2020-01-01",
+      rule: expect.stringContaining("postponed"),
+    });
     expect(record!.removed).toMatchObject({ files: 1, invitations: 1, accounts: 1, records: 1 });
     expect(record!.removed.auditEvents).toBeGreaterThan(3);
     const text = JSON.stringify(record);
@@ -147,7 +173,10 @@ describe("the retention sweep", () => {
     const admin = await tokenFor("admin", m);
     await endService(c.coach, c.id, { endedOn: "2020-01-01", reason: "aborted" });
     afterNotice();
-    const held = await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: true, reason: "lopende bezwaarprocedure" } });
+    const held = await call("PUT", `/api/candidates/${c.id}/legal-hold`, {
+      token: admin,
+      body: { hold: true, reason: "lopende bezwaarprocedure" },
+    });
     expect(held.body.legalHold).toEqual({ since: expect.any(String), reason: "lopende bezwaarprocedure" });
 
     await sweep(m);
@@ -226,9 +255,13 @@ describe("the retention sweep", () => {
     const preview = await call("GET", "/api/admin/retention/preview?withinDays=30", { token: await tokenFor("admin", m) });
 
     const signals = recordedNotifications().filter((n) => n.municipalityId === m);
-    expect(signals).toEqual([expect.objectContaining({ audience: "coach", type: "retentionDue", candidateId: soon.id, deleteOn: "2027-01-20" })]);
+    expect(signals).toEqual([
+      expect.objectContaining({ audience: "coach", type: "retentionDue", candidateId: soon.id, deleteOn: "2027-01-20" }),
+    ]);
     expect(preview.status).toBe(200);
-    expect(preview.body.items).toEqual([{ type: "candidate", id: soon.id, deleteOn: "2027-01-20", rule: expect.stringContaining("aborted"), overdue: false }]);
+    expect(preview.body.items).toEqual([
+      { type: "candidate", id: soon.id, deleteOn: "2027-01-20", rule: expect.stringContaining("aborted"), overdue: false },
+    ]);
   });
 
   it("when run as a dry run, then it reports what it would delete and deletes nothing", async () => {
@@ -270,7 +303,13 @@ describe("deleting on request", () => {
     expect(await exists(c.coach, c.id)).toBe(false);
     expect((await call("GET", "/api/me/profile", { token: c.token })).status).toBe(404);
     const records = await deletionRecords(m, new Date().toISOString().slice(0, 4));
-    expect(records).toEqual([expect.objectContaining({ trigger: "request", rule: "request to stop participating", actor: { sub: expect.any(String), role: "coach" } })]);
+    expect(records).toEqual([
+      expect.objectContaining({
+        trigger: "request",
+        rule: "request to stop participating",
+        actor: { sub: expect.any(String), role: "coach" },
+      }),
+    ]);
     expect((await call("DELETE", `/api/candidates/${c.id}`, { token: c.coach })).status).toBe(404);
   });
 });
@@ -293,7 +332,13 @@ describe("POST /integrations/service-ends", () => {
     const again = await call("POST", "/api/integrations/service-ends", { token: system, body: { items: items.slice(0, 1) } });
 
     expect(res.status).toBe(200);
-    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(["recorded", "alreadyRecorded", "unknownClientNumber", "invalid", "invalid"]);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual([
+      "recorded",
+      "alreadyRecorded",
+      "unknownClientNumber",
+      "invalid",
+      "invalid",
+    ]);
     expect(res.body.results[3].errors[0].path).toBe("endedOn");
     expect(res.body.summary).toEqual({ recorded: 1, alreadyRecorded: 1, unknownClientNumber: 1, invalid: 2 });
     expect(again.body.results[0].status).toBe("alreadyRecorded");
@@ -327,7 +372,10 @@ describe("ending an employer", () => {
     expect(ended.status).toBe(200);
     expect(ended.body.status).toBe("ended");
     // A code handed out before the end no longer opens anything.
-    const late = await call("POST", "/api/invitations/redeem", { token: await tokenFor("employer", undefined, { sub: "late-user" }), body: { code: pending.body.invitationCode } });
+    const late = await call("POST", "/api/invitations/redeem", {
+      token: await tokenFor("employer", undefined, { sub: "late-user" }),
+      body: { code: pending.body.invitationCode },
+    });
     expect(late.status).toBe(404);
     expect((await call("GET", "/api/search/candidates", { token: e.token })).status).toBe(403);
     expect((await call("GET", `/api/vacancies/${v.body.id}`, { token: e.accountManager })).body.status).toBe("closed");

@@ -13,7 +13,13 @@ const outboxOf = async <T extends StoredNotification["type"]>(m: string, type: T
   (
     await container("outbox")
       .items.query<Extract<StoredNotification, { type: T }>>(
-        { query: "SELECT * FROM c WHERE c.municipalityId = @m AND c.type = @t", parameters: [{ name: "@m", value: m }, { name: "@t", value: type }] },
+        {
+          query: "SELECT * FROM c WHERE c.municipalityId = @m AND c.type = @t",
+          parameters: [
+            { name: "@m", value: m },
+            { name: "@t", value: type },
+          ],
+        },
         { partitionKey: m },
       )
       .fetchAll()
@@ -36,7 +42,12 @@ describe("saved searches: each user's own", () => {
     const res = await save(employer.token, { name: "Lassers", filters: { skill: ["lassen", "heftruck"], drivingLicence: "B" } });
 
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), name: "Lassers", filters: { skill: ["lassen", "heftruck"], drivingLicence: "B" }, createdAt: expect.any(String) });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      name: "Lassers",
+      filters: { skill: ["lassen", "heftruck"], drivingLicence: "B" },
+      createdAt: expect.any(String),
+    });
     const mine = await call("GET", "/api/me/saved-searches", { token: employer.token });
     expect(mine.body.items.map((s: { id: string }) => s.id)).toEqual([res.body.id]);
     const theirs = await call("GET", "/api/me/saved-searches", { token: colleague.token });
@@ -119,7 +130,10 @@ describe("the weekly vacancy alert", () => {
     expect(set.status, JSON.stringify(set.body)).toBe(200);
     const employer = await employerUser(home);
     const post = (body: Record<string, unknown>) =>
-      call("POST", "/api/vacancies", { token: employer.accountManager, body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "Lasser", sector: "Metaal", ...body } });
+      call("POST", "/api/vacancies", {
+        token: employer.accountManager,
+        body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "Lasser", sector: "Metaal", ...body },
+      });
     const fits = (await post({ requiredSkills: [TAG] })).body.id;
     await post({ requiredSkills: [`${TAG}-anders`] });
 

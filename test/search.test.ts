@@ -28,14 +28,19 @@ async function buildWorld(): Promise<World> {
   const make = async (name: string, m: string, profile: Record<string, unknown>, admin = {}) => {
     ids[name] = (await sharedCandidate(m, { description: `${tag} ${name}`, ...profile }, admin)).id;
   };
-  await make("welder", home, {
-    skills: ["Lassen", "Heftruck"],
-    preferredOccupations: ["Lasser"],
-    sectors: ["Metaal"],
-    languages: [{ language: "Nederlands", level: "B1" }],
-    drivingLicences: ["B"],
-    availability: { availableFrom: "2026-12-01" },
-  }, { targetGroups: { jobAgreement: true } });
+  await make(
+    "welder",
+    home,
+    {
+      skills: ["Lassen", "Heftruck"],
+      preferredOccupations: ["Lasser"],
+      sectors: ["Metaal"],
+      languages: [{ language: "Nederlands", level: "B1" }],
+      drivingLicences: ["B"],
+      availability: { availableFrom: "2026-12-01" },
+    },
+    { targetGroups: { jobAgreement: true } },
+  );
   await make("driver", home, {
     skills: ["Heftruck"],
     preferredOccupations: ["Chauffeur"],
@@ -44,12 +49,17 @@ async function buildWorld(): Promise<World> {
     drivingLicences: ["B", "C"],
     availability: { availableFrom: "2027-03-01" },
   });
-  await make("cook", away, {
-    skills: ["Koken"],
-    preferredOccupations: ["Kok"],
-    sectors: ["Horeca"],
-    languages: [{ language: "Nederlands", level: "C1" }],
-  }, { targetGroups: { bbl: true } });
+  await make(
+    "cook",
+    away,
+    {
+      skills: ["Koken"],
+      preferredOccupations: ["Kok"],
+      sectors: ["Horeca"],
+      languages: [{ language: "Nederlands", level: "C1" }],
+    },
+    { targetGroups: { bbl: true } },
+  );
   // Never visible to employers: not shared.
   const quiet = await signedUpCandidate(home);
   await call("PATCH", "/api/me/profile", { token: quiet.token, body: { profile: { description: `${tag} quiet`, skills: ["Lassen"] } } });
@@ -135,7 +145,8 @@ describe("GET /search/candidates as an employer", () => {
   it("when a candidate withdraws consent or a coach hides them, then the next search no longer finds them", async ({ world }) => {
     const m = newMunicipality("zoekflip");
     const c = await sharedCandidate(m, { description: `${world.tag}flip` });
-    const look = async () => (await call("GET", `/api/search/candidates?q=${world.tag}flip`, { token: world.employer.token })).body.items.length;
+    const look = async () =>
+      (await call("GET", `/api/search/candidates?q=${world.tag}flip`, { token: world.employer.token })).body.items.length;
     expect(await look()).toBe(1);
 
     await call("PUT", "/api/me/sharing", { token: c.token, body: { withEmployers: false } });
@@ -147,7 +158,9 @@ describe("GET /search/candidates as an employer", () => {
     expect((await call("GET", `/api/candidates/${c.id}`, { token: world.employer.token })).status).toBe(404);
   });
 
-  it("when a municipality keeps its candidates to its own employers, then others stop finding them and its own still do", async ({ world }) => {
+  it("when a municipality keeps its candidates to its own employers, then others stop finding them and its own still do", async ({
+    world,
+  }) => {
     const m = newMunicipality("zoekdicht");
     await sharedCandidate(m, { description: `${world.tag}dicht` });
     const own = await employerUser(m);
@@ -162,7 +175,9 @@ describe("GET /search/candidates as an employer", () => {
     expect(await look(world.employer.token)).toBe(1);
   });
 
-  it("when an employer searches, then the search is audited with filter names and the candidates shown, in a partition per day and bucket, without typed text or IP", async ({ world }) => {
+  it("when an employer searches, then the search is audited with filter names and the candidates shown, in a partition per day and bucket, without typed text or IP", async ({
+    world,
+  }) => {
     const e = await employerUser(world.home);
     await world.search(e.token, "skill=lassen&drivingLicence=B");
     const partition = searchAuditPartition(world.home, e.sub, new Date().toISOString());
@@ -184,14 +199,23 @@ describe("GET /search/candidates as an employer", () => {
   });
 
   it("when filter values are wrong, then 400 names them", async ({ world }) => {
-    const res = await call("GET", "/api/search/candidates?drivingLicence=Z&availableFrom=morgen&targetGroup=x&pageSize=0", { token: world.employer.token });
+    const res = await call("GET", "/api/search/candidates?drivingLicence=Z&availableFrom=morgen&targetGroup=x&pageSize=0", {
+      token: world.employer.token,
+    });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["availableFrom", "drivingLicence", "pageSize", "targetGroup"]);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      "availableFrom",
+      "drivingLicence",
+      "pageSize",
+      "targetGroup",
+    ]);
   });
 });
 
 describe("GET /search/candidates as an account manager", () => {
-  it("when paging, then first every candidate of the own municipality (staff fields), then shared ones elsewhere (employer fields)", async ({ world }) => {
+  it("when paging, then first every candidate of the own municipality (staff fields), then shared ones elsewhere (employer fields)", async ({
+    world,
+  }) => {
     const am = await tokenFor("accountManager", world.home);
     const seen: { id: string; admin: Record<string, unknown> }[] = [];
     let continuation: string | null = null;
@@ -203,7 +227,12 @@ describe("GET /search/candidates as an account manager", () => {
       continuation = page.continuation;
     } while (continuation);
 
-    expect(seen.slice(0, 3).map((c) => c.id).sort()).toEqual(world.named("welder", "driver", "quiet"));
+    expect(
+      seen
+        .slice(0, 3)
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(world.named("welder", "driver", "quiet"));
     expect(seen.slice(3).map((c) => c.id)).toEqual(world.named("cook"));
     expect(seen[0]!.admin).toHaveProperty("clientNumber");
     expect(seen[3]!.admin).not.toHaveProperty("clientNumber");

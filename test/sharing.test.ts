@@ -31,7 +31,10 @@ describe("PUT /candidates/{id}/employer-visibility and /status", () => {
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].path).toBe("reason");
 
-    const hidden = await call("PUT", `/api/candidates/${c.id}/employer-visibility`, { token: c.coach, body: { hidden: true, reason: "onjuiste gegevens" } });
+    const hidden = await call("PUT", `/api/candidates/${c.id}/employer-visibility`, {
+      token: c.coach,
+      body: { hidden: true, reason: "onjuiste gegevens" },
+    });
 
     expect(hidden.status).toBe(200);
     expect(hidden.body.employerVisibility).toEqual({ hidden: true, reason: "onjuiste gegevens" });
@@ -43,10 +46,16 @@ describe("PUT /candidates/{id}/employer-visibility and /status", () => {
     const m = newMunicipality();
     const c = await signedUpCandidate(m);
     const admin = await tokenFor("admin", m);
-    expect((await call("PUT", `/api/candidates/${c.id}/status`, { token: admin, body: { status: "inactive" } })).body.status).toBe("inactive");
-    expect((await call("PUT", `/api/candidates/${c.id}/status`, { token: c.coach, body: { status: "active" } })).body.status).toBe("active");
+    expect((await call("PUT", `/api/candidates/${c.id}/status`, { token: admin, body: { status: "inactive" } })).body.status).toBe(
+      "inactive",
+    );
+    expect((await call("PUT", `/api/candidates/${c.id}/status`, { token: c.coach, body: { status: "active" } })).body.status).toBe(
+      "active",
+    );
     const invited = await inviteCandidate(m);
-    expect((await call("PUT", `/api/candidates/${invited.id}/status`, { token: invited.coach, body: { status: "active" } })).status).toBe(409);
+    expect((await call("PUT", `/api/candidates/${invited.id}/status`, { token: invited.coach, body: { status: "active" } })).status).toBe(
+      409,
+    );
     expect((await call("PUT", `/api/candidates/${c.id}/status`, { token: c.coach, body: { status: "invited" } })).status).toBe(400);
   });
 });

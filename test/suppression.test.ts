@@ -33,7 +33,10 @@ const derivable = (cells: Cells, show: (cells: Cells) => Shown) =>
 
 /** Groups of up to five cells, mostly small counts (where the risk is), some large. */
 const groups = fc
-  .array(fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 6 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 }) }), { minLength: 1, maxLength: 5 })
+  .array(fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 6 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 }) }), {
+    minLength: 1,
+    maxLength: 5,
+  })
   .map((values) => Object.fromEntries(values.map((v, i) => [`c${i}`, v])) as Cells);
 
 describe("small-cell suppression", () => {

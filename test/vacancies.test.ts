@@ -26,7 +26,8 @@ describe("vacancies", () => {
     const closed = (await call("POST", "/api/vacancies", { token: am, body: vacancy(e1.id, { title: "C" }) })).body;
     await call("PATCH", `/api/vacancies/${closed.id}`, { token: am, body: { status: "closed" } });
 
-    const titles = async (token: string, query = "") => (await call("GET", `/api/vacancies${query}`, { token })).body.items.map((v: { title: string }) => v.title).sort();
+    const titles = async (token: string, query = "") =>
+      (await call("GET", `/api/vacancies${query}`, { token })).body.items.map((v: { title: string }) => v.title).sort();
 
     expect(await titles(am)).toEqual(["A", "B", "C"]);
     expect(await titles(am, "?status=open")).toEqual(["A", "B"]);
@@ -59,7 +60,10 @@ describe("vacancies", () => {
     const am = await tokenFor("accountManager", newMunicipality());
     const elsewhere = await employerUser(newMunicipality());
     expect((await call("POST", "/api/vacancies", { token: am, body: vacancy(elsewhere.id) })).status).toBe(422);
-    const bad = await call("POST", "/api/vacancies", { token: am, body: vacancy(elsewhere.id, { title: "", hoursPerWeek: { min: 40, max: 20 }, salary: 1 }) });
+    const bad = await call("POST", "/api/vacancies", {
+      token: am,
+      body: vacancy(elsewhere.id, { title: "", hoursPerWeek: { min: 40, max: 20 }, salary: 1 }),
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["hoursPerWeek.min", "salary", "title"]);
   });

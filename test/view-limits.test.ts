@@ -59,7 +59,9 @@ describe("pages a minute", () => {
     expect(JSON.stringify(stored)).not.toContain(e.sub);
 
     // Another instance served this user 59 more pages; this one knows nothing of them.
-    await container("counters").item(id, id).patch([{ op: "incr", path: `/pages/${mine}`, value: 59 }]);
+    await container("counters")
+      .item(id, id)
+      .patch([{ op: "incr", path: `/pages/${mine}`, value: 59 }]);
     forgetViewLimits();
 
     expect((await get("/api/vacancies", e.token)).status).toBe(429);
@@ -71,13 +73,17 @@ describe("pages a minute", () => {
     const id = viewCounterId({ principal: { sub: e.sub, role: "employer" }, recordId: e.id }, "2099-03-10");
     at("2099-03-10T14:00:00Z");
     await get("/api/vacancies", e.token);
-    const mine = Object.keys((await readViewCounter(id))!.pages).find((k) => !k.startsWith("all."))!.split(".")[0]!;
+    const mine = Object.keys((await readViewCounter(id))!.pages)
+      .find((k) => !k.startsWith("all."))!
+      .split(".")[0]!;
     at("2099-03-10T14:03:00Z");
     expect((await get("/api/vacancies", e.token)).status).toBe(200);
     expect((await readViewCounter(id))!.pages).toEqual({ [`${mine}.843`]: 1, "all.843": 1 });
 
     // Another instance removed this user's old counter already: this one's removal fails, and the page still counts.
-    await container("counters").item(id, id).patch([{ op: "remove", path: `/pages/${mine}.843` }]);
+    await container("counters")
+      .item(id, id)
+      .patch([{ op: "remove", path: `/pages/${mine}.843` }]);
     at("2099-03-10T14:06:00Z");
     expect((await get("/api/vacancies", e.token)).status).toBe(200);
     expect((await readViewCounter(id))!.pages).toEqual({ [`${mine}.846`]: 1, "all.843": 1, "all.846": 1 });
@@ -96,7 +102,9 @@ describe("pages a minute", () => {
     const sub = JSON.parse(Buffer.from(coach.split(".")[1]!, "base64url").toString()).sub as string;
     const id = viewCounterId({ principal: { sub, role: "coach" } }, "2099-03-10");
     const key = Object.keys((await readViewCounter(id))!.pages)[0]!;
-    await container("counters").item(id, id).patch([{ op: "incr", path: `/pages/${key}`, value: 300 - 62 }]);
+    await container("counters")
+      .item(id, id)
+      .patch([{ op: "incr", path: `/pages/${key}`, value: 300 - 62 }]);
     expect((await get("/api/candidates", coach)).status).toBe(200);
     const refused = await get("/api/candidates", coach);
     expect(refused.status).toBe(429);
@@ -111,7 +119,9 @@ describe("pages a minute", () => {
     const sub = JSON.parse(Buffer.from(c.coach.split(".")[1]!, "base64url").toString()).sub as string;
     const id = viewCounterId({ principal: { sub, role: "coach" } }, "2099-03-11");
     const key = Object.keys((await readViewCounter(id))!.pages)[0]!;
-    await container("counters").item(id, id).patch([{ op: "incr", path: `/pages/${key}`, value: 300 }]);
+    await container("counters")
+      .item(id, id)
+      .patch([{ op: "incr", path: `/pages/${key}`, value: 300 }]);
 
     const refused = await get(`/api/candidates/${c.id}`, c.coach);
     const again = await get(`/api/candidates/${c.id}`, c.coach);
@@ -152,7 +162,14 @@ describe("distinct candidates a day per employer organisation", () => {
 
     // 4 of 5 is 80%: the municipality's account managers are told, through the outbox.
     const told = (await signal()).resource;
-    expect(told).toMatchObject({ audience: "accountManager", type: "viewLimitNear", employerId: a.id, day: "2099-03-10", candidatesShown: 4, limit: 5 });
+    expect(told).toMatchObject({
+      audience: "accountManager",
+      type: "viewLimitNear",
+      employerId: a.id,
+      day: "2099-03-10",
+      candidatesShown: 4,
+      limit: 5,
+    });
 
     expect((await get(`/api/candidates/${rest[1]}`, a.token)).status).toBe(200);
     const refused = await get(`/api/candidates/${rest[2]}`, b);
@@ -185,7 +202,9 @@ describe("distinct candidates a day per employer organisation", () => {
     at("2099-03-10T15:00:00Z");
     expect((await get("/api/vacancies", e.token)).status).toBe(200);
     // As if racing instances had added the same hashes again and again: 2 × 5 + 100 held.
-    await container("counters").item(id, id).patch([{ op: "set", path: "/held", value: 110 }]);
+    await container("counters")
+      .item(id, id)
+      .patch([{ op: "set", path: "/held", value: 110 }]);
 
     const refused = await get(`/api/candidates/${shared.id}`, e.token);
 

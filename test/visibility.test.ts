@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { insertCandidate, readCandidate, readVisibleCandidate, searchVisible } from "../shared/data/candidates.js";
 import { CANDIDATE_STATUSES, newCandidateId, type CandidateRecord } from "../shared/domain/candidate.js";
-import { EMPLOYER_SIGHT, employerMaySee, employerSightFilter, employerSightIndexPaths, type EmployerViewer } from "../shared/domain/visibility.js";
+import {
+  EMPLOYER_SIGHT,
+  employerMaySee,
+  employerSightFilter,
+  employerSightIndexPaths,
+  type EmployerViewer,
+} from "../shared/domain/visibility.js";
 import { CONTAINERS } from "../shared/data/containers.js";
 import { buildAdmin, newMunicipality } from "./support/factories.js";
 
@@ -65,7 +71,15 @@ describe("employer sight: one definition, predicate and query agree", () => {
         expect(pointRead !== undefined, `point read, ${what}`).toBe(expected);
         expect(found.has(id), `search, ${what}`).toBe(expected);
         if (doc.employerVisibility.hidden !== undefined) {
-          combinations.add(JSON.stringify([doc.status, doc.sharing.withEmployers, doc.employerVisibility.hidden, restricted.includes(municipalityId), municipalityId === home]));
+          combinations.add(
+            JSON.stringify([
+              doc.status,
+              doc.sharing.withEmployers,
+              doc.employerVisibility.hidden,
+              restricted.includes(municipalityId),
+              municipalityId === home,
+            ]),
+          );
         }
         if (expected) visible++;
         checked++;
@@ -88,7 +102,12 @@ describe("employer sight: one definition, predicate and query agree", () => {
     );
     expect(parameters.map((p) => p.value)).toEqual(["active", true, false, "utrecht", ["o'brien"]]);
     const indexed = CONTAINERS.candidates.indexingPolicy.includedPaths.map((p) => p.path);
-    expect(employerSightIndexPaths()).toEqual(["/status/?", "/sharing/withEmployers/?", "/employerVisibility/hidden/?", "/municipalityId/?"]);
+    expect(employerSightIndexPaths()).toEqual([
+      "/status/?",
+      "/sharing/withEmployers/?",
+      "/employerVisibility/hidden/?",
+      "/municipalityId/?",
+    ]);
     for (const path of employerSightIndexPaths()) expect(indexed).toContain(path);
     expect(indexed).not.toContain("/visibleToEmployers/?");
     expect(EMPLOYER_SIGHT.searchProjection.admin).toBe(EMPLOYER_SIGHT.projection.admin);

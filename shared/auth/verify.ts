@@ -1,11 +1,4 @@
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors as joseErrors,
-  jwtVerify,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { config, LOCAL_AUDIENCE, LOCAL_ISSUER, type Config } from "../config/index.js";
 import { AppError, dependencyUnavailable, unauthorized } from "../domain/errors.js";
 import { hasMunicipalityClaim, isStaff, ROLES, type Principal, type Role } from "../domain/roles.js";
@@ -59,7 +52,8 @@ function explain(err: unknown): AppError {
   if (err instanceof joseErrors.JWTExpired) return unauthorized("the token has expired; sign in again");
   if (err instanceof joseErrors.JWTClaimValidationFailed) return unauthorized(`the token's ${err.claim} claim is not accepted`);
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return unauthorized("the token's signing algorithm is not accepted (RS256 or ES256)");
-  if (err instanceof joseErrors.JWKSTimeout) return dependencyUnavailable("the identity provider's keys could not be fetched; try again shortly", 30);
+  if (err instanceof joseErrors.JWKSTimeout)
+    return dependencyUnavailable("the identity provider's keys could not be fetched; try again shortly", 30);
   return unauthorized("the token could not be verified");
 }
 

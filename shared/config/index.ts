@@ -4,13 +4,14 @@ import * as z from "zod";
 export const LOCAL_ISSUER = "urn:hallowerk:local-issuer";
 export const LOCAL_AUDIENCE = "api://hallowerk-local";
 
-const csv = z
-  .string()
-  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
-const flag = z
-  .enum(["true", "false", "1", "0", ""])
-  .transform((v) => v === "true" || v === "1");
+const flag = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
 
 const schema = z
   .object({
@@ -54,9 +55,21 @@ const schema = z
     /** Key of the keyed hash that stands in for a deleted record's id in its deletion record. */
     PSEUDONYM_KEY: z.string().min(32).optional(),
 
-    UPLOAD_MAX_CV_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-    UPLOAD_MAX_PHOTO_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
-    UPLOAD_MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(500 * 1024 * 1024),
+    UPLOAD_MAX_CV_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
+    UPLOAD_MAX_PHOTO_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(5 * 1024 * 1024),
+    UPLOAD_MAX_VIDEO_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(500 * 1024 * 1024),
     /** How long an upload URL stays valid. */
     UPLOAD_SAS_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
     /** How long a download link stays valid. */
@@ -157,7 +170,11 @@ export type Config = z.infer<typeof schema>;
  */
 export function runningInAzure(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(
-    env.WEBSITE_INSTANCE_ID || env.WEBSITE_SITE_NAME || env.CONTAINER_APP_NAME || env.FUNCTIONS_WORKER_RUNTIME || env.NODE_ENV === "production",
+    env.WEBSITE_INSTANCE_ID ||
+    env.WEBSITE_SITE_NAME ||
+    env.CONTAINER_APP_NAME ||
+    env.FUNCTIONS_WORKER_RUNTIME ||
+    env.NODE_ENV === "production",
   );
 }
 

@@ -57,7 +57,13 @@ export interface AuditEvent {
 export type AuditInput = Omit<AuditEvent, "id" | "actor" | "at" | "ttl">;
 
 /** Upserts, so a retried write that logs with the same id leaves one event. */
-export async function appendAudit(principal: Principal, at: string, id: string, input: AuditInput, employer?: { id: string; municipalityId: string }): Promise<void> {
+export async function appendAudit(
+  principal: Principal,
+  at: string,
+  id: string,
+  input: AuditInput,
+  employer?: { id: string; municipalityId: string },
+): Promise<void> {
   const actor: AuditEvent["actor"] = { sub: principal.sub, role: principal.role };
   if (principal.municipalityId) actor.municipalityId = principal.municipalityId;
   if (principal.ip) actor.ip = principal.ip;
@@ -102,14 +108,29 @@ export interface AppearanceEvent {
  * it sends a partial batch, on every call. `items.bulk` wraps a failed request in an error without
  * its status; as every other Cosmos failure after the SDK's retries, that is a 503.
  */
-export async function countAppearances(candidates: { id: string; municipalityId: string }[], org: AppearanceEvent["actor"], at: string): Promise<void> {
+export async function countAppearances(
+  candidates: { id: string; municipalityId: string }[],
+  org: AppearanceEvent["actor"],
+  at: string,
+): Promise<void> {
   const day = at.slice(0, 10);
   const orgKey = org.employerId ? `employer:${org.employerId}` : `${org.role}:${org.municipalityId ?? ""}`;
   const id = `appearances:${day}:${orgKey}`;
   const ttl = config().AUDIT_RETENTION_DAYS * 86_400;
   const key = (candidateId: string) => `${candidateId}|${id}`;
   const doc = (c: { id: string; municipalityId: string }, count: number): JSONObject =>
-    ({ id, subjectId: c.id, subjectType: "candidate", municipalityId: c.municipalityId, action: "appearances", actor: { ...org }, day, count, at, ttl }) satisfies AppearanceEvent;
+    ({
+      id,
+      subjectId: c.id,
+      subjectType: "candidate",
+      municipalityId: c.municipalityId,
+      action: "appearances",
+      actor: { ...org },
+      day,
+      count,
+      at,
+      ttl,
+    }) satisfies AppearanceEvent;
 
   const operations = candidates.map((c): OperationInput => {
     const last = counted.get(key(c.id));
@@ -118,19 +139,23 @@ export async function countAppearances(candidates: { id: string; municipalityId:
       : { operationType: "Create", partitionKey: c.id, resourceBody: doc(c, 1) };
   });
   const results = operations.length
-    ? await container("audit").items.bulk(operations).catch(() => {
-        throw dependencyUnavailable("the database is busy or unreachable; try again shortly", 5);
-      })
+    ? await container("audit")
+        .items.bulk(operations)
+        .catch(() => {
+          throw dependencyUnavailable("the database is busy or unreachable; try again shortly", 5);
+        })
     : [];
 
   /** One appearance on its own: increment, or create the day's document when there is none (a throttled create). */
   const countOne = async (c: { id: string; municipalityId: string }, mayCreate: boolean): Promise<void> => {
     try {
-      const { resource, etag } = await container("audit").item(id, c.id).patch([
-        { op: "incr", path: "/count", value: 1 },
-        { op: "set", path: "/at", value: at },
-        { op: "set", path: "/ttl", value: ttl },
-      ]);
+      const { resource, etag } = await container("audit")
+        .item(id, c.id)
+        .patch([
+          { op: "incr", path: "/count", value: 1 },
+          { op: "set", path: "/at", value: at },
+          { op: "set", path: "/ttl", value: ttl },
+        ]);
       remember(key(c.id), resource, etag);
     } catch (err) {
       if (!isStatus(err, 404)) throw err;
@@ -192,7 +217,8 @@ export async function auditTrail(subjectId: string): Promise<AuditEvent[]> {
   const { resources } = await container("audit")
     .items.query<AuditEvent>(
       {
-        query: "SELECT c.id, c.subjectId, c.subjectType, c.municipalityId, c.action, c.fields, c.filters, c.resultCount, c.resultIds, c.actor, c.at FROM c WHERE c.subjectId = @s ORDER BY c.at DESC",
+        query:
+          "SELECT c.id, c.subjectId, c.subjectType, c.municipalityId, c.action, c.fields, c.filters, c.resultCount, c.resultIds, c.actor, c.at FROM c WHERE c.subjectId = @s ORDER BY c.at DESC",
         parameters: [{ name: "@s", value: subjectId }],
       },
       { partitionKey: subjectId },
@@ -207,7 +233,10 @@ export async function deleteAuditTrail(subjectId: string): Promise<number> {
   let deleted = 0;
   for (;;) {
     const { resources, continuationToken } = await audit.items
-      .query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] }, { partitionKey: subjectId, maxItemCount: 100 })
+      .query<string>(
+        { query: "SELECT VALUE c.id FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] },
+        { partitionKey: subjectId, maxItemCount: 100 },
+      )
       .fetchNext();
     await Promise.all(resources.map((id) => removeAuditEvent(subjectId, id)));
     deleted += resources.length;
@@ -220,7 +249,11 @@ export async function deleteAuditTrail(subjectId: string): Promise<number> {
  * Usage-log events written before `cutoff` (an ISO time), a page at a time, across partitions
  * (by the indexed municipality and time); deletion records have no `at` and never match.
  */
-export async function auditEventsBefore(cutoff: string, municipalityId: string | undefined, max: number): Promise<{ id: string; subjectId: string }[]> {
+export async function auditEventsBefore(
+  cutoff: string,
+  municipalityId: string | undefined,
+  max: number,
+): Promise<{ id: string; subjectId: string }[]> {
   const { resources } = await container("audit")
     .items.query<{ id: string; subjectId: string }>(
       {
@@ -284,7 +317,10 @@ export async function deletionsSince(municipalityId: string, since: string, unti
       .items.query<DeletionKey>(
         {
           query: "SELECT c.id, c.pseudonym, c.recordType, c.deletedAt FROM c WHERE c.subjectId = @s AND c.deletedAt >= @since",
-          parameters: [{ name: "@s", value: subjectId }, { name: "@since", value: since }],
+          parameters: [
+            { name: "@s", value: subjectId },
+            { name: "@since", value: since },
+          ],
         },
         { partitionKey: subjectId },
       )
@@ -297,7 +333,10 @@ export async function deletionsSince(municipalityId: string, since: string, unti
 export async function deletionRecords(municipalityId: string, year: string): Promise<DeletionRecord[]> {
   const subjectId = deletionPartition(municipalityId, year);
   const { resources } = await container("audit")
-    .items.query<DeletionRecord>({ query: "SELECT * FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] }, { partitionKey: subjectId })
+    .items.query<DeletionRecord>(
+      { query: "SELECT * FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: subjectId }] },
+      { partitionKey: subjectId },
+    )
     .fetchAll();
   return resources;
 }

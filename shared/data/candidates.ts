@@ -137,7 +137,13 @@ export function searchMunicipality(
 ): Promise<StoredPage<FoundCandidate>> {
   const parameters: SqlParameter[] = [{ name: "@m", value: municipalityId }, ...(part?.parameters ?? [])];
   const where = ["c.municipalityId = @m", "c.type = 'candidate'", ...filterClauses(filter, parameters), ...(part?.where ?? [])];
-  return store.page(`SELECT ${selectWith(projection, part)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`, parameters, municipalityId, pageSize, continuation);
+  return store.page(
+    `SELECT ${selectWith(projection, part)} FROM c WHERE ${where.join(" AND ")} ${SEARCH_ORDER}`,
+    parameters,
+    municipalityId,
+    pageSize,
+    continuation,
+  );
 }
 
 /** A candidate as a search finds it: the projected fields, `id` always among them. */
@@ -275,7 +281,9 @@ export function candidatesForTips(municipalityId: string, cutoff: string, after:
 
 /** Notes that a tips e-mail was queued; a patch, so no edit of the candidate's is overwritten. */
 export async function markTipsSent(municipalityId: string, id: string, at: string): Promise<void> {
-  await container("candidates").item(id, municipalityId).patch([{ op: "set", path: "/tipsSentAt", value: at }]);
+  await container("candidates")
+    .item(id, municipalityId)
+    .patch([{ op: "set", path: "/tipsSentAt", value: at }]);
 }
 
 /** Where and whether a candidate gets e-mail: the address staff entered, the status and the e-mail settings. */

@@ -25,7 +25,17 @@ export const CONTAINERS = {
       // Index only what queries filter or sort on; free text is never scanned.
       // What the employer sight filter reads comes from its definition (visibility.ts), so it never filters on an unindexed field.
       includedPaths: included(
-        ["/type/?", "/municipalityId/?", "/status/?", "/lookup/[]/?", "/sortKey/?", "/admin/clientNumber/?", "/deleteOn/?", "/updatedAt/?", "/search/*"],
+        [
+          "/type/?",
+          "/municipalityId/?",
+          "/status/?",
+          "/lookup/[]/?",
+          "/sortKey/?",
+          "/admin/clientNumber/?",
+          "/deleteOn/?",
+          "/updatedAt/?",
+          "/search/*",
+        ],
         // The tips timer's filter (shared/data/candidates.ts candidatesForTips).
         ["/serviceEnd/endedOn/?", "/notifications/tips/?", "/tipsSentAt/?"],
         // The vacancy alerts' filter (shared/data/candidates.ts candidatesForVacancyAlerts).
@@ -54,7 +64,13 @@ export const CONTAINERS = {
     indexingPolicy: {
       indexingMode: "consistent",
       automatic: true,
-      includedPaths: [{ path: "/type/?" }, { path: "/kvkNumber/?" }, { path: "/sortKey/?" }, { path: "/status/?" }, { path: "/ended/deleteOn/?" }],
+      includedPaths: [
+        { path: "/type/?" },
+        { path: "/kvkNumber/?" },
+        { path: "/sortKey/?" },
+        { path: "/status/?" },
+        { path: "/ended/deleteOn/?" },
+      ],
       excludedPaths: [{ path: "/*" }, { path: '/"_etag"/?' }],
       compositeIndexes: [
         [

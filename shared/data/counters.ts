@@ -37,7 +37,9 @@ export type PatchOutcome = { doc: ViewCounter } | { missing: true } | { full: tr
  */
 export async function patchViewCounter(id: string, operations: PatchOperation[], condition?: string): Promise<PatchOutcome> {
   try {
-    const { resource } = await counters().item(id, id).patch<ViewCounter>(condition ? { condition, operations } : operations);
+    const { resource } = await counters()
+      .item(id, id)
+      .patch<ViewCounter>(condition ? { condition, operations } : operations);
     return { doc: resource! };
   } catch (err) {
     if (isStatus(err, 404)) return { missing: true };
@@ -61,7 +63,10 @@ export async function createViewCounter(doc: ViewCounter): Promise<ViewCounter |
 /** Ids of documents of days before `day` (cross-partition, on the indexed day): for the nightly sweep. */
 export async function pastViewCounters(day: string, max: number): Promise<string[]> {
   const { resources } = await counters()
-    .items.query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.day < @day", parameters: [{ name: "@day", value: day }] }, { maxItemCount: max })
+    .items.query<string>(
+      { query: "SELECT VALUE c.id FROM c WHERE c.day < @day", parameters: [{ name: "@day", value: day }] },
+      { maxItemCount: max },
+    )
     .fetchNext();
   return resources;
 }

@@ -30,11 +30,18 @@ export async function readSettingsVersioned(municipalityId: string): Promise<Ver
  * Stores the settings: with `etag`, only over that version (false when it is no longer the
  * current one, nothing written); without, whatever is there. Returns the new version.
  */
-export async function writeSettings(municipalityId: string, settings: MunicipalitySettings, at: string, etag?: string): Promise<string | false> {
+export async function writeSettings(
+  municipalityId: string,
+  settings: MunicipalitySettings,
+  at: string,
+  etag?: string,
+): Promise<string | false> {
   const doc: SettingsDoc = { id: municipalityId, partition: PARTITION, ...settings, updatedAt: at };
   try {
     const write = etag
-      ? municipalities().item(municipalityId, PARTITION).replace(doc, { accessCondition: { type: "IfMatch", condition: etag } })
+      ? municipalities()
+          .item(municipalityId, PARTITION)
+          .replace(doc, { accessCondition: { type: "IfMatch", condition: etag } })
       : municipalities().items.upsert(doc);
     const written = await ignoreNotFound(write, 412);
     return written?.etag ?? false;
@@ -51,10 +58,13 @@ export function restrictedMunicipalities(): Promise<Set<string>> {
   const now = Date.now();
   if (!restricted || restricted.until <= now) {
     const ids = municipalities()
-      .items.query<string>({
-        query: "SELECT VALUE c.id FROM c WHERE c.partition = @p AND c.employerReach = 'ownMunicipality'",
-        parameters: [{ name: "@p", value: PARTITION }],
-      }, { partitionKey: PARTITION })
+      .items.query<string>(
+        {
+          query: "SELECT VALUE c.id FROM c WHERE c.partition = @p AND c.employerReach = 'ownMunicipality'",
+          parameters: [{ name: "@p", value: PARTITION }],
+        },
+        { partitionKey: PARTITION },
+      )
       .fetchAll()
       .then((r) => new Set(r.resources));
     restricted = { ids, until: now + config().SETTINGS_CACHE_SECONDS * 1000 };
@@ -73,9 +83,11 @@ const registered = new Set<string>();
 export async function registerMunicipality(municipalityId: string, at: string, o: { force?: boolean } = {}): Promise<void> {
   if (registered.has(municipalityId) && !o.force) return;
   const doc: SettingsDoc = { id: municipalityId, partition: PARTITION, employerReach: "all", updatedAt: at };
-  await municipalities().items.create(doc).catch((err: unknown) => {
-    if (statusOf(err) !== 409) throw err;
-  });
+  await municipalities()
+    .items.create(doc)
+    .catch((err: unknown) => {
+      if (statusOf(err) !== 409) throw err;
+    });
   registered.add(municipalityId);
 }
 

@@ -72,7 +72,12 @@ export async function notificationsAbout(municipalityId: string, candidateId: st
  * Adds `reader` to a notification's `readBy`, over the version read (a concurrent mark by another
  * user is retried on fresh data). Undefined when there is no such notification.
  */
-export async function markNotificationRead(municipalityId: string, id: string, reader: string, audience: Notification["audience"]): Promise<StoredNotification | undefined> {
+export async function markNotificationRead(
+  municipalityId: string,
+  id: string,
+  reader: string,
+  audience: Notification["audience"],
+): Promise<StoredNotification | undefined> {
   for (let attempt = 0; ; attempt++) {
     const { resource, etag } = await outbox().item(id, municipalityId).read<StoredNotification>();
     if (!resource || resource.audience !== audience) return undefined;
@@ -80,7 +85,9 @@ export async function markNotificationRead(municipalityId: string, id: string, r
     if (doc.readBy?.includes(reader)) return doc;
     const next = { ...doc, readBy: [...(doc.readBy ?? []), reader] };
     try {
-      await outbox().item(id, municipalityId).replace(next, { accessCondition: { type: "IfMatch", condition: etag } });
+      await outbox()
+        .item(id, municipalityId)
+        .replace(next, { accessCondition: { type: "IfMatch", condition: etag } });
       return next;
     } catch (err) {
       if (!isStatus(err, 412) || attempt >= 4) throw err;
@@ -92,7 +99,11 @@ export async function markNotificationRead(municipalityId: string, id: string, r
 export type DueNotification = StoredNotification & { delivery: Delivery };
 
 /** Notifications of one municipality due for delivery now: at most `max`, with their versions. */
-export async function dueNotifications(municipalityId: string, now: string, max: number): Promise<{ doc: DueNotification; etag: string }[]> {
+export async function dueNotifications(
+  municipalityId: string,
+  now: string,
+  max: number,
+): Promise<{ doc: DueNotification; etag: string }[]> {
   const { resources } = await outbox()
     .items.query<DueNotification & { _etag: string }>(
       {
@@ -114,7 +125,9 @@ export async function dueNotifications(municipalityId: string, now: string, max:
  */
 export async function writeDelivery(doc: StoredNotification, delivery: Delivery, etag: string): Promise<string | undefined> {
   const written = await ignoreNotFound(
-    outbox().item(doc.id, doc.municipalityId).replace({ ...doc, delivery }, { accessCondition: { type: "IfMatch", condition: etag } }),
+    outbox()
+      .item(doc.id, doc.municipalityId)
+      .replace({ ...doc, delivery }, { accessCondition: { type: "IfMatch", condition: etag } }),
     412,
   );
   return written?.etag;

@@ -23,7 +23,10 @@ interface Filter {
 }
 
 const condition = (where: string, name: string, value: string | boolean): Filter => ({ where: [where], parameters: [{ name, value }] });
-const and = (...filters: Filter[]): Filter => ({ where: filters.flatMap((f) => f.where), parameters: filters.flatMap((f) => f.parameters) });
+const and = (...filters: Filter[]): Filter => ({
+  where: filters.flatMap((f) => f.where),
+  parameters: filters.flatMap((f) => f.parameters),
+});
 
 /** `{ "sharing.withEmployers": true }` → `c.sharing.withEmployers = @p0`, for field paths named in code. */
 const equal = (equals: Record<string, string | boolean>): Filter =>
@@ -47,7 +50,10 @@ async function count(name: ContainerName, filter: Filter, partitionKey?: string)
   else await new Promise<void>((resolve) => waiting.push(resolve)); // a finishing count hands its place over
   try {
     const { resources } = await container(name)
-      .items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter.where.join(" AND ")}`, parameters: filter.parameters }, partitionKey ? { partitionKey } : {})
+      .items.query<number>(
+        { query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter.where.join(" AND ")}`, parameters: filter.parameters },
+        partitionKey ? { partitionKey } : {},
+      )
       .fetchAll();
     return resources.reduce((a, b) => a + b, 0);
   } finally {
@@ -82,8 +88,17 @@ export function countEvents(municipalityId: string, period: Period, equals: Reco
  * Deletion records of a municipality in a period (within one year: one partition) with the given
  * field values, and optionally a rule that starts with `rulePrefix`.
  */
-export function countDeletions(municipalityId: string, period: Period, equals: Record<string, string>, rulePrefix?: string): Promise<number> {
+export function countDeletions(
+  municipalityId: string,
+  period: Period,
+  equals: Record<string, string>,
+  rulePrefix?: string,
+): Promise<number> {
   const subjectId = deletionPartition(municipalityId, period.from.slice(0, 4));
   const rule = rulePrefix ? [condition("STARTSWITH(c.rule, @rule)", "@rule", rulePrefix)] : [];
-  return count("audit", and(condition("c.subjectId = @s", "@s", subjectId), within("deletedAt", period), equal(equals), ...rule), subjectId);
+  return count(
+    "audit",
+    and(condition("c.subjectId = @s", "@s", subjectId), within("deletedAt", period), equal(equals), ...rule),
+    subjectId,
+  );
 }

@@ -40,7 +40,9 @@ export async function readUpload(id: string): Promise<UploadDoc | undefined> {
 }
 
 export async function setUploadStatus(upload: UploadDoc, status: "pending" | "completed" | "failed"): Promise<void> {
-  await uploads().item(upload.id, upload.day).patch([{ op: "set", path: "/status", value: status }]);
+  await uploads()
+    .item(upload.id, upload.day)
+    .patch([{ op: "set", path: "/status", value: status }]);
 }
 
 /**

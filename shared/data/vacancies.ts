@@ -107,7 +107,12 @@ export function openVacanciesMeeting(
 }
 
 /** The ids of open vacancies of the municipality created after `since` whose required criteria are met, newest first. */
-export async function newVacanciesMeeting(municipalityId: string, part: VacancyMatchPart, since: string, pageSize: number): Promise<string[]> {
+export async function newVacanciesMeeting(
+  municipalityId: string,
+  part: VacancyMatchPart,
+  since: string,
+  pageSize: number,
+): Promise<string[]> {
   const q = openIn(municipalityId, part);
   const { items } = await store.page<{ id: string }>(
     `SELECT c.id FROM c WHERE ${q.where} AND c.createdAt > @since ORDER BY c.createdAt DESC, c.id ASC`,

@@ -12,12 +12,14 @@ export { normalise };
 export const GENDERS = ["female", "male", "other", "unspecified"] as const;
 export const SERVICE_TYPES = ["selfService", "together", "forYou"] as const;
 
-export const TargetGroups = z.strictObject({
-  jobAgreement: z.boolean().optional(),
-  practiceRoute: z.boolean().optional(),
-  bbl: z.boolean().optional(),
-  tozo: z.boolean().optional(),
-}).meta({ id: "TargetGroups", description: "the target groups staff recorded" });
+export const TargetGroups = z
+  .strictObject({
+    jobAgreement: z.boolean().optional(),
+    practiceRoute: z.boolean().optional(),
+    bbl: z.boolean().optional(),
+    tozo: z.boolean().optional(),
+  })
+  .meta({ id: "TargetGroups", description: "the target groups staff recorded" });
 
 export const AdminFields = z.strictObject({
   clientNumber: z
@@ -45,13 +47,19 @@ export type AdminFields = z.infer<typeof AdminFields>;
 // ---- profile: entered by the candidate ------------------------------------
 
 export const LANGUAGE_LEVELS = ["A1", "A2", "B1", "B2", "C1", "C2", "native"] as const;
-export const DRIVING_LICENCES = [
-  "AM", "A1", "A2", "A", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE", "T",
-] as const;
+export const DRIVING_LICENCES = ["AM", "A1", "A2", "A", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE", "T"] as const;
 export const TRANSPORT = ["car", "motorcycle", "moped", "bicycle", "publicTransport", "walking", "other"] as const;
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export const PHYSICAL_ITEMS = [
-  "sitting", "standing", "walking", "bending", "kneeling", "lifting", "carrying", "climbing", "repetitiveMovements",
+  "sitting",
+  "standing",
+  "walking",
+  "bending",
+  "kneeling",
+  "lifting",
+  "carrying",
+  "climbing",
+  "repetitiveMovements",
 ] as const;
 export const PHYSICAL_ABILITY = ["yes", "limited", "no"] as const;
 export const SOCIAL_NETWORKS = ["linkedin", "facebook", "instagram", "x", "tiktok", "youtube", "website", "other"] as const;
@@ -64,32 +72,39 @@ const Period = {
 export const ProfileFields = z.strictObject({
   residence: text(100).optional(),
   workExperience: list(
-    z.strictObject({
-      employer: freeText(200),
-      position: freeText(200),
-      ...Period,
-      description: freeText(2000).optional(),
-    }).meta({ id: "WorkExperience", description: "a job the candidate held" }),
+    z
+      .strictObject({
+        employer: freeText(200),
+        position: freeText(200),
+        ...Period,
+        description: freeText(2000).optional(),
+      })
+      .meta({ id: "WorkExperience", description: "a job the candidate held" }),
     30,
   ).optional(),
   education: list(
-    z.strictObject({
-      institution: freeText(200),
-      programme: freeText(200),
-      level: text(60).optional(),
-      completed: z.boolean().optional(),
-      certificate: freeText(200).optional(),
-      ...Period,
-    }).meta({ id: "Education", description: "an education the candidate followed" }),
+    z
+      .strictObject({
+        institution: freeText(200),
+        programme: freeText(200),
+        level: text(60).optional(),
+        completed: z.boolean().optional(),
+        certificate: freeText(200).optional(),
+        ...Period,
+      })
+      .meta({ id: "Education", description: "an education the candidate followed" }),
     20,
   ).optional(),
   courses: list(
-    z.strictObject({ name: freeText(200), provider: freeText(200).optional(), completedOn: isoDate.optional() })
+    z
+      .strictObject({ name: freeText(200), provider: freeText(200).optional(), completedOn: isoDate.optional() })
       .meta({ id: "Course", description: "a course the candidate took" }),
     30,
   ).optional(),
   languages: list(
-    z.strictObject({ language: text(60), level: z.enum(LANGUAGE_LEVELS) }).meta({ id: "LanguageSkill", description: "a language and the level" }),
+    z
+      .strictObject({ language: text(60), level: z.enum(LANGUAGE_LEVELS) })
+      .meta({ id: "LanguageSkill", description: "a language and the level" }),
     20,
   ).optional(),
   competencies: list(freeText(100), 30).optional(),
@@ -110,19 +125,22 @@ export const ProfileFields = z.strictObject({
   preferredOccupations: list(text(100), 20).optional(),
   whatSuitsMe: freeText(2000).optional(),
   moodboard: list(
-    z.strictObject({ caption: freeText(200), url: httpsUrl.optional() }).meta({ id: "MoodboardItem", description: "a picture or link that says something about the candidate" }),
+    z
+      .strictObject({ caption: freeText(200), url: httpsUrl.optional() })
+      .meta({ id: "MoodboardItem", description: "a picture or link that says something about the candidate" }),
     20,
   ).optional(),
   /** Only work-related physical capability: never medical detail (DPIA §2). */
-  physical: z
-    .partialRecord(z.enum(PHYSICAL_ITEMS), z.enum(PHYSICAL_ABILITY))
-    .optional(),
+  physical: z.partialRecord(z.enum(PHYSICAL_ITEMS), z.enum(PHYSICAL_ABILITY)).optional(),
   socialMedia: list(
-    z.strictObject({ network: z.enum(SOCIAL_NETWORKS), url: httpsUrl }).meta({ id: "SocialMediaLink", description: "a profile on a social network" }),
+    z
+      .strictObject({ network: z.enum(SOCIAL_NETWORKS), url: httpsUrl })
+      .meta({ id: "SocialMediaLink", description: "a profile on a social network" }),
     10,
   ).optional(),
   assessments: list(
-    z.strictObject({ name: freeText(200), result: freeText(1000).optional(), takenOn: isoDate.optional() })
+    z
+      .strictObject({ name: freeText(200), result: freeText(1000).optional(), takenOn: isoDate.optional() })
       .meta({ id: "Assessment", description: "a test or assessment the candidate took" }),
     20,
   ).optional(),
@@ -150,7 +168,10 @@ export const NotificationSettings = z
     tips: z.boolean().describe("tips e-mails on improving the profile, at most one per TIPS_INTERVAL_DAYS"),
     vacancyAlerts: z.boolean().describe("e-mails about new vacancies that fit"),
   })
-  .meta({ id: "NotificationSettings", description: "Which e-mails the candidate wants. Until the candidate sets them: tips on (`true`), vacancy alerts off (`false`)." });
+  .meta({
+    id: "NotificationSettings",
+    description: "Which e-mails the candidate wants. Until the candidate sets them: tips on (`true`), vacancy alerts off (`false`).",
+  });
 export type NotificationSettings = z.infer<typeof NotificationSettings>;
 export const DEFAULT_NOTIFICATIONS: NotificationSettings = { tips: true, vacancyAlerts: false };
 
@@ -165,9 +186,7 @@ export const CandidateView = z.object({
   sharing: z.object({ withEmployers: z.boolean(), since: z.string().optional() }),
   employerVisibility: z.object({ hidden: z.boolean(), reason: z.string().optional() }),
   terms: z.object({ version: z.string(), acceptedAt: z.string() }).optional(),
-  serviceEnd: z
-    .object({ endedOn: z.string(), reason: z.string(), esfProgrammeEndsOn: z.string().optional() })
-    .optional(),
+  serviceEnd: z.object({ endedOn: z.string(), reason: z.string(), esfProgrammeEndsOn: z.string().optional() }).optional(),
   /** When the data will be deleted and why (set when the service ends). */
   retention: z.object({ deleteOn: z.string(), rule: z.string(), explanation: z.string().optional() }).optional(),
   /** Set by an admin: suspends deletion. */
@@ -249,8 +268,19 @@ export function withDerivedFields<T extends CandidateRecord>(record: T): T & Der
 }
 
 export function toView(doc: CandidateRecord & Partial<DerivedFields> & { visibleToEmployers?: unknown }): CandidateView {
-  const { type: _t, lookup: _l, sortKey: _s, search: _q, visibleToEmployers: _v, deleteOn: _d, accountSub: _a, invitationIds: _i, tipsSentAt: _tips, retention, ...view } =
-    doc;
+  const {
+    type: _t,
+    lookup: _l,
+    sortKey: _s,
+    search: _q,
+    visibleToEmployers: _v,
+    deleteOn: _d,
+    accountSub: _a,
+    invitationIds: _i,
+    tipsSentAt: _tips,
+    retention,
+    ...view
+  } = doc;
   return { ...view, ...(retention ? { retention: { deleteOn: retention.deleteOn, rule: retention.rule } } : {}) };
 }
 

@@ -3,19 +3,24 @@ import { patchOf, phone, postcode, text } from "./fields.js";
 import { normalise } from "./search-terms.js";
 import { Contact } from "./municipality.js";
 
-export const KvkNumber = z.string().regex(/^\d{8}$/, "a KvK number has 8 digits").meta({ maxLength: 8 });
+export const KvkNumber = z
+  .string()
+  .regex(/^\d{8}$/, "a KvK number has 8 digits")
+  .meta({ maxLength: 8 });
 
 /** Entered by an account manager, prefilled from KvK (employers enter no data themselves). */
 export const EmployerFields = z.strictObject({
   companyName: text(200),
   kvkNumber: KvkNumber,
   address: z.strictObject({ street: text(200), postcode, city: text(100) }),
-  contact: z.strictObject({
-    firstName: text(100),
-    lastName: text(100),
-    email: z.email().max(254),
-    phone: phone.optional(),
-  }).meta({ id: "EmployerContact", description: "the employer's contact person" }),
+  contact: z
+    .strictObject({
+      firstName: text(100),
+      lastName: text(100),
+      email: z.email().max(254),
+      phone: phone.optional(),
+    })
+    .meta({ id: "EmployerContact", description: "the employer's contact person" }),
 });
 export type EmployerFields = z.infer<typeof EmployerFields>;
 

@@ -28,14 +28,12 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldError[]) =>
-  new AppError(400, "Bad Request", detail, { errors });
+export const badRequest = (detail: string, errors?: FieldError[]) => new AppError(400, "Bad Request", detail, { errors });
 export const unauthorized = (detail: string, error = "invalid_token") =>
   new AppError(401, "Unauthorized", detail, {
     headers: { "WWW-Authenticate": `Bearer error="${error}", error_description="${detail.replace(/"/g, "'")}"` },
   });
-export const forbidden = (detail: string, errors?: FieldError[]) =>
-  new AppError(403, "Forbidden", detail, { errors });
+export const forbidden = (detail: string, errors?: FieldError[]) => new AppError(403, "Forbidden", detail, { errors });
 /** 404: a type of its own, so a caller that must react to "gone" checks the class, not a status. */
 export class NotFound extends AppError {
   override name = "NotFound";
@@ -66,23 +64,31 @@ export const dependencyUnavailable = (detail: string, retryAfterSeconds: number)
 
 /** Turns zod issues into `{ path, message }` entries, paths as clients write them ("admin.postcode"). */
 export function fieldErrors(error: z.ZodError, prefix: string[] = []): FieldError[] {
-  return error.issues.map((issue) => {
-    const path = [...prefix, ...issue.path.map(String)];
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({
-        path: [...path, key].join("."),
-        message: "unknown field; remove it",
-      }));
-    }
-    return [{ path: path.join(".") || "(body)", message: issue.message }];
-  }).flat();
+  return error.issues
+    .map((issue) => {
+      const path = [...prefix, ...issue.path.map(String)];
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((key) => ({
+          path: [...path, key].join("."),
+          message: "unknown field; remove it",
+        }));
+      }
+      return [{ path: path.join(".") || "(body)", message: issue.message }];
+    })
+    .flat();
 }
 
 /**
  * Parses with the schema, or 400 listing every bad field. `also` adds problems found by checks
  * outside the schema (the BSN walk over a candidate's body), so one answer names them all.
  */
-export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, what: string, prefix: string[] = [], also: FieldError[] = []): z.infer<T> {
+export function parseOr400<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what: string,
+  prefix: string[] = [],
+  also: FieldError[] = [],
+): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success && !also.length) return result.data;
   const errors = [...(result.success ? [] : fieldErrors(result.error, prefix)), ...also];

@@ -15,7 +15,10 @@ export const freeText = (max: number) => text(max).refine((s) => !containsBsn(s)
 export const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max);
 export const isoDate = z.iso.date();
 export const yearOf = (d: string) => Number(d.slice(0, 4));
-export const municipalityIdField = z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, "a municipality id such as den-haag").meta({ maxLength: 64 });
+export const municipalityIdField = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, "a municipality id such as den-haag")
+  .meta({ maxLength: 64 });
 
 export const postcode = z
   .string()
@@ -24,7 +27,12 @@ export const postcode = z
   .refine((s) => !/(SA|SD|SS)$/i.test(s), "the letters SA, SD and SS are not used in Dutch postcodes")
   .transform((s) => `${s.slice(0, 4)} ${s.slice(-2).toUpperCase()}`)
   // What is stored and returned: the OpenAPI document describes the output by this schema.
-  .pipe(z.string().max(7).regex(/^[1-9][0-9]{3} [A-Z]{2}$/))
+  .pipe(
+    z
+      .string()
+      .max(7)
+      .regex(/^[1-9][0-9]{3} [A-Z]{2}$/),
+  )
   .meta({ maxLength: 7 });
 
 export const phone = z
@@ -38,7 +46,6 @@ export const phone = z
   .meta({ maxLength: 21 }); // implied by the pattern; for the OpenAPI document
 
 export const httpsUrl = z.url({ protocol: /^https$/ }).max(500);
-
 
 /**
  * Each field may be left out (unchanged); optional fields may be null (removed); nested
@@ -54,4 +61,3 @@ export function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
   }
   return z.strictObject(shape);
 }
-

@@ -6,7 +6,17 @@ import type { VacancyFields } from "./vacancy.js";
  * every criterion a vacancy sets is listed with whether it is met and why, and the only order is
  * the number of criteria met, then freshness. There is no weight and no hidden score.
  */
-export const CRITERIA = ["municipality", "occupation", "sector", "skill", "language", "drivingLicence", "hours", "startDate", "physical"] as const;
+export const CRITERIA = [
+  "municipality",
+  "occupation",
+  "sector",
+  "skill",
+  "language",
+  "drivingLicence",
+  "hours",
+  "startDate",
+  "physical",
+] as const;
 export type CriterionName = (typeof CRITERIA)[number];
 
 /** One criterion a vacancy sets: required ones filter, the others only count toward the order. */

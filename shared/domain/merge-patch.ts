@@ -1,7 +1,6 @@
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** RFC 7396 JSON merge patch: objects merge, `null` removes, anything else replaces. */
 export function mergePatch<T>(target: T, patch: unknown): T {

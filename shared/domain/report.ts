@@ -36,11 +36,15 @@ export function monthPeriod(month: string): { from: string; to: string } {
 export const RETENTION_RULES = [...SERVICE_END_REASONS, "esf"] as const;
 export const UPLOAD_KINDS = FILE_KINDS;
 
-const count = (id: string) => z.union([z.int().min(0), z.literal(SMALL)]).meta({ id, description: `a count; from 1 to 4 it shows as "${SMALL}"` });
+const count = (id: string) =>
+  z.union([z.int().min(0), z.literal(SMALL)]).meta({ id, description: `a count; from 1 to 4 it shows as "${SMALL}"` });
 const ReportCount = count("ReportCount");
 const ReportTotal = z
   .union([z.int().min(0), z.literal(WITHHELD)])
-  .meta({ id: "ReportTotal", description: `the sum of the group; "${WITHHELD}" when it is below 5 or would let a "${SMALL}" count be worked out` });
+  .meta({
+    id: "ReportTotal",
+    description: `the sum of the group; "${WITHHELD}" when it is below 5 or would let a "${SMALL}" count be worked out`,
+  });
 
 const group = <K extends string>(keys: readonly K[]) =>
   z.object({ ...(Object.fromEntries(keys.map((k) => [k, ReportCount])) as Record<K, typeof ReportCount>), total: ReportTotal });
@@ -52,14 +56,21 @@ export const ReportSummary = z.object({
   candidates: z.object({
     byStatus: group(CANDIDATE_STATUSES),
     sharingWithEmployers: ReportCount.describe("candidates (any status) who share their profile with employers"),
-    sharingPercent: z.number().min(0).max(100).nullable().describe("that count as a percentage of all candidates; null when either is suppressed"),
+    sharingPercent: z
+      .number()
+      .min(0)
+      .max(100)
+      .nullable()
+      .describe("that count as a percentage of all candidates; null when either is suppressed"),
     hiddenFromEmployers: ReportCount.describe("candidates a coach hid from employers"),
   }),
   employers: z.object({ byStatus: group(EMPLOYER_STATUSES) }),
   vacancies: z.object({ byStatus: group(VACANCY_STATUSES) }),
   uploads: group(UPLOAD_KINDS).describe("files candidates added in the month (replacements too), by kind"),
   deletions: z.object({
-    candidatesByRule: group([...RETENTION_RULES, "onRequest"]).describe("candidates deleted in the month: by the retention rule that applied, or on request"),
+    candidatesByRule: group([...RETENTION_RULES, "onRequest"]).describe(
+      "candidates deleted in the month: by the retention rule that applied, or on request",
+    ),
     profilesErased: ReportCount.describe("candidates who erased their own profile in the month (the record stays)"),
     employers: ReportCount.describe("ended employers deleted in the month"),
   }),
@@ -89,7 +100,10 @@ export interface ReportCounts {
 export function shownReport(municipalityId: string, month: string, generatedAt: string, c: ReportCounts): ReportSummary {
   const byStatus = shownGroup(c.candidates);
   const sharing = shownCount(c.sharingWithEmployers);
-  const withTotal = <K extends string>(g: { cells: Record<K, Count>; total: ReportSummary["uploads"]["total"] }) => ({ ...g.cells, total: g.total });
+  const withTotal = <K extends string>(g: { cells: Record<K, Count>; total: ReportSummary["uploads"]["total"] }) => ({
+    ...g.cells,
+    total: g.total,
+  });
   return {
     municipalityId,
     month,

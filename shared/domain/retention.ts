@@ -24,11 +24,13 @@ export const RetentionPeriods = z.strictObject({
 });
 export type RetentionPeriods = z.infer<typeof RetentionPeriods>;
 
-export const ServiceEnd = z.strictObject({
-  endedOn: isoDate,
-  reason: z.enum(SERVICE_END_REASONS),
-  esfProgrammeEndsOn: isoDate.optional(),
-}).meta({ id: "ServiceEnd", description: "the end of service, which starts the retention period" });
+export const ServiceEnd = z
+  .strictObject({
+    endedOn: isoDate,
+    reason: z.enum(SERVICE_END_REASONS),
+    esfProgrammeEndsOn: isoDate.optional(),
+  })
+  .meta({ id: "ServiceEnd", description: "the end of service, which starts the retention period" });
 export type ServiceEnd = z.infer<typeof ServiceEnd>;
 
 /** What was decided when the service ended: when the data goes, and by which rule. */
@@ -104,7 +106,11 @@ export const legalHoldApplies = (reason: string) =>
  * the data is kept and until when. English, as every other message of the API; a Dutch client
  * translates it from `deleteOn` and the service end it is shown with.
  */
-export function retentionInWords(r: Pick<Retention, "deleteOn" | "rule">, end: { endedOn: string; reason: string; esfProgrammeEndsOn?: string } | undefined, held = false): string {
+export function retentionInWords(
+  r: Pick<Retention, "deleteOn" | "rule">,
+  end: { endedOn: string; reason: string; esfProgrammeEndsOn?: string } | undefined,
+  held = false,
+): string {
   const years = (/(\d+) years/.exec(r.rule)?.[1] ?? "").replace(/^1$/, "1 year").replace(/^(\d+)$/, "$1 years");
   const ended = end?.endedOn ?? "the end of your participation";
   let text: string;

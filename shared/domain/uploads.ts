@@ -304,7 +304,10 @@ export async function docxPartsProblem(entries: ZipEntry[], fileSize: number, re
   // Ranges to read: those already at hand each on their own, the others merged when close, and
   // the closest ones merged until few enough remain.
   const spans = parts
-    .map((p) => ({ start: p.localOffset, end: Math.min(fileSize, p.localOffset + LOCAL_SLACK + Buffer.byteLength(p.name) + p.compressedSize) }))
+    .map((p) => ({
+      start: p.localOffset,
+      end: Math.min(fileSize, p.localOffset + LOCAL_SLACK + Buffer.byteLength(p.name) + p.compressedSize),
+    }))
     .sort((a, b) => a.start - b.start);
   const atHand = spans.filter((s) => read.has?.(s.start, s.end - s.start));
   const groups: { start: number; end: number }[] = [];
@@ -315,11 +318,13 @@ export async function docxPartsProblem(entries: ZipEntry[], fileSize: number, re
   }
   while (groups.length > MAX_PART_READS) {
     let best = 1;
-    for (let i = 2; i < groups.length; i++) if (groups[i]!.start - groups[i - 1]!.end < groups[best]!.start - groups[best - 1]!.end) best = i;
+    for (let i = 2; i < groups.length; i++)
+      if (groups[i]!.start - groups[i - 1]!.end < groups[best]!.start - groups[best - 1]!.end) best = i;
     groups[best - 1]!.end = Math.max(groups[best - 1]!.end, groups[best]!.end);
     groups.splice(best, 1);
   }
-  if (groups.reduce((sum, g) => sum + (g.end - g.start), 0) > MAX_READ_BYTES) return "the document's package parts are too spread out to check";
+  if (groups.reduce((sum, g) => sum + (g.end - g.start), 0) > MAX_READ_BYTES)
+    return "the document's package parts are too spread out to check";
   groups.push(...atHand);
   const buffers = await Promise.all(groups.map((g) => read(g.start, g.end - g.start)));
   let extraReads = 0;

@@ -15,7 +15,10 @@ export const VacancyFields = z.strictObject({
   requiredSkills: list(text(100), 10).optional().describe("skills a candidate must list to match"),
   languages: list(text(60), 10).optional(),
   drivingLicences: list(z.enum(DRIVING_LICENCES), DRIVING_LICENCES.length).optional(),
-  drivingLicenceRequired: z.boolean().optional().describe("true: a candidate must hold every listed driving licence; otherwise they are nice to have"),
+  drivingLicenceRequired: z
+    .boolean()
+    .optional()
+    .describe("true: a candidate must hold every listed driving licence; otherwise they are nice to have"),
   hoursPerWeek: z
     .strictObject({ min: z.number().int().min(1).max(60), max: z.number().int().min(1).max(60) })
     .refine((h) => h.min <= h.max, { message: "min must not exceed max", path: ["min"] })
@@ -26,7 +29,9 @@ export const VacancyFields = z.strictObject({
   physicalDemands: list(z.enum(PHYSICAL_ITEMS), PHYSICAL_ITEMS.length)
     .optional()
     .describe("work-related physical demands; a candidate who said `no` to one of them does not match"),
-  region: list(municipalityIdField, 20).optional().describe("the municipalities candidates must live in to match; absent: wherever the viewer may look"),
+  region: list(municipalityIdField, 20)
+    .optional()
+    .describe("the municipalities candidates must live in to match; absent: wherever the viewer may look"),
 });
 
 export const CreateVacancyBody = VacancyFields.extend({ employerId: z.uuid() }).strict();
@@ -80,9 +85,25 @@ export const toVacancyView = ({ type: _t, terms: _terms, ...view }: VacancyDoc):
 
 /** Candidates see vacancies without anything that identifies the employer (DPIA §5). */
 export const CANDIDATE_VACANCY_FIELDS = [
-  "id", "municipalityId", "status", "title", "description", "occupation", "sector", "skills",
-  "languages", "drivingLicences", "hoursPerWeek", "location", "requiredSkills", "drivingLicenceRequired", "startDate",
-  "physicalDemands", "region", "createdAt", "updatedAt",
+  "id",
+  "municipalityId",
+  "status",
+  "title",
+  "description",
+  "occupation",
+  "sector",
+  "skills",
+  "languages",
+  "drivingLicences",
+  "hoursPerWeek",
+  "location",
+  "requiredSkills",
+  "drivingLicenceRequired",
+  "startDate",
+  "physicalDemands",
+  "region",
+  "createdAt",
+  "updatedAt",
 ] as const;
 
 export const VacancyListQuery = z.object({ status: z.enum(VACANCY_STATUSES).optional() });

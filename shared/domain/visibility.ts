@@ -157,7 +157,10 @@ export function selectList(p: Projection): string {
 export const EMPLOYER_PROJECTION = EMPLOYER_SIGHT.projection;
 
 /** Search results: the employer projection without files (`GET /api/search/candidates` in the OpenAPI document). */
-export const SEARCH_PROJECTION = EMPLOYER_SIGHT.searchProjection satisfies { top: readonly (typeof EMPLOYER_PROJECTION.top)[number][]; admin: readonly string[] };
+export const SEARCH_PROJECTION = EMPLOYER_SIGHT.searchProjection satisfies {
+  top: readonly (typeof EMPLOYER_PROJECTION.top)[number][];
+  admin: readonly string[];
+};
 
 /** Account managers searching their own municipality: the staff record (all of `admin`), without files. */
 export const STAFF_SEARCH_PROJECTION = {

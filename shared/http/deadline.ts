@@ -10,7 +10,8 @@ import { dependencyUnavailable } from "../domain/errors.js";
 const budgets = new AsyncLocalStorage<AbortSignal>();
 
 /** Thrown by an outbound call made after the invocation's budget ran out (or cut off by it). */
-export const outOfTime = () => dependencyUnavailable("the request ran out of time waiting for the database, file storage or KvK; try again shortly", 5);
+export const outOfTime = () =>
+  dependencyUnavailable("the request ran out of time waiting for the database, file storage or KvK; try again shortly", 5);
 
 /**
  * Runs `work` with `ms` to spend: its outbound calls are cut off then, and should it still be

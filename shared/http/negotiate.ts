@@ -37,7 +37,10 @@ function specificity(range: Range, mediaType: string): number {
  * allows none of them is 406.
  */
 export function negotiate<T extends string>(accept: string | null | undefined, offered: readonly [T, ...T[]]): T {
-  const ranges = (accept ?? "").split(",").map(parseRange).filter((r): r is Range => r !== undefined);
+  const ranges = (accept ?? "")
+    .split(",")
+    .map(parseRange)
+    .filter((r): r is Range => r !== undefined);
   if (!ranges.length) return offered[0];
   let best: { offer: T; q: number } | undefined;
   for (const offer of offered) {
@@ -48,6 +51,11 @@ export function negotiate<T extends string>(accept: string | null | undefined, o
     }
     if (match && match.q > 0 && (!best || match.q > best.q)) best = { offer, q: match.q };
   }
-  if (!best) throw new AppError(406, "Not Acceptable", `this answer comes as ${offered.join(" or ")}: send an Accept header that allows one of them`);
+  if (!best)
+    throw new AppError(
+      406,
+      "Not Acceptable",
+      `this answer comes as ${offered.join(" or ")}: send an Accept header that allows one of them`,
+    );
   return best.offer;
 }

@@ -30,7 +30,8 @@ function refine(ctx: { zodSchema: unknown; jsonSchema: Json }, io: Io): void {
     return;
   }
   if (json.type === "integer" && json.format === undefined) {
-    const within32 = typeof json.minimum === "number" && typeof json.maximum === "number" && json.minimum >= -INT32 - 1 && json.maximum <= INT32;
+    const within32 =
+      typeof json.minimum === "number" && typeof json.maximum === "number" && json.minimum >= -INT32 - 1 && json.maximum <= INT32;
     json.format = within32 ? "int32" : "int64";
   }
   if (json.format === "uuid") json.maxLength ??= 36;
@@ -133,11 +134,18 @@ const STANDARD: Record<number, { name: string; description: string; headers?: Re
   },
   403: {
     name: "Forbidden",
-    description: "The caller's role may not do this; or the body touches fields of the other side (staff fields from a candidate, profile fields from staff), named in `errors`.",
+    description:
+      "The caller's role may not do this; or the body touches fields of the other side (staff fields from a candidate, profile fields from staff), named in `errors`.",
   },
   404: { name: "NotFound", description: "Not found, or outside the caller's sight." },
-  406: { name: "NotAcceptable", description: "`Accept` allows none of the media types the operation answers in (its success answer lists them)." },
-  412: { name: "PreconditionFailed", description: "`If-Match` did not match the current ETag: the resource changed since it was read; nothing was changed." },
+  406: {
+    name: "NotAcceptable",
+    description: "`Accept` allows none of the media types the operation answers in (its success answer lists them).",
+  },
+  412: {
+    name: "PreconditionFailed",
+    description: "`If-Match` did not match the current ETag: the resource changed since it was read; nothing was changed.",
+  },
   413: { name: "ContentTooLarge", description: "The body is larger than 256 KB." },
   415: { name: "UnsupportedMediaType", description: "The body is not JSON in UTF-8 (`Content-Type: application/json`)." },
   429: {
@@ -148,7 +156,8 @@ const STANDARD: Record<number, { name: string; description: string; headers?: Re
   500: { name: "InternalServerError", description: "An unexpected error on our side; nothing of the request is echoed." },
   503: {
     name: "ServiceUnavailable",
-    description: "A service the API depends on (the identity provider, Cosmos DB, Blob storage, or an outside register) is busy or unreachable; try again later, after `Retry-After` seconds when it is sent.",
+    description:
+      "A service the API depends on (the identity provider, Cosmos DB, Blob storage, or an outside register) is busy or unreachable; try again later, after `Retry-After` seconds when it is sent.",
     headers: { "Retry-After": headerObject("Retry-After", false) },
   },
 };
@@ -186,7 +195,8 @@ function operation(spec: RouteDescription, components: Components) {
       name: "If-Match",
       in: "header",
       required: false,
-      description: "The ETag of the version the change is based on (or `*`); when it is no longer current the answer is 412 and nothing changes. Without it, concurrent changes are merged by retrying.",
+      description:
+        "The ETag of the version the change is based on (or `*`); when it is no longer current the answer is 412 and nothing changes. Without it, concurrent changes are merged by retrying.",
       schema: { type: "string", maxLength: 1000 },
     });
   }
@@ -197,15 +207,26 @@ function operation(spec: RouteDescription, components: Components) {
     const headers: Record<string, Json> = {};
     for (const [name, always] of Object.entries(r.headers ?? {})) headers[name] = headerObject(name as ResponseHeader, always);
     // The other media types a success may take (chosen by Accept): text, described in words.
-    const alternatives = status < 300 && spec.produces
-      ? Object.fromEntries(Object.entries(spec.produces).map(([type, description]) => [type, { schema: { type: "string", maxLength: 1_000_000, description } }]))
-      : {};
+    const alternatives =
+      status < 300 && spec.produces
+        ? Object.fromEntries(
+            Object.entries(spec.produces).map(([type, description]) => [
+              type,
+              { schema: { type: "string", maxLength: 1_000_000, description } },
+            ]),
+          )
+        : {};
     responses[code] = {
       description: r.description,
       ...(Object.keys(headers).length ? { headers } : {}),
       // An error status a route describes itself is a problem with extension members (RFC 9457 §3.2).
       ...(r.schema
-        ? { content: { [status >= 400 ? PROBLEM_JSON : "application/json"]: { schema: components.schema(r.schema, "output") }, ...alternatives } }
+        ? {
+            content: {
+              [status >= 400 ? PROBLEM_JSON : "application/json"]: { schema: components.schema(r.schema, "output") },
+              ...alternatives,
+            },
+          }
         : status >= 400
           ? { content: problemContent(status) }
           : {}),
@@ -229,16 +250,22 @@ function operation(spec: RouteDescription, components: Components) {
   if (r429 && !r429.$ref) r429.headers = { "Retry-After": headerObject("Retry-After", true), ...r429.headers };
   responses.default = { $ref: "#/components/responses/UnexpectedError" };
 
-  const sorted = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => (a === "default" ? 1 : b === "default" ? -1 : Number(a) - Number(b))));
+  const sorted = Object.fromEntries(
+    Object.entries(responses).sort(([a], [b]) => (a === "default" ? 1 : b === "default" ? -1 : Number(a) - Number(b))),
+  );
   return {
     operationId: spec.name,
     summary: spec.summary,
-    description: secured ? `Roles: ${roles.join(", ")}.${spec.description ? ` ${spec.description}` : ""}` : `Public: no token needed.${spec.description ? ` ${spec.description}` : ""}`,
+    description: secured
+      ? `Roles: ${roles.join(", ")}.${spec.description ? ` ${spec.description}` : ""}`
+      : `Public: no token needed.${spec.description ? ` ${spec.description}` : ""}`,
     tags: spec.tags ?? [tagOf(spec.path)],
     "x-roles": roles,
     security: secured ? [{ bearer: [] }] : [],
     ...(parameters.length ? { parameters } : {}),
-    ...(spec.body ? { requestBody: { required: true, content: { "application/json": { schema: components.schema(spec.body, "input") } } } } : {}),
+    ...(spec.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: components.schema(spec.body, "input") } } } }
+      : {}),
     responses: sorted,
   };
 }
@@ -246,7 +273,11 @@ function operation(spec: RouteDescription, components: Components) {
 // ---- tags ------------------------------------------------------------------
 
 export const TAGS = [
-  { name: "Candidates", description: "Candidates as municipal staff and employers see them: invitation, administrative data, visibility, status, end of service, files, deletion." },
+  {
+    name: "Candidates",
+    description:
+      "Candidates as municipal staff and employers see them: invitation, administrative data, visibility, status, end of service, files, deletion.",
+  },
   { name: "Me", description: "A candidate's own record: profile, terms, sharing, uploads." },
   { name: "Invitations", description: "Linking a signed-in account to the record staff created, with a one-time code." },
   { name: "Search", description: "Searching the candidates the caller may see." },
@@ -304,7 +335,8 @@ export function openApiDocument(): Json {
     servers: [
       {
         url: "{scheme}://{host}/api",
-        description: "The Function App (production: https and its host name) or the local host of `npm start` (local development: http://localhost:7071).",
+        description:
+          "The Function App (production: https and its host name) or the local host of `npm start` (local development: http://localhost:7071).",
         variables: {
           scheme: { enum: ["https", "http"], default: "http", description: "https in Azure; http only on the local host" },
           host: { default: "localhost:7071", description: "the Function App's host name, or localhost:7071 under npm start" },

@@ -1,7 +1,15 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { BadContinuation, DuplicateKey, StaleVersion } from "../data/errors.js";
 import { codeOf, nameOf, statusOf } from "../data/status.js";
-import { AppError, badRequest, conflict, DependencyUnavailable, dependencyUnavailable, preconditionFailed, type AppErrorExtras } from "../domain/errors.js";
+import {
+  AppError,
+  badRequest,
+  conflict,
+  DependencyUnavailable,
+  dependencyUnavailable,
+  preconditionFailed,
+  type AppErrorExtras,
+} from "../domain/errors.js";
 import { emitEvent } from "../services/telemetry.js";
 
 const PROBLEM_BASE = "https://hallowerk.example/problems/";
@@ -42,8 +50,13 @@ export function asDependencyUnavailable(err: unknown): DependencyUnavailable | u
   const storage = "statusCode" in err && typeof err.statusCode === "number"; // Blob storage's RestError; Cosmos puts the status in `code`
   const name = nameOf(err);
   const busy =
-    status === 429 || status === 503 || status === 408 || (storage && status === 500) ||
-    (typeof code === "string" && NETWORK_CODES.has(code)) || name === "TimeoutError" || name === "AbortError";
+    status === 429 ||
+    status === 503 ||
+    status === 408 ||
+    (storage && status === 500) ||
+    (typeof code === "string" && NETWORK_CODES.has(code)) ||
+    name === "TimeoutError" ||
+    name === "AbortError";
   if (!busy) return undefined;
   const retryAfterMs = "retryAfterInMs" in err && typeof err.retryAfterInMs === "number" ? err.retryAfterInMs : 5000;
   const wait = Math.min(300, Math.max(1, Math.ceil(retryAfterMs / 1000)));
@@ -65,7 +78,9 @@ function asClientError(err: unknown): AppError | undefined {
 export function errorResponse(err: unknown, context: InvocationContext): HttpResponseInit {
   const unavailable = asDependencyUnavailable(err);
   if (unavailable) {
-    context.warn(`dependency unavailable: ${nameOf(err) ?? typeof err} code=${String(codeOf(err) ?? "-")} in ${context.functionName} invocation=${context.invocationId}`);
+    context.warn(
+      `dependency unavailable: ${nameOf(err) ?? typeof err} code=${String(codeOf(err) ?? "-")} in ${context.functionName} invocation=${context.invocationId}`,
+    );
     return problem(503, unavailable.title, unavailable.detail, unavailable);
   }
   const refused = asClientError(err);
@@ -76,6 +91,9 @@ export function errorResponse(err: unknown, context: InvocationContext): HttpRes
   }
   // Name, code and stack only: messages of storage errors can echo request content.
   const stack = err instanceof Error ? err.stack : undefined;
-  context.error(`unhandled ${nameOf(err) ?? typeof err} code=${String(codeOf(err) ?? "-")} in ${context.functionName} invocation=${context.invocationId}`, stack?.split("\n").slice(1, 6).join("\n"));
+  context.error(
+    `unhandled ${nameOf(err) ?? typeof err} code=${String(codeOf(err) ?? "-")} in ${context.functionName} invocation=${context.invocationId}`,
+    stack?.split("\n").slice(1, 6).join("\n"),
+  );
   return problem(500, "Internal Server Error", "something went wrong on our side; try again later");
 }

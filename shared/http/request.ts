@@ -34,7 +34,8 @@ function refuseNonJson(contentType: string): void {
   for (const param of params) {
     const [name = "", value = ""] = param.split("=", 2).map((p) => p.trim());
     if (name.toLowerCase() !== "charset") continue;
-    if (!/^"?utf-?8"?$/i.test(value)) throw unsupported("JSON bodies must be UTF-8: send 'Content-Type: application/json' or '…; charset=utf-8'");
+    if (!/^"?utf-?8"?$/i.test(value))
+      throw unsupported("JSON bodies must be UTF-8: send 'Content-Type: application/json' or '…; charset=utf-8'");
   }
 }
 
@@ -70,10 +71,13 @@ export async function readJson(request: HttpRequest): Promise<unknown> {
   } catch {
     throw badRequest("the body is not valid JSON");
   }
-  if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) throw badRequest(`the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
+  if (nestsDeeperThan(parsed, MAX_JSON_DEPTH))
+    throw badRequest(`the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
   const forbidden = forbiddenKeyPath(parsed);
   if (forbidden !== undefined) {
-    throw badRequest("the body uses a key that is not allowed in any request", [{ path: forbidden, message: "'__proto__', 'constructor' and 'prototype' are not accepted as keys; remove it" }]);
+    throw badRequest("the body uses a key that is not allowed in any request", [
+      { path: forbidden, message: "'__proto__', 'constructor' and 'prototype' are not accepted as keys; remove it" },
+    ]);
   }
   return parsed;
 }
@@ -98,7 +102,10 @@ export const parseQuery = <T extends z.ZodType>(schema: T, request: HttpRequest)
  * (the one Azure's front end appended), without the port.
  */
 export function clientIp(request: HttpRequest): string | undefined {
-  const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const hops = (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const last = hops.at(-1);
   if (!last) return undefined;
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(last);

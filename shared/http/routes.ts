@@ -208,7 +208,8 @@ function toResponse(reply: Reply, personal: boolean): HttpResponseInit {
   headers["Cache-Control"] = personal ? "no-store" : (headers["Cache-Control"] ?? "no-cache");
   if (reply.etag) headers.ETag = reply.etag;
   if (reply.body === undefined) return { status: reply.status ?? 204, headers };
-  if (reply.contentType) return { status: reply.status ?? 200, headers: { ...headers, "Content-Type": reply.contentType }, body: String(reply.body) };
+  if (reply.contentType)
+    return { status: reply.status ?? 200, headers: { ...headers, "Content-Type": reply.contentType }, body: String(reply.body) };
   // An error a handler answers itself is a problem (with extension members), as thrown ones are.
   headers["Content-Type"] = (reply.status ?? 200) >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
   return { status: reply.status ?? 200, headers, body: JSON.stringify(reply.body) };

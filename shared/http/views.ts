@@ -30,8 +30,14 @@ const fields = <K extends string>(list: readonly K[]) => Object.fromEntries(list
 // ---- shared shapes ---------------------------------------------------------
 
 /** Ids as the path parameters accept them: opaque to clients. */
-const Id = z.string().regex(/^[A-Za-z0-9.-]{1,110}$/).max(110);
-const MunicipalityId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/).max(64);
+const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]{1,110}$/)
+  .max(110);
+const MunicipalityId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,63}$/)
+  .max(64);
 const Timestamp = z.iso.datetime();
 const Day = z.iso.date();
 const Continuation = z.string().max(4000).nullable().describe("pass it back as `continuation` for the next page; null on the last page");
@@ -85,7 +91,12 @@ export const UploadedFile = named(
 export const CandidateFiles = named(
   "CandidateFiles",
   "The candidate's files, by kind.",
-  z.object(Object.fromEntries(FILE_KINDS.map((k) => [k, UploadedFile.optional()])) as Record<(typeof FILE_KINDS)[number], z.ZodOptional<typeof UploadedFile>>),
+  z.object(
+    Object.fromEntries(FILE_KINDS.map((k) => [k, UploadedFile.optional()])) as Record<
+      (typeof FILE_KINDS)[number],
+      z.ZodOptional<typeof UploadedFile>
+    >,
+  ),
 );
 
 export const Sharing = named(
@@ -100,7 +111,11 @@ export const EmployerVisibility = named(
   z.object({ hidden: z.boolean(), reason: z.string().max(500).optional() }),
 );
 
-export const TermsAcceptance = named("TermsAcceptance", "Which terms of use the candidate accepted, when.", z.object({ version: z.string().max(40), acceptedAt: Timestamp }));
+export const TermsAcceptance = named(
+  "TermsAcceptance",
+  "Which terms of use the candidate accepted, when.",
+  z.object({ version: z.string().max(40), acceptedAt: Timestamp }),
+);
 
 export const RetentionDate = named(
   "RetentionDate",
@@ -112,7 +127,11 @@ export const RetentionDate = named(
   }),
 );
 
-export const LegalHold = named("LegalHold", "Set by an admin: deletion is suspended.", z.object({ since: Timestamp, reason: z.string().max(500) }));
+export const LegalHold = named(
+  "LegalHold",
+  "Set by an admin: deletion is suspended.",
+  z.object({ since: Timestamp, reason: z.string().max(500) }),
+);
 
 /** The whole record, as staff of its municipality and the candidate themself get it. */
 const CandidateRecord = CandidateView.extend({
@@ -326,7 +345,12 @@ export const VacancyMatchPage = named(
 export const SavedSearch = named(
   "SavedSearch",
   "A saved search: its name and the filters of GET /search/candidates. New candidates matching it come as a daily digest.",
-  z.object({ id: Id, name: z.string().max(100), filters: SearchQuery.describe("the filters of GET /search/candidates"), createdAt: Timestamp }),
+  z.object({
+    id: Id,
+    name: z.string().max(100),
+    filters: SearchQuery.describe("the filters of GET /search/candidates"),
+    createdAt: Timestamp,
+  }),
 );
 
 export const SavedSearchPage = pageOf("SavedSearchPage", SavedSearch, "your saved searches, newest first");
@@ -378,7 +402,11 @@ export const RetentionPreviewItem = named(
   z.object({ type: z.literal("candidate"), id: Id, deleteOn: Day, rule: z.string(), overdue: z.boolean() }),
 );
 
-export const RetentionPreviewPage = pageOf("RetentionPreviewPage", RetentionPreviewItem, "candidates due within the window (overdue ones first in line)");
+export const RetentionPreviewPage = pageOf(
+  "RetentionPreviewPage",
+  RetentionPreviewItem,
+  "candidates due within the window (overdue ones first in line)",
+);
 
 export const MunicipalitySweep = named(
   "MunicipalitySweep",
@@ -452,7 +480,9 @@ export const ServiceEndBatchResult = named(
   "Per line what happened; lines are independent, so one bad line does not stop the others.",
   z.object({
     results: z.array(ServiceEndLineResult).max(500),
-    summary: z.object(Object.fromEntries(LINE_STATUSES.map((s) => [s, z.int().min(0)])) as Record<(typeof LINE_STATUSES)[number], z.ZodInt>),
+    summary: z.object(
+      Object.fromEntries(LINE_STATUSES.map((s) => [s, z.int().min(0)])) as Record<(typeof LINE_STATUSES)[number], z.ZodInt>,
+    ),
   }),
 );
 
@@ -500,7 +530,20 @@ export const AccessLogEntry = named(
   "A line of a candidate's access log: who (role and organisation, never an account) did what, when; search appearances summed per organisation and day (`day`, `count`).",
   z.object({
     at: Timestamp,
-    action: z.enum(["create", "read", "update", "erase", "redeem", "acceptTerms", "sharing", "search", "download", "export", "accessLog", "appearances"]),
+    action: z.enum([
+      "create",
+      "read",
+      "update",
+      "erase",
+      "redeem",
+      "acceptTerms",
+      "sharing",
+      "search",
+      "download",
+      "export",
+      "accessLog",
+      "appearances",
+    ]),
     fields: z.array(z.string().max(100)).max(50).optional(),
     day: Day.optional(),
     count: z.int().min(1).optional(),
@@ -557,7 +600,11 @@ export const CandidateExport = named(
           audience: z.enum(["coach", "candidate"]),
           createdAt: Timestamp,
           deleteOn: Day.optional(),
-          tips: z.array(z.enum(TIP_KEYS)).max(TIP_KEYS.length).optional().describe("tips e-mail: the parts of the profile it gave tips about"),
+          tips: z
+            .array(z.enum(TIP_KEYS))
+            .max(TIP_KEYS.length)
+            .optional()
+            .describe("tips e-mail: the parts of the profile it gave tips about"),
           delivery: z
             .object({
               state: z.enum(["pending", "sent", "notMailed", "deadLettered"]),

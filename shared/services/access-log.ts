@@ -62,7 +62,10 @@ async function toEntries(events: TrailItem[]): Promise<AccessLogEntry[]> {
           ? { type: "candidate", name: "the candidate" }
           : employerId && municipalityId
             ? { type: "employer", id: employerId, name: await company(employerId, municipalityId) }
-            : { type: "municipality", ...(municipalityId ? { id: municipalityId, name: municipalityName(municipalityId) } : { name: "a municipality" }) };
+            : {
+                type: "municipality",
+                ...(municipalityId ? { id: municipalityId, name: municipalityName(municipalityId) } : { name: "a municipality" }),
+              };
       const entry: AccessLogEntry = { at: e.at, action: e.action, who: { role, organisation } };
       if ("fields" in e && e.fields?.length) entry.fields = e.fields;
       if (e.action === "appearances") Object.assign(entry, { day: (e as AppearanceEvent).day, count: (e as AppearanceEvent).count });
@@ -101,7 +104,12 @@ export async function myAccessLog(principal: Principal, pageSize: number, contin
 }
 
 /** Staff of the candidate's municipality (coach, admin) read the same log; elsewhere 404. */
-export async function candidateAccessLog(principal: Principal, candidateId: string, pageSize: number, continuation?: string): Promise<Page<AccessLogEntry>> {
+export async function candidateAccessLog(
+  principal: Principal,
+  candidateId: string,
+  pageSize: number,
+  continuation?: string,
+): Promise<Page<AccessLogEntry>> {
   const m = municipalityOf(principal);
   if (municipalityOfCandidate(candidateId) !== m) throw notFound("no such candidate, or not one you may see");
   const scope = JSON.stringify(["access-log", candidateId]);

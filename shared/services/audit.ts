@@ -57,7 +57,10 @@ export async function auditedRead<T>(
   admission: Promise<void> = Promise.resolve(),
 ): Promise<T | undefined> {
   const eventId = randomUUID();
-  const refused = admission.then(() => undefined, (err: unknown) => ({ err }));
+  const refused = admission.then(
+    () => undefined,
+    (err: unknown) => ({ err }),
+  );
   const [found, refusal] = await Promise.all([read, refused, audit(principal, "read", subject, undefined, eventId)]);
   if (found === undefined || refusal) await removeAuditEvent(subject.id, eventId);
   if (refusal) throw refusal.err;
@@ -90,7 +93,12 @@ const LOGGED_VALUES = new Set(["drivingLicence", "targetGroup", "municipality", 
  * Records a search: who, in which municipality's name, which filters (names; values only of
  * closed lists, never typed text), which candidates were shown. Small: ids, no free text.
  */
-export async function auditSearch(principal: Principal, municipalityId: string, filters: Record<string, unknown>, resultIds: string[]): Promise<void> {
+export async function auditSearch(
+  principal: Principal,
+  municipalityId: string,
+  filters: Record<string, unknown>,
+  resultIds: string[],
+): Promise<void> {
   const at = nowIso();
   const used = Object.keys(filters).filter((k) => filters[k] !== undefined);
   const employer = await employerOf(principal);
@@ -105,17 +113,23 @@ export async function auditSearch(principal: Principal, municipalityId: string, 
         at,
       )
     : undefined;
-  const event = appendAudit(principal, at, randomUUID(), {
-    subjectType: "search",
-    subjectId: searchAuditPartition(municipalityId, principal.sub, at),
-    municipalityId,
-    action: "search",
-    fields: used.filter((k) => k !== "page").sort(),
-    filters: Object.fromEntries(used.filter((k) => LOGGED_VALUES.has(k)).map((k) => [k, filters[k]])),
-    resultCount: resultIds.length,
-    // Keyed pseudonyms (as in deletion records), not ids: nothing here outlives an erased candidate.
-    resultIds: resultIds.map(pseudonym),
-  }, employer);
+  const event = appendAudit(
+    principal,
+    at,
+    randomUUID(),
+    {
+      subjectType: "search",
+      subjectId: searchAuditPartition(municipalityId, principal.sub, at),
+      municipalityId,
+      action: "search",
+      fields: used.filter((k) => k !== "page").sort(),
+      filters: Object.fromEntries(used.filter((k) => LOGGED_VALUES.has(k)).map((k) => [k, filters[k]])),
+      resultCount: resultIds.length,
+      // Keyed pseudonyms (as in deletion records), not ids: nothing here outlives an erased candidate.
+      resultIds: resultIds.map(pseudonym),
+    },
+    employer,
+  );
   await Promise.all([event, appearances]);
 }
 

@@ -71,8 +71,8 @@ export async function createCandidate(
     invitationIds: [invitation.doc.id],
   };
   const stored = await insertCandidate(doc);
-  await Promise.all([storeInvitation(invitation.doc), audit(principal, "create", doc), registerMunicipality(municipalityId)]).catch(
-    (err) => undoCreate(doc, stored.etag, invitation.doc.id, err),
+  await Promise.all([storeInvitation(invitation.doc), audit(principal, "create", doc), registerMunicipality(municipalityId)]).catch((err) =>
+    undoCreate(doc, stored.etag, invitation.doc.id, err),
   );
   return {
     ...candidateView(stored),
@@ -111,7 +111,10 @@ export async function listCandidates(principal: Principal, query: ListQuery): Pr
   if (query.q) filter.term = normalise(query.q);
   const scope = JSON.stringify(["candidates", municipalityId, filter]);
   const page = await queryCandidates(municipalityId, filter, query.pageSize, decodeContinuation(query.continuation, scope));
-  await admitView({ principal }, page.items.map((c) => c.id));
+  await admitView(
+    { principal },
+    page.items.map((c) => c.id),
+  );
   return { items: page.items, continuation: encodeContinuation(page.continuation, scope) };
 }
 

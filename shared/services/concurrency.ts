@@ -67,7 +67,12 @@ async function modify<T extends W, W>(
  * write failed, the line did not): the log then records an attempt, which errs on the side of
  * accountability, never the other way.
  */
-async function writeLogged<T extends W, W>(store: Store<T, W>, current: Versioned<T>, next: W, alongside: (next: W) => Promise<void>): Promise<Versioned<T>> {
+async function writeLogged<T extends W, W>(
+  store: Store<T, W>,
+  current: Versioned<T>,
+  next: W,
+  alongside: (next: W) => Promise<void>,
+): Promise<Versioned<T>> {
   const [written, logged] = await Promise.allSettled([store.replace(next, current.etag), alongside(next)]);
   if (written.status === "rejected") throw written.reason;
   if (logged.status === "fulfilled") return written.value;

@@ -39,7 +39,12 @@ export async function createEmployer(
   };
   const stored = await insertEmployer(doc);
   await Promise.all([storeInvitation(invitation.doc), registerMunicipality(municipalityId)]);
-  return { view: toEmployerView(stored.doc), etag: stored.etag, invitationCode: invitation.code, invitationExpiresAt: invitation.doc.expiresAt };
+  return {
+    view: toEmployerView(stored.doc),
+    etag: stored.etag,
+    invitationCode: invitation.code,
+    invitationExpiresAt: invitation.doc.expiresAt,
+  };
 }
 
 export async function listEmployers(
@@ -50,12 +55,18 @@ export async function listEmployers(
   const prefix = query.q ? normalise(query.q) : undefined;
   const scope = JSON.stringify(["employers", municipalityId, prefix]);
   // A page without candidates: counted alongside the query, no added latency.
-  const [page] = await Promise.all([queryEmployers(municipalityId, prefix, query.pageSize, decodeContinuation(query.continuation, scope)), admitView({ principal }, [])]);
+  const [page] = await Promise.all([
+    queryEmployers(municipalityId, prefix, query.pageSize, decodeContinuation(query.continuation, scope)),
+    admitView({ principal }, []),
+  ]);
   return { items: page.items.map(toEmployerView), continuation: encodeContinuation(page.continuation, scope) };
 }
 
 /** Account managers read employers of their municipality; an employer user reads only their own, with its contact person. */
-export async function getEmployer(principal: Principal, id: string): Promise<VersionedView<EmployerView & { municipalityContact?: object }>> {
+export async function getEmployer(
+  principal: Principal,
+  id: string,
+): Promise<VersionedView<EmployerView & { municipalityContact?: object }>> {
   const viewer = await viewerOf(principal);
   if (principal.role === "employer" && viewer.recordId !== id) throw notFound("no such employer, or not one you may see");
   const found = await readEmployer(viewer.municipalityId, id);

@@ -32,10 +32,36 @@ export interface CandidateExport {
   candidate: CandidateView;
   account?: { sub: string; linkedAt: string };
   invitations: { createdAt: string; expiresAt: string; redeemedAt?: string }[];
-  files: { kind: string; uploadId: string; fileName: string; contentType: string; size: number; uploadedAt: string; url: string; expiresAt: string }[];
-  uploads: { uploadId: string; kind: string; status: string; contentType: string; size: number; createdAt: string; expiresAt: string; checkingSince?: string }[];
+  files: {
+    kind: string;
+    uploadId: string;
+    fileName: string;
+    contentType: string;
+    size: number;
+    uploadedAt: string;
+    url: string;
+    expiresAt: string;
+  }[];
+  uploads: {
+    uploadId: string;
+    kind: string;
+    status: string;
+    contentType: string;
+    size: number;
+    createdAt: string;
+    expiresAt: string;
+    checkingSince?: string;
+  }[];
   accessLog: AccessLogEntry[];
-  notifications: { id: string; type: string; audience: string; createdAt: string; deleteOn?: string; tips?: string[]; delivery?: ExportedDelivery }[];
+  notifications: {
+    id: string;
+    type: string;
+    audience: string;
+    createdAt: string;
+    deleteOn?: string;
+    tips?: string[];
+    delivery?: ExportedDelivery;
+  }[];
 }
 
 /** Whether and when a notification was e-mailed; the drainer's claim and next-try time are bookkeeping. */
@@ -53,7 +79,10 @@ async function build(municipalityId: string, candidateId: string): Promise<Expor
   const doc = found.doc;
   const candidate = toView(doc);
   if (candidate.retention) {
-    candidate.retention = { ...candidate.retention, explanation: retentionInWords(candidate.retention, candidate.serviceEnd, !!candidate.legalHold) };
+    candidate.retention = {
+      ...candidate.retention,
+      explanation: retentionInWords(candidate.retention, candidate.serviceEnd, !!candidate.legalHold),
+    };
   }
   const minutes = config().DOWNLOAD_SAS_MINUTES;
   const [account, invitations, files, uploads, accessLog, notifications] = await Promise.all([

@@ -40,7 +40,13 @@ async function check(probe: Probe, deadlineMs: number): Promise<CheckResult> {
     }, deadlineMs);
   });
   try {
-    return await Promise.race([probe(controller.signal).then((): CheckResult => "ok", (): CheckResult => (controller.signal.aborted ? "timeout" : "unavailable")), deadline]);
+    return await Promise.race([
+      probe(controller.signal).then(
+        (): CheckResult => "ok",
+        (): CheckResult => (controller.signal.aborted ? "timeout" : "unavailable"),
+      ),
+      deadline,
+    ]);
   } finally {
     clearTimeout(timer);
   }

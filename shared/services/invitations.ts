@@ -26,9 +26,7 @@ export function newInvitation(kind: AccountKind, municipalityId: string, recordI
 
 export { insertInvitation as storeInvitation };
 
-export type Redeemed =
-  | { kind: "candidate"; view: CandidateView; etag: string }
-  | { kind: "employer"; view: EmployerView; etag: string };
+export type Redeemed = { kind: "candidate"; view: CandidateView; etag: string } | { kind: "employer"; view: EmployerView; etag: string };
 
 const alreadyUsed = () => conflict("this invitation code has already been used");
 
@@ -76,7 +74,12 @@ async function linkRecord(principal: Principal, doc: InvitationDoc, at: string):
     change: (e) => {
       // Checked inside the write, so a redemption racing the end of participation cannot slip through.
       if (e.status === "ended") throw new AppError(410, "Gone", "this employer's participation has ended; the invitation no longer works");
-      return { ...e, status: e.status === "invited" ? "active" : e.status, accountSubs: [...(e.accountSubs ?? []), principal.sub], updatedAt: at };
+      return {
+        ...e,
+        status: e.status === "invited" ? "active" : e.status,
+        accountSubs: [...(e.accountSubs ?? []), principal.sub],
+        updatedAt: at,
+      };
     },
   });
   return { kind: "employer", view: toEmployerView(updated.doc), etag: updated.etag };

@@ -34,7 +34,10 @@ interface Basisprofiel {
 }
 
 const unavailable = (detail: string) =>
-  dependencyUnavailable(`the KvK lookup is not available right now (${detail}); fill in the company details by hand or try again later`, 60);
+  dependencyUnavailable(
+    `the KvK lookup is not available right now (${detail}); fill in the company details by hand or try again later`,
+    60,
+  );
 
 function toCompany(p: Basisprofiel): KvkCompany {
   const addresses = p._embedded?.hoofdvestiging?.adressen ?? [];
@@ -66,7 +69,8 @@ export function httpKvkClient(baseUrl: string, apiKey: string | undefined, timeo
         throw unavailable(nameOf(err) === "TimeoutError" ? "no answer in time" : "could not connect");
       }
       if (res.status === 404) return undefined;
-      if (!res.ok) throw new AppError(502, "Bad Gateway", `KvK answered ${res.status}; try again later or fill in the company details by hand`);
+      if (!res.ok)
+        throw new AppError(502, "Bad Gateway", `KvK answered ${res.status}; try again later or fill in the company details by hand`);
       return toCompany((await res.json()) as Basisprofiel);
     },
   };

@@ -16,7 +16,8 @@ import { eraseCandidate } from "./retention.js";
 import { closeVacancy } from "./vacancies.js";
 
 function refuseFuture(end: ServiceEnd): void {
-  if (end.endedOn > todayIso()) throw badRequest("the service cannot end in the future", [{ path: "endedOn", message: "a date up to today" }]);
+  if (end.endedOn > todayIso())
+    throw badRequest("the service cannot end in the future", [{ path: "endedOn", message: "a date up to today" }]);
 }
 
 /**
@@ -28,7 +29,13 @@ export async function recordServiceEnd(principal: Principal, id: string, end: Se
   return endService(principal, id, end, await retentionPeriods(municipalityOf(principal)), expected);
 }
 
-async function endService(principal: Principal, id: string, end: ServiceEnd, periods: RetentionPeriods, expected?: VersionCheck): Promise<VersionedView> {
+async function endService(
+  principal: Principal,
+  id: string,
+  end: ServiceEnd,
+  periods: RetentionPeriods,
+  expected?: VersionCheck,
+): Promise<VersionedView> {
   refuseFuture(end);
   const municipalityId = municipalityOf(principal);
   const updated = await modifyCandidate({
@@ -58,7 +65,10 @@ const sameEnd = (a: ServiceEnd | undefined, b: ServiceEnd) =>
  * A client-tracking system (RAAK/RMW) reports ended services in a batch; each line is checked
  * and recorded on its own, and the answer says per line what happened.
  */
-export async function recordServiceEnds(principal: Principal, items: unknown[]): Promise<{ results: LineResult[]; summary: Record<string, number> }> {
+export async function recordServiceEnds(
+  principal: Principal,
+  items: unknown[],
+): Promise<{ results: LineResult[]; summary: Record<string, number> }> {
   const municipalityId = municipalityOf(principal);
   const parsed = items.map((item, i) => ({ line: i + 1, result: ServiceEndLine.safeParse(item) }));
   const numbers = [...new Set(parsed.flatMap((p) => (p.result.success ? [p.result.data.clientNumber] : [])))];
@@ -69,7 +79,12 @@ export async function recordServiceEnds(principal: Principal, items: unknown[]):
   for (const { line, result } of parsed) {
     if (!result.success) {
       const clientNumber = (items[line - 1] as { clientNumber?: unknown })?.clientNumber;
-      results.push({ line, ...(typeof clientNumber === "string" ? { clientNumber } : {}), status: "invalid", errors: fieldErrors(result.error) });
+      results.push({
+        line,
+        ...(typeof clientNumber === "string" ? { clientNumber } : {}),
+        status: "invalid",
+        errors: fieldErrors(result.error),
+      });
       continue;
     }
     const { clientNumber, ...end } = result.data;
@@ -109,7 +124,9 @@ export async function setLegalHold(
     expected,
     change: (doc) => {
       const { legalHold: _old, ...rest } = doc;
-      return hold.hold ? { ...rest, legalHold: { since: nowIso(), reason: hold.reason! }, updatedAt: nowIso() } : { ...rest, updatedAt: nowIso() };
+      return hold.hold
+        ? { ...rest, legalHold: { since: nowIso(), reason: hold.reason! }, updatedAt: nowIso() }
+        : { ...rest, updatedAt: nowIso() };
     },
     alongside: auditChange(principal, "update", ["legalHold"]),
   });
@@ -142,7 +159,12 @@ export async function endEmployer(principal: Principal, id: string, endedOn: str
       const { accountSubs, invitationIds, ...rest } = doc;
       users = accountSubs ?? [];
       codes = invitationIds ?? [];
-      return { ...rest, status: "ended" as const, ended: { endedOn: on, deleteOn: addDays(on, config().EMPLOYER_RETENTION_DAYS) }, updatedAt: nowIso() };
+      return {
+        ...rest,
+        status: "ended" as const,
+        ended: { endedOn: on, deleteOn: addDays(on, config().EMPLOYER_RETENTION_DAYS) },
+        updatedAt: nowIso(),
+      };
     },
   });
   // Access ends now: the users' links and any code not yet redeemed.

@@ -25,7 +25,10 @@ export interface Mailer {
  */
 export class MailError extends Error {
   override name = "MailError";
-  constructor(readonly code: string, readonly permanent: boolean) {
+  constructor(
+    readonly code: string,
+    readonly permanent: boolean,
+  ) {
     super(`mail not sent: ${code}`);
   }
 }
@@ -51,7 +54,10 @@ export function acsMailer(endpoint: string, sender: string, accessKey?: string):
     // Plain HTTP only to a fake on this machine; anything else must be HTTPS.
     const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(new URL(endpoint).hostname);
     // No retries inside the SDK: the outbox retries, with its own backoff, and counts every try.
-    return new EmailClient(endpoint, accessKey ? { key: accessKey } : azureCredential, { allowInsecureConnection: loopback, retryOptions: { maxRetries: 0 } });
+    return new EmailClient(endpoint, accessKey ? { key: accessKey } : azureCredential, {
+      allowInsecureConnection: loopback,
+      retryOptions: { maxRetries: 0 },
+    });
   };
   return {
     async send(m) {
@@ -60,14 +66,16 @@ export function acsMailer(endpoint: string, sender: string, accessKey?: string):
       try {
         // The send and its polling end after MAIL_CALL_MS, or with the invocation's budget: a try that did not finish.
         const abortSignal = callSignal(MAIL_CALL_MS);
-        const poller = await (await client).beginSend(
+        const poller = await (
+          await client
+        ).beginSend(
           { senderAddress: sender, recipients: { to: [{ address: m.to }] }, content: { subject: m.subject, plainText: m.text } },
           { operationId: operationIdOf(m.id), updateIntervalInMs: 1000, abortSignal },
         );
         result = await poller.pollUntilDone({ abortSignal });
       } catch (err) {
         const status = statusOf(err);
-        throw new MailError(status ? `http${status}` : nameOf(err) ?? "Error", !retryable(status));
+        throw new MailError(status ? `http${status}` : (nameOf(err) ?? "Error"), !retryable(status));
       }
       // Failed: the service took the message and could not send it (a refused recipient).
       if (result.status !== "Succeeded") throw new MailError(`status.${result.status}`, result.status === "Failed");

@@ -53,7 +53,11 @@ export async function vacancyMatches(principal: Principal, vacancyId: string, qu
   const found: FoundCandidate[] = [];
   let next: Tiered<Position> | undefined = position;
   while (next && found.length < query.pageSize) {
-    const part = { where: [...match.where, `${match.score} = @tier`], select: match.select, parameters: [...match.parameters, { name: "@tier", value: next.tier }] };
+    const part = {
+      where: [...match.where, `${match.score} = @tier`],
+      select: match.select,
+      parameters: [...match.parameters, { name: "@tier", value: next.tier }],
+    };
     const page = await visiblePage(principal, home, {}, query.pageSize - found.length, next, part);
     found.push(...page.items);
     next = page.next ? { ...page.next, tier: next.tier } : next.tier > 0 ? start(next.tier - 1) : undefined;
@@ -87,7 +91,14 @@ export async function myMatches(principal: Principal, query: Paging): Promise<Ma
 
   const found: (Partial<VacancyView> & { matched?: VacancyMatched })[] = [];
   while (next && found.length < query.pageSize) {
-    const page = await openVacanciesMeeting(municipalityId, match, next.tier, CANDIDATE_VACANCY_FIELDS, query.pageSize - found.length, next.token);
+    const page = await openVacanciesMeeting(
+      municipalityId,
+      match,
+      next.tier,
+      CANDIDATE_VACANCY_FIELDS,
+      query.pageSize - found.length,
+      next.token,
+    );
     found.push(...(page.items as typeof found));
     next = page.continuation ? { tier: next.tier, token: page.continuation } : next.tier > 0 ? { tier: next.tier - 1 } : undefined;
   }

@@ -143,6 +143,10 @@ export function setSharing(principal: Principal, withEmployers: boolean, expecte
 
 /** Which e-mails the candidate wants: stored as `notifications`, the tips timer and vacancy alerts read it. */
 export async function setNotifications(principal: Principal, notifications: NotificationSettings): Promise<NotificationSettings> {
-  await changeOwn(principal, { action: "update", fields: ["notifications"], change: (doc) => ({ ...doc, notifications, updatedAt: nowIso() }) });
+  await changeOwn(principal, {
+    action: "update",
+    fields: ["notifications"],
+    change: (doc) => ({ ...doc, notifications, updatedAt: nowIso() }),
+  });
   return notifications;
 }

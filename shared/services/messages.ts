@@ -30,7 +30,8 @@ export const TIP_LINES: Record<TipKey, string> = {
   description: "Schrijf een korte beschrijving van uzelf: wie bent u en wat zoekt u?",
   workExperience: "Vul uw werkervaring in. Vrijwilligerswerk en stages tellen ook mee.",
   availability: "Geef aan vanaf wanneer en hoeveel uur per week u kunt werken.",
-  sharing: "Werkgevers zien uw profiel nu niet. Wilt u gevonden worden? Accepteer de voorwaarden en deel uw profiel. U kunt dat altijd weer uitzetten.",
+  sharing:
+    "Werkgevers zien uw profiel nu niet. Wilt u gevonden worden? Accepteer de voorwaarden en deel uw profiel. U kunt dat altijd weer uitzetten.",
 };
 
 type Renderers = { [T in Notification["type"]]: (n: Extract<Notification, { type: T }>, c: RenderContext) => Rendered };

@@ -1,7 +1,13 @@
 import { config } from "../config/index.js";
 import type { VersionCheck } from "../data/documents.js";
 import { StaleVersion } from "../data/errors.js";
-import { readSettings, readSettingsVersioned, registerMunicipality as register, restrictedMunicipalities, writeSettings } from "../data/municipalities.js";
+import {
+  readSettings,
+  readSettingsVersioned,
+  registerMunicipality as register,
+  restrictedMunicipalities,
+  writeSettings,
+} from "../data/municipalities.js";
 import { nowIso } from "../domain/clock.js";
 import { forbidden } from "../domain/errors.js";
 import { DEFAULT_SETTINGS, type Contact, type MunicipalitySettings } from "../domain/municipality.js";
@@ -35,7 +41,11 @@ export async function getSettings(principal: Principal): Promise<VersionedView<M
  * (StaleVersion otherwise, also when another administrator got there first): a reach restriction cannot be
  * undone by someone who never saw it.
  */
-export async function putSettings(principal: Principal, settings: MunicipalitySettings, expected: VersionCheck | undefined): Promise<VersionedView<MunicipalitySettings>> {
+export async function putSettings(
+  principal: Principal,
+  settings: MunicipalitySettings,
+  expected: VersionCheck | undefined,
+): Promise<VersionedView<MunicipalitySettings>> {
   const municipalityId = municipalityOf(principal);
   let current: string | undefined;
   if (expected) {

@@ -115,9 +115,11 @@ export const recordedNotifications = (): readonly Notification[] => recorded;
 export const outboxNotifier: Notifier = {
   async send(n) {
     const delivery: Delivery = { state: "pending", attempts: 0, dueAt: n.createdAt };
-    await container("outbox").items.create({ ...n, delivery }).catch((err: unknown) => {
-      if (statusOf(err) !== 409) throw err;
-    });
+    await container("outbox")
+      .items.create({ ...n, delivery })
+      .catch((err: unknown) => {
+        if (statusOf(err) !== 409) throw err;
+      });
   },
   async forget(municipalityId, candidateId) {
     for (const { id } of await notificationsAbout(municipalityId, candidateId)) {

@@ -87,7 +87,11 @@ async function deliver(mailer: Mailer, { doc, etag }: { doc: DueNotification; et
       outcome = { state: "notMailed", attempts: previous.attempts, dueAt: at, reason: recipient.reason };
       counts.notMailed++;
     } else {
-      await mailer.send({ id: `${doc.municipalityId}:${doc.id}`, to: recipient.to, ...render(doc, { appUrl: c.APP_URL, tipsIntervalDays: c.TIPS_INTERVAL_DAYS }) });
+      await mailer.send({
+        id: `${doc.municipalityId}:${doc.id}`,
+        to: recipient.to,
+        ...render(doc, { appUrl: c.APP_URL, tipsIntervalDays: c.TIPS_INTERVAL_DAYS }),
+      });
       outcome = { state: "sent", attempts, dueAt: at, sentAt: at };
       counts.sent++;
     }

@@ -22,7 +22,7 @@ export async function walkPartitions<T extends { id: string }>(
   let municipalities = 0;
   for (const m of o.municipalities ?? (await municipalityIds())) {
     municipalities++;
-    for (let after = ""; ; ) {
+    for (let after = ""; ;) {
       if (Date.now() - started > o.budgetMs) return { complete: false, municipalities };
       const { items } = await page(m, after);
       const last = items.at(-1);

@@ -56,7 +56,11 @@ export async function replayDeletions(options: ReplayOptions): Promise<ReplaySum
   const log = options.log ?? (() => {});
   const now = nowIso();
   const summary: ReplaySummary = { ...empty(), complete: true, municipalities: {} };
-  const journal = await journalEntries(options.since.slice(0, 10), now.slice(0, 10), options.municipalities?.length === 1 ? options.municipalities[0] : undefined);
+  const journal = await journalEntries(
+    options.since.slice(0, 10),
+    now.slice(0, 10),
+    options.municipalities?.length === 1 ? options.municipalities[0] : undefined,
+  );
   const byMunicipality = new Map<string, JournalEntry[]>();
   for (const e of journal) byMunicipality.set(e.municipalityId, [...(byMunicipality.get(e.municipalityId) ?? []), e]);
   const municipalities = options.municipalities ?? [...new Set([...(await municipalityIds()), ...byMunicipality.keys()])];
@@ -105,7 +109,8 @@ function wantedOf(records: DeletionKey[]): Wanted {
   const wanted: Wanted = new Map();
   for (const { pseudonym: p, recordType, deletedAt } of records) {
     const seen = wanted.get(p);
-    if (!seen || (seen.recordType === "profile" && (recordType !== "profile" || deletedAt > seen.deletedAt))) wanted.set(p, { recordType, deletedAt });
+    if (!seen || (seen.recordType === "profile" && (recordType !== "profile" || deletedAt > seen.deletedAt)))
+      wanted.set(p, { recordType, deletedAt });
   }
   return wanted;
 }
@@ -144,7 +149,13 @@ async function reapply(m: string, id: string, { recordType, deletedAt }: Pick<De
   return true;
 }
 
-async function eraseFound(m: string, wanted: Wanted, counts: ReplayCounts, shouldStop: () => boolean, log: (line: string) => void): Promise<void> {
+async function eraseFound(
+  m: string,
+  wanted: Wanted,
+  counts: ReplayCounts,
+  shouldStop: () => boolean,
+  log: (line: string) => void,
+): Promise<void> {
   const types = new Set([...wanted.values()].map((w) => w.recordType));
   for (const of of ["candidates", "employers"] as const) {
     if (of === "employers" ? !types.has("employer") : !types.has("candidate") && !types.has("profile")) continue;

@@ -2,7 +2,15 @@ import { countDeletions, countEvents, countRecords, type Period } from "../data/
 import { CANDIDATE_STATUSES } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
 import { EMPLOYER_STATUSES } from "../domain/employer.js";
-import { currentMonth, monthPeriod, RETENTION_RULES, shownReport, UPLOAD_KINDS, type ReportCounts, type ReportSummary } from "../domain/report.js";
+import {
+  currentMonth,
+  monthPeriod,
+  RETENTION_RULES,
+  shownReport,
+  UPLOAD_KINDS,
+  type ReportCounts,
+  type ReportSummary,
+} from "../domain/report.js";
 import type { Principal } from "../domain/roles.js";
 import { VACANCY_STATUSES } from "../domain/vacancy.js";
 import { auditReport } from "./audit.js";
@@ -17,22 +25,34 @@ async function each<K extends string>(keys: readonly K[], count: (key: K) => Pro
 /** Every count of the report, at once: each an indexed count in Cosmos DB. */
 async function countAll(m: string, period: Period): Promise<ReportCounts> {
   const employerEvents = (action: string) => countEvents(m, period, { action, "actor.role": "employer" });
-  const [candidates, sharingWithEmployers, hiddenFromEmployers, employers, vacancies, uploads, byRule, onRequest, profilesErased, employersDeleted, searches, candidateViews] =
-    await Promise.all([
-      each(CANDIDATE_STATUSES, (status) => countRecords("candidates", m, "candidate", { status })),
-      countRecords("candidates", m, "candidate", { "sharing.withEmployers": true }),
-      countRecords("candidates", m, "candidate", { "employerVisibility.hidden": true }),
-      each(EMPLOYER_STATUSES, (status) => countRecords("employers", m, "employer", { status })),
-      each(VACANCY_STATUSES, (status) => countRecords("vacancies", m, "vacancy", { status })),
-      // A completed upload is logged as a change of `files.{kind}` (shared/services/uploads.ts).
-      each(UPLOAD_KINDS, (kind) => countEvents(m, period, { action: "update" }, `files.${kind}`)),
-      each(RETENTION_RULES, (rule) => countDeletions(m, period, { recordType: "candidate", trigger: "retention" }, `${rule}:`)),
-      countDeletions(m, period, { recordType: "candidate", trigger: "request" }),
-      countDeletions(m, period, { recordType: "profile" }),
-      countDeletions(m, period, { recordType: "employer" }),
-      employerEvents("search"),
-      employerEvents("read"),
-    ]);
+  const [
+    candidates,
+    sharingWithEmployers,
+    hiddenFromEmployers,
+    employers,
+    vacancies,
+    uploads,
+    byRule,
+    onRequest,
+    profilesErased,
+    employersDeleted,
+    searches,
+    candidateViews,
+  ] = await Promise.all([
+    each(CANDIDATE_STATUSES, (status) => countRecords("candidates", m, "candidate", { status })),
+    countRecords("candidates", m, "candidate", { "sharing.withEmployers": true }),
+    countRecords("candidates", m, "candidate", { "employerVisibility.hidden": true }),
+    each(EMPLOYER_STATUSES, (status) => countRecords("employers", m, "employer", { status })),
+    each(VACANCY_STATUSES, (status) => countRecords("vacancies", m, "vacancy", { status })),
+    // A completed upload is logged as a change of `files.{kind}` (shared/services/uploads.ts).
+    each(UPLOAD_KINDS, (kind) => countEvents(m, period, { action: "update" }, `files.${kind}`)),
+    each(RETENTION_RULES, (rule) => countDeletions(m, period, { recordType: "candidate", trigger: "retention" }, `${rule}:`)),
+    countDeletions(m, period, { recordType: "candidate", trigger: "request" }),
+    countDeletions(m, period, { recordType: "profile" }),
+    countDeletions(m, period, { recordType: "employer" }),
+    employerEvents("search"),
+    employerEvents("read"),
+  ]);
   return {
     candidates,
     sharingWithEmployers,

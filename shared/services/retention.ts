@@ -38,7 +38,6 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
   );
 }
 
-
 type Erasable = Pick<RetentionItem, "id" | "municipalityId" | "accountSub" | "invitationIds"> & {
   retention?: { rule: string; deleteOn: string };
   serviceEnd?: { endedOn: string };
@@ -53,7 +52,12 @@ type Erasable = Pick<RetentionItem, "id" | "municipalityId" | "accountSub" | "in
  * A replay (`trigger: "replay"`, a candidate a restore brought back) writes no new deletion
  * record: the one it replays stands.
  */
-export async function eraseCandidate(c: Erasable, etag: string, trigger: "retention" | "request" | "replay", actor?: Principal): Promise<Record<string, number>> {
+export async function eraseCandidate(
+  c: Erasable,
+  etag: string,
+  trigger: "retention" | "request" | "replay",
+  actor?: Principal,
+): Promise<Record<string, number>> {
   const files = await deleteCandidateFiles(c.municipalityId, c.id);
   for (const id of c.invitationIds ?? []) await deleteInvitation(id);
   if (c.accountSub) await deleteAccount(c.accountSub);
@@ -63,18 +67,19 @@ export async function eraseCandidate(c: Erasable, etag: string, trigger: "retent
   // upload URL writes from now on, the hourly cleanup removes).
   await deleteUploadsOf(c.id);
   const removed = { files, invitations: c.invitationIds?.length ?? 0, accounts: c.accountSub ? 1 : 0, auditEvents, records: 1 };
-  if (trigger !== "replay") await keepDeletionRecord({
-    recordType: "candidate",
-    municipalityId: c.municipalityId,
-    pseudonym: pseudonym(c.id),
-    trigger,
-    rule: trigger === "request" ? "request to stop participating" : c.retention!.rule,
-    ...(c.retention ? { deleteOn: c.retention.deleteOn } : {}),
-    ...(c.serviceEnd ? { serviceEndedOn: c.serviceEnd.endedOn } : {}),
-    deletedAt: nowIso(),
-    removed,
-    ...(actor ? { actor: { sub: actor.sub, role: actor.role } } : {}),
-  });
+  if (trigger !== "replay")
+    await keepDeletionRecord({
+      recordType: "candidate",
+      municipalityId: c.municipalityId,
+      pseudonym: pseudonym(c.id),
+      trigger,
+      rule: trigger === "request" ? "request to stop participating" : c.retention!.rule,
+      ...(c.retention ? { deleteOn: c.retention.deleteOn } : {}),
+      ...(c.serviceEnd ? { serviceEndedOn: c.serviceEnd.endedOn } : {}),
+      deletedAt: nowIso(),
+      removed,
+      ...(actor ? { actor: { sub: actor.sub, role: actor.role } } : {}),
+    });
   await deleteCandidateDoc(c.municipalityId, c.id, etag);
   // A read that landed while the erase ran may have logged a line; with the record gone, no new ones come.
   await deleteAuditTrail(c.id);
@@ -99,16 +104,17 @@ export async function eraseEmployer(municipalityId: string, e: EmployerDue, trig
   for (const v of vacancies) await deleteVacancy(municipalityId, v.id);
   for (const id of e.invitationIds ?? []) await deleteInvitation(id);
   for (const sub of e.accountSubs ?? []) await deleteAccount(sub);
-  if (trigger === "retention") await keepDeletionRecord({
-    recordType: "employer",
-    municipalityId,
-    pseudonym: pseudonym(e.id),
-    trigger: "retention",
-    rule: `employer ended ${e.ended!.endedOn}, kept ${config().EMPLOYER_RETENTION_DAYS} days`,
-    deleteOn: e.ended!.deleteOn,
-    deletedAt: nowIso(),
-    removed: { vacancies: vacancies.length, accounts: e.accountSubs?.length ?? 0, records: 1 },
-  });
+  if (trigger === "retention")
+    await keepDeletionRecord({
+      recordType: "employer",
+      municipalityId,
+      pseudonym: pseudonym(e.id),
+      trigger: "retention",
+      rule: `employer ended ${e.ended!.endedOn}, kept ${config().EMPLOYER_RETENTION_DAYS} days`,
+      deleteOn: e.ended!.deleteOn,
+      deletedAt: nowIso(),
+      removed: { vacancies: vacancies.length, accounts: e.accountSubs?.length ?? 0, records: 1 },
+    });
   await deleteEmployerDoc(municipalityId, e.id);
 }
 
@@ -194,7 +200,9 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
   if (!options.dryRun) {
     // Across partitions, so events of municipalities never registered (staff searching first) go too.
     const finished =
-      !shouldStop() && (options.municipalities || (await sweepAudit(summary, undefined, shouldStop, log))) && (await sweepCounters(summary, day, shouldStop, log));
+      !shouldStop() &&
+      (options.municipalities || (await sweepAudit(summary, undefined, shouldStop, log))) &&
+      (await sweepCounters(summary, day, shouldStop, log));
     if (!finished) summary.complete = false;
   }
   summary.durationMs = Date.now() - started;
@@ -206,7 +214,12 @@ export async function runRetention(options: SweepOptions): Promise<SweepSummary>
  * all (Azure's TTL does the same; the emulator has none, and TTL may fall behind). Deletion
  * records have no `at` and stay. False when it had to stop early.
  */
-async function sweepAudit(summary: SweepSummary, municipalityId: string | undefined, shouldStop: () => boolean, log: (line: string) => void): Promise<boolean> {
+async function sweepAudit(
+  summary: SweepSummary,
+  municipalityId: string | undefined,
+  shouldStop: () => boolean,
+  log: (line: string) => void,
+): Promise<boolean> {
   const cutoff = new Date(Date.parse(nowIso()) - config().AUDIT_RETENTION_DAYS * 86_400_000).toISOString();
   let failures = 0;
   for (;;) {
@@ -338,7 +351,11 @@ async function signal({ municipalityId: m, day, counts, shouldStop, log }: Pass)
           deleteOn: c.deleteOn,
           createdAt: nowIso(),
         });
-        await modifyCandidate({ municipalityId: m, id: c.id, change: (doc) => ({ ...doc, retention: { ...doc.retention!, signalledFor: c.deleteOn } }) });
+        await modifyCandidate({
+          municipalityId: m,
+          id: c.id,
+          change: (doc) => ({ ...doc, retention: { ...doc.retention!, signalledFor: c.deleteOn } }),
+        });
         counts.signalled++;
       } catch (err) {
         counts.failed++;
@@ -359,12 +376,20 @@ export interface PreviewItem {
 }
 
 /** What the sweep will delete in the admin's municipality within `withinDays`, and why (paged). */
-export async function previewRetention(principal: Principal, withinDays: number, pageSize: number, continuation?: string): Promise<Page<PreviewItem>> {
+export async function previewRetention(
+  principal: Principal,
+  withinDays: number,
+  pageSize: number,
+  continuation?: string,
+): Promise<Page<PreviewItem>> {
   const m = municipalityOf(principal);
   const day = todayIso();
   const scope = JSON.stringify(["retention-preview", m, withinDays]);
   // A list of candidate ids: a page like any other, counted alongside the query.
-  const [page] = await Promise.all([candidatesDue(m, addDays(day, withinDays), [], pageSize, decodeContinuation(continuation, scope)), admitView({ principal }, [])]);
+  const [page] = await Promise.all([
+    candidatesDue(m, addDays(day, withinDays), [], pageSize, decodeContinuation(continuation, scope)),
+    admitView({ principal }, []),
+  ]);
   const items: PreviewItem[] = page.items.map((c) => ({
     type: "candidate",
     id: c.id,

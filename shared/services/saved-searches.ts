@@ -47,7 +47,10 @@ const ownerOf = (principal: Principal) => pseudonym(`saved-search-owner:${princi
 
 const toView = ({ id, name, filters, createdAt }: SavedSearchView): SavedSearchView => ({ id, name, filters, createdAt });
 
-export async function listSavedSearches(principal: Principal, query: { pageSize: number; continuation?: string | undefined }): Promise<Page<SavedSearchView>> {
+export async function listSavedSearches(
+  principal: Principal,
+  query: { pageSize: number; continuation?: string | undefined },
+): Promise<Page<SavedSearchView>> {
   const viewer = await viewerOf(principal);
   const owner = ownerOf(principal);
   const scope = JSON.stringify(["savedSearches", owner, viewer.municipalityId]);
@@ -105,18 +108,35 @@ export interface DigestSummary {
 export async function queueSavedSearchDigests(o: WalkOptions): Promise<DigestSummary> {
   const at = clock().now().toISOString();
   const summary = { savedSearches: 0, queued: 0 };
-  const { complete } = await walkPartitions(o, (m, after) => savedSearchesAfter(m, after, PAGE), async (saved) => {
-    summary.savedSearches++;
-    if (await digest(saved, at)) summary.queued++;
-  });
+  const { complete } = await walkPartitions(
+    o,
+    (m, after) => savedSearchesAfter(m, after, PAGE),
+    async (saved) => {
+      summary.savedSearches++;
+      if (await digest(saved, at)) summary.queued++;
+    },
+  );
   return { complete, ...summary };
 }
 
 async function digest(saved: SavedSearchDoc, at: string): Promise<boolean> {
   const owner: Principal = { sub: saved.owner, role: saved.role };
   const filter = toFilter(SearchQuery.parse(saved.filters));
-  const changed = { where: ["c.updatedAt > @since", "c.updatedAt <= @until"], parameters: [{ name: "@since", value: saved.digestedUpTo }, { name: "@until", value: at }] };
-  const { items } = await visiblePage(owner, saved.municipalityId, filter, DIGEST_PAGE, firstPosition(owner, saved.municipalityId, filter), changed);
+  const changed = {
+    where: ["c.updatedAt > @since", "c.updatedAt <= @until"],
+    parameters: [
+      { name: "@since", value: saved.digestedUpTo },
+      { name: "@until", value: at },
+    ],
+  };
+  const { items } = await visiblePage(
+    owner,
+    saved.municipalityId,
+    filter,
+    DIGEST_PAGE,
+    firstPosition(owner, saved.municipalityId, filter),
+    changed,
+  );
   if (items.length) {
     await notifier().send({
       id: `saved-search-${saved.id}-${at.slice(0, 10)}`,

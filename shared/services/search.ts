@@ -26,7 +26,6 @@ export const SearchQuery = z.object({
 });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
-
 /** Where a walk through the candidates a caller may see stands: the account manager's own municipality, or the others. */
 export interface Position {
   phase: "home" | "others";
@@ -96,8 +95,16 @@ export async function searchCandidates(
   const position = decodeContinuation<Position>(query.continuation, scope) ?? firstPosition(principal, home, filter);
   const { items, next } = await visiblePage(principal, home, filter, query.pageSize, position);
   // Counted (and possibly refused) once the page's candidates are known, before anything is logged or shown.
-  await admitView(viewer, items.map((c) => c.id));
+  await admitView(
+    viewer,
+    items.map((c) => c.id),
+  );
   const { pageSize: _p, continuation: _c, ...filters } = query;
-  await auditSearch(principal, home, { ...filters, page: position.phase }, items.map((c) => c.id));
+  await auditSearch(
+    principal,
+    home,
+    { ...filters, page: position.phase },
+    items.map((c) => c.id),
+  );
   return { items, continuation: encodeContinuation(next, scope) };
 }

@@ -22,7 +22,9 @@ export interface SignalItem {
 }
 
 /** Which signals a role gets: coaches retention signals, account managers viewing-limit signals. */
-const AUDIENCE = { coach: "coach", accountManager: "accountManager" } as const satisfies Partial<Record<Principal["role"], Notification["audience"]>>;
+const AUDIENCE = { coach: "coach", accountManager: "accountManager" } as const satisfies Partial<
+  Record<Principal["role"], Notification["audience"]>
+>;
 
 function audienceOf(principal: Principal): Notification["audience"] {
   const audience = AUDIENCE[principal.role as keyof typeof AUDIENCE];
@@ -46,7 +48,10 @@ export async function listSignals(principal: Principal, pageSize: number, contin
   const m = municipalityOf(principal);
   const audience = audienceOf(principal);
   const scope = JSON.stringify(["signals", m, audience]);
-  const [page] = await Promise.all([notificationsFor(m, audience, pageSize, decodeContinuation(continuation, scope)), admitView({ principal }, [])]);
+  const [page] = await Promise.all([
+    notificationsFor(m, audience, pageSize, decodeContinuation(continuation, scope)),
+    admitView({ principal }, []),
+  ]);
   const reader = readerKey(principal);
   return { items: page.items.map((n) => toItem(n, reader)), continuation: encodeContinuation(page.continuation, scope) };
 }

@@ -82,7 +82,15 @@ interface ReplayLike {
 
 /** The nightly sweep's totals: deleted by rule, signalled, failed; and the replay's counts. */
 export function emitSweepEvents(summary: SweepLike, replay: ReplayLike): void {
-  const counts: Counts = { deleted: 0, employersDeleted: 0, signalled: 0, failed: 0, auditEvents: summary.auditEvents, counters: summary.counters, durationMs: summary.durationMs };
+  const counts: Counts = {
+    deleted: 0,
+    employersDeleted: 0,
+    signalled: 0,
+    failed: 0,
+    auditEvents: summary.auditEvents,
+    counters: summary.counters,
+    durationMs: summary.durationMs,
+  };
   for (const m of Object.values(summary.municipalities)) {
     for (const [rule, n] of Object.entries(m.candidates)) {
       counts.deleted! += n;

@@ -36,13 +36,26 @@ export async function queueTips(o: WalkOptions): Promise<TipsSummary> {
   const at = now.toISOString();
   const cutoff = new Date(now.getTime() - config().TIPS_INTERVAL_DAYS * 86_400_000).toISOString();
   const counts = { queued: 0, nothingToTip: 0 };
-  const walked = await walkPartitions(o, (m, after) => candidatesForTips(m, cutoff, after, PAGE), async (c, m) => {
-    const tips = tipsFor(factsOf(c));
-    if (!tips.length) return void counts.nothingToTip++;
-    // The id holds the day: a rerun that day finds the message already there.
-    await notifier().send({ id: `tips-${c.id}-${at.slice(0, 10)}`, municipalityId: m, audience: "candidate", type: "tips", candidateId: c.id, tips, createdAt: at });
-    await markTipsSent(m, c.id, at);
-    counts.queued++;
-  }, true);
+  const walked = await walkPartitions(
+    o,
+    (m, after) => candidatesForTips(m, cutoff, after, PAGE),
+    async (c, m) => {
+      const tips = tipsFor(factsOf(c));
+      if (!tips.length) return void counts.nothingToTip++;
+      // The id holds the day: a rerun that day finds the message already there.
+      await notifier().send({
+        id: `tips-${c.id}-${at.slice(0, 10)}`,
+        municipalityId: m,
+        audience: "candidate",
+        type: "tips",
+        candidateId: c.id,
+        tips,
+        createdAt: at,
+      });
+      await markTipsSent(m, c.id, at);
+      counts.queued++;
+    },
+    true,
+  );
   return { ...walked, ...counts };
 }

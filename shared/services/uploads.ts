@@ -35,7 +35,16 @@ import {
   type FileKind,
   type StartUploadBody,
 } from "../domain/uploads.js";
-import { blobInfo, blobTags, candidatePrefix, copyToFiles, deleteFile, deleteStaleUploads, readRange, snapshotUpload } from "../storage/blob.js";
+import {
+  blobInfo,
+  blobTags,
+  candidatePrefix,
+  copyToFiles,
+  deleteFile,
+  deleteStaleUploads,
+  readRange,
+  snapshotUpload,
+} from "../storage/blob.js";
 import { downloadLink, snapshotReadLink, uploadLink } from "../storage/sas.js";
 import { audit, auditChange } from "./audit.js";
 import { getCandidate } from "./candidates.js";
@@ -76,7 +85,12 @@ export async function startUpload(principal: Principal, body: StartUploadBody): 
   const now = clock().now();
   const day = uploadDay(now.getTime());
   if ((await pendingUploads(day, recordId)) >= MAX_PENDING_UPLOADS) {
-    throw new AppError(429, "Too Many Requests", `you have ${MAX_PENDING_UPLOADS} unfinished uploads today; complete them or try again tomorrow`, { headers: { "Retry-After": "3600" } });
+    throw new AppError(
+      429,
+      "Too Many Requests",
+      `you have ${MAX_PENDING_UPLOADS} unfinished uploads today; complete them or try again tomorrow`,
+      { headers: { "Retry-After": "3600" } },
+    );
   }
   const id = `${day}-${randomUUID()}`;
   const blobName = blobNameOf(municipalityId, recordId, kind, id);
@@ -129,7 +143,13 @@ async function verificationProblem(upload: UploadDoc, size: number): Promise<str
   const entries = zipEntries(bytes);
   // The package's parts are read from the bytes at hand (head, tail) where they lie there; the
   // rest in at most MAX_PART_READS more range reads.
-  const read = cachedReader([{ at: 0, bytes: head }, { at: tailStart, bytes: tail }], (offset, count) => readRange(upload.blobName, offset, count));
+  const read = cachedReader(
+    [
+      { at: 0, bytes: head },
+      { at: tailStart, bytes: tail },
+    ],
+    (offset, count) => readRange(upload.blobName, offset, count),
+  );
   return docxProblem(entries.map((e) => e.name)) ?? (await docxPartsProblem(entries, size, read));
 }
 
@@ -143,13 +163,19 @@ async function scanVerdict(blobName: string): Promise<"clean" | "pending" | "mal
 
 /** What kind of refusal, as a code for the `upload.refused` event (the text may say more). */
 const refusalCode = (reason: string) =>
-  /expired/.test(reason) ? "expired"
-  : /citizen service number/.test(reason) ? "bsnInFileName"
-  : /malware/.test(reason) ? "malware"
-  : /changed while/.test(reason) ? "changedWhileChecked"
-  : /macro|OLE|ActiveX|relationship|template/i.test(reason) ? "activeContent"
-  : /size|bytes|large|small|empty/i.test(reason) ? "size"
-  : "contentMismatch";
+  /expired/.test(reason)
+    ? "expired"
+    : /citizen service number/.test(reason)
+      ? "bsnInFileName"
+      : /malware/.test(reason)
+        ? "malware"
+        : /changed while/.test(reason)
+          ? "changedWhileChecked"
+          : /macro|OLE|ActiveX|relationship|template/i.test(reason)
+            ? "activeContent"
+            : /size|bytes|large|small|empty/i.test(reason)
+              ? "size"
+              : "contentMismatch";
 
 async function refuse(upload: UploadDoc, reason: string): Promise<never> {
   emitEvent("upload.refused", { kind: upload.kind, reason: refusalCode(reason) }, { count: 1 }, "warn");
@@ -214,7 +240,11 @@ async function refuseReplacementUnderHold(upload: UploadDoc, hold: { reason: str
   await setUploadStatus(upload, "failed");
   const held = legalHoldApplies(hold.reason);
   throw Object.assign(
-    new AppError(409, held.title, `${held.detail}; the ${upload.kind} you have may not be replaced, so the new upload was not attached and has been removed`),
+    new AppError(
+      409,
+      held.title,
+      `${held.detail}; the ${upload.kind} you have may not be replaced, so the new upload was not attached and has been removed`,
+    ),
     { refused: true },
   );
 }
@@ -231,10 +261,13 @@ async function verifyAndAttach(principal: Principal, upload: UploadDoc, now: num
   if (problem) await refuse(upload, problem);
   // The name travels as blob metadata, which the uploader sets on the PUT: checked again here.
   const givenName = decodeMetadata(blob.metadata.filename);
-  if (containsBsn(givenName)) await refuse(upload, "the file name contains what looks like a citizen service number (BSN); rename the file and upload it again");
+  if (containsBsn(givenName))
+    await refuse(upload, "the file name contains what looks like a citizen service number (BSN); rename the file and upload it again");
   const verdict = await scanVerdict(upload.blobName);
   if (verdict === "pending") {
-    throw new AppError(409, "Conflict", "the file is still being scanned for malware; try again shortly", { headers: { "Retry-After": "10" } });
+    throw new AppError(409, "Conflict", "the file is still being scanned for malware; try again shortly", {
+      headers: { "Retry-After": "10" },
+    });
   }
   if (verdict === "malicious") await refuse(upload, "the malware scan found a threat");
   // The snapshot is made only if the blob is still the version whose properties were read: as
@@ -252,7 +285,8 @@ async function verifyAndAttach(principal: Principal, upload: UploadDoc, now: num
     id: upload.candidateId,
     change: (doc) => {
       replaced = doc.files[upload.kind]?.uploadId;
-      if (doc.legalHold && replaced && replaced !== upload.id) throw Object.assign(legalHoldApplies(doc.legalHold.reason), { hold: doc.legalHold });
+      if (doc.legalHold && replaced && replaced !== upload.id)
+        throw Object.assign(legalHoldApplies(doc.legalHold.reason), { hold: doc.legalHold });
       const file = { uploadId: upload.id, contentType: upload.contentType, size: blob.size, fileName, uploadedAt: nowIso() };
       return { ...doc, files: { ...doc.files, [upload.kind]: file }, updatedAt: nowIso() };
     },
@@ -335,7 +369,12 @@ function cleanupFailed(step: "upload" | "staleBlob", err: unknown): void {
   const code = codeOf(err);
   const status = statusOf(err);
   const error = err instanceof Error ? err.name : "other";
-  emitEvent("upload.cleanupFailed", { step, error, code: typeof code === "string" ? code : status ? `http${status}` : "none" }, { count: 1 }, "warn");
+  emitEvent(
+    "upload.cleanupFailed",
+    { step, error, code: typeof code === "string" ? code : status ? `http${status}` : "none" },
+    { count: 1 },
+    "warn",
+  );
 }
 
 /** Uploads are looked after for this many days; older partitions are empty by then. */
@@ -351,7 +390,9 @@ const GRACE_MS = 3600_000;
  * logged (event `upload.cleanupFailed`) and retried next time. `municipalityId` narrows it to one
  * municipality (tests).
  */
-export async function cleanupUploads(scope: { municipalityId?: string } = {}): Promise<{ removedBlobs: number; records: number; failed: number }> {
+export async function cleanupUploads(
+  scope: { municipalityId?: string } = {},
+): Promise<{ removedBlobs: number; records: number; failed: number }> {
   const now = clock().now().getTime();
   const summary = { removedBlobs: 0, records: 0, failed: 0 };
   for (let d = 0; d < CLEANUP_DAYS; d++) {

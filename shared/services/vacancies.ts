@@ -7,7 +7,14 @@ import { nowIso } from "../domain/clock.js";
 import { AppError, conflict, notFound, parseOr400 } from "../domain/errors.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
-import { CANDIDATE_VACANCY_FIELDS, VacancyFields, toVacancyView, vacancyTerms, type VacancyDoc, type VacancyView } from "../domain/vacancy.js";
+import {
+  CANDIDATE_VACANCY_FIELDS,
+  VacancyFields,
+  toVacancyView,
+  vacancyTerms,
+  type VacancyDoc,
+  type VacancyView,
+} from "../domain/vacancy.js";
 import { modifyVacancy, type VersionedView } from "./concurrency.js";
 import { municipalityOf } from "./municipalities.js";
 import { admitView } from "./view-limits.js";
@@ -51,7 +58,15 @@ export async function createVacancy(
   if (employer.doc.status === "ended" || employer.doc.ended) throw conflict(EMPLOYER_ENDED);
   const now = nowIso();
   const doc: VacancyDoc = {
-    id: randomUUID(), type: "vacancy", municipalityId, employerId, status: "open", ...fields, terms: vacancyTerms(fields), createdAt: now, updatedAt: now,
+    id: randomUUID(),
+    type: "vacancy",
+    municipalityId,
+    employerId,
+    status: "open",
+    ...fields,
+    terms: vacancyTerms(fields),
+    createdAt: now,
+    updatedAt: now,
   };
   const stored = await insertVacancy(doc);
   await closeIfEnded(municipalityId, stored.doc);
@@ -75,7 +90,10 @@ export async function listVacancies(
   const fields = principal.role === "candidate" ? CANDIDATE_VACANCY_FIELDS : undefined;
   const scope = JSON.stringify(["vacancies", principal.role, viewer.municipalityId, filter]);
   // A page without candidates: counted alongside the query, no added latency.
-  const [page] = await Promise.all([queryVacancies(viewer.municipalityId, filter, fields, query.pageSize, decodeContinuation(query.continuation, scope)), admitView(viewer, [])]);
+  const [page] = await Promise.all([
+    queryVacancies(viewer.municipalityId, filter, fields, query.pageSize, decodeContinuation(query.continuation, scope)),
+    admitView(viewer, []),
+  ]);
   return { items: page.items.map((v) => (fields ? v : toVacancyView(v))), continuation: encodeContinuation(page.continuation, scope) };
 }
 
@@ -120,7 +138,13 @@ export async function updateVacancy(
       const { status: nextStatus, ...changes } = patch;
       const next = parseOr400(VacancyFields, mergePatch(fields, changes), "the changed vacancy");
       const identity = { id: vacancyId, type, municipalityId, employerId, createdAt };
-      return { ...identity, ...next, terms: vacancyTerms(next), status: (nextStatus as VacancyDoc["status"] | undefined) ?? status, updatedAt: nowIso() };
+      return {
+        ...identity,
+        ...next,
+        terms: vacancyTerms(next),
+        status: (nextStatus as VacancyDoc["status"] | undefined) ?? status,
+        updatedAt: nowIso(),
+      };
     },
   });
   if (reopens) await closeIfEnded(municipalityId, updated.doc);

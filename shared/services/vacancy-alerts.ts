@@ -30,12 +30,25 @@ export async function queueVacancyAlerts(o: WalkOptions): Promise<AlertSummary> 
   const at = now.toISOString();
   const since = new Date(now.getTime() - WEEK_MS).toISOString();
   const summary = { candidates: 0, queued: 0 };
-  const { complete } = await walkPartitions(o, (m, after) => candidatesForVacancyAlerts(m, after, PAGE), async (c, m) => {
-    summary.candidates++;
-    const vacancyIds = await newVacanciesMeeting(m, vacancyMatchQuery(candidateTerms(m, c.search)), since, ALERT_IDS);
-    if (!vacancyIds.length) return;
-    await notifier().send({ id: `vacancy-alert-${c.id}-${weekOf(now)}`, municipalityId: m, audience: "candidate", type: "vacancyAlert", candidateId: c.id, vacancyIds, count: vacancyIds.length, createdAt: at });
-    summary.queued++;
-  });
+  const { complete } = await walkPartitions(
+    o,
+    (m, after) => candidatesForVacancyAlerts(m, after, PAGE),
+    async (c, m) => {
+      summary.candidates++;
+      const vacancyIds = await newVacanciesMeeting(m, vacancyMatchQuery(candidateTerms(m, c.search)), since, ALERT_IDS);
+      if (!vacancyIds.length) return;
+      await notifier().send({
+        id: `vacancy-alert-${c.id}-${weekOf(now)}`,
+        municipalityId: m,
+        audience: "candidate",
+        type: "vacancyAlert",
+        candidateId: c.id,
+        vacancyIds,
+        count: vacancyIds.length,
+        createdAt: at,
+      });
+      summary.queued++;
+    },
+  );
   return { complete, ...summary };
 }

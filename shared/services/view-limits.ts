@@ -81,7 +81,8 @@ function subjectOf(looker: Looker, day: string): Subject {
   const { principal } = looker;
   const userKey = keyed("user", principal.sub);
   const staff = isStaff(principal.role);
-  const employer = principal.role === "employer" && looker.recordId ? { id: looker.recordId, municipalityId: looker.municipalityId ?? "" } : undefined;
+  const employer =
+    principal.role === "employer" && looker.recordId ? { id: looker.recordId, municipalityId: looker.municipalityId ?? "" } : undefined;
   const subject = employer ? `employer:${employer.id}` : `user:${userKey}`;
   return {
     id: `views:${subject}:${day}`,
@@ -125,7 +126,9 @@ export function forgetViewLimits(): void {
 const at = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
 
 function tooMany(detail: string, until: number, now: number): AppError {
-  return new AppError(429, "Too Many Requests", detail, { headers: { "Retry-After": String(Math.max(1, Math.ceil((until - now) / 1000))) } });
+  return new AppError(429, "Too Many Requests", detail, {
+    headers: { "Retry-After": String(Math.max(1, Math.ceil((until - now) / 1000))) },
+  });
 }
 
 const pagesRefused = (s: Subject, w: Windows, org: boolean) =>
@@ -171,7 +174,12 @@ export async function admitView(looker: Looker, candidateIds: readonly string[])
   const fresh = hashes.filter((h) => !before?.all.has(h));
 
   const count: PatchOperation[] = counted.map((key) => ({ op: "incr", path: `/pages/${key}`, value: 1 }));
-  const add: PatchOperation[] = fresh.length ? [{ op: "add", path: "/seen/-", value: fresh }, { op: "incr", path: "/held", value: fresh.length }] : [];
+  const add: PatchOperation[] = fresh.length
+    ? [
+        { op: "add", path: "/seen/-", value: fresh },
+        { op: "incr", path: "/held", value: fresh.length },
+      ]
+    : [];
   // The document's size is bounded: past twice the limit (repeats from racing instances included) nothing more is added.
   const condition = fresh.length ? `from c where c.held <= ${2 * s.candidates + 100 - fresh.length}` : undefined;
   // Counters of minutes gone (this user's and the organisation's) are removed on the way, so the document stays small.

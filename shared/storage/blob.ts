@@ -78,9 +78,14 @@ export const BLOB_CORS = {
 
 /** CORS on the blob service: browsers on these origins may PUT to an upload URL and GET a download link. */
 export async function allowBrowserUploads(origins: string[]): Promise<void> {
-  await (await blobService()).setProperties({
-    cors: origins.length ? [{ allowedOrigins: origins.join(","), ...BLOB_CORS }] : [],
-  }, deadline());
+  await (
+    await blobService()
+  ).setProperties(
+    {
+      cors: origins.length ? [{ allowedOrigins: origins.join(","), ...BLOB_CORS }] : [],
+    },
+    deadline(),
+  );
 }
 
 export interface BlobInfo {
@@ -186,7 +191,9 @@ export async function deleteCandidateFiles(municipalityId: string, candidateId: 
   let deleted = 0;
   for (const where of ["candidateFiles", "candidateUploads"] as const) {
     const files = await blobContainer(where);
-    for await (const page of files.listBlobsFlat({ prefix: candidatePrefix(municipalityId, candidateId), ...deadline() }).byPage({ maxPageSize: 100 })) {
+    for await (const page of files
+      .listBlobsFlat({ prefix: candidatePrefix(municipalityId, candidateId), ...deadline() })
+      .byPage({ maxPageSize: 100 })) {
       for (const blob of page.segment.blobItems) {
         await deleteFile(blob.name, where);
         deleted++;

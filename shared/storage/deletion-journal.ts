@@ -8,7 +8,8 @@ import { blobContainer, deadline } from "./blob.js";
  * counts; no personal data). A Cosmos DB point-in-time restore rolls back the `audit` container
  * with everything else; the journal stays, so the replay still knows whom to erase again.
  */
-const nameOf = (r: Pick<DeletionRecord, "deletedAt" | "municipalityId" | "id">) => `${r.deletedAt.slice(0, 10)}/${r.municipalityId}/${r.id}`;
+const nameOf = (r: Pick<DeletionRecord, "deletedAt" | "municipalityId" | "id">) =>
+  `${r.deletedAt.slice(0, 10)}/${r.municipalityId}/${r.id}`;
 
 export async function journalDeletion(record: DeletionRecord): Promise<void> {
   const text = JSON.stringify(record);
@@ -40,7 +41,9 @@ export async function journalEntries(sinceDay: string, untilDay: string, municip
 }
 
 export async function readJournalEntry(name: string): Promise<DeletionRecord | undefined> {
-  const bytes = await ignoreNotFound((await blobContainer("deletionJournal")).getBlobClient(name).downloadToBuffer(0, undefined, deadline()));
+  const bytes = await ignoreNotFound(
+    (await blobContainer("deletionJournal")).getBlobClient(name).downloadToBuffer(0, undefined, deadline()),
+  );
   return bytes && (JSON.parse(bytes.toString("utf8")) as DeletionRecord);
 }
 

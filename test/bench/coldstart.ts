@@ -49,7 +49,9 @@ for (let i = 0; i < RUNS; i++) {
 }
 for (const name of Object.keys(apps) as (keyof typeof apps)[]) {
   const xs = times[name];
-  console.log(`${name.padEnd(10)} median ${median(xs).toFixed(0)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})  ${registered[name]} functions registered`);
+  console.log(
+    `${name.padEnd(10)} median ${median(xs).toFixed(0)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})  ${registered[name]} functions registered`,
+  );
 }
 const ratio = median(times.hallowerk) / median(times["hello world"]);
 console.log(`ratio ${ratio.toFixed(2)}×  (goal: at most ${GOAL}×) ${ratio <= GOAL ? "met" : "NOT met"}`);

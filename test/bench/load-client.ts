@@ -32,7 +32,11 @@ interface Ctx {
 
 const latencies: Record<string, number[]> = {};
 const statuses: Record<string, Record<number, number>> = {};
-const json = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, "content-type": "application/json", ...extra });
+const json = (token: string, extra: Record<string, string> = {}) => ({
+  authorization: `Bearer ${token}`,
+  "content-type": "application/json",
+  ...extra,
+});
 
 function step(kind: Kind, build: (ctx: Ctx) => autocannon.Request): autocannon.Request {
   return {
@@ -55,7 +59,11 @@ function step(kind: Kind, build: (ctx: Ctx) => autocannon.Request): autocannon.R
   };
 }
 
-const readCandidate = step("read candidate", (ctx) => ({ method: "GET", path: `${url.pathname}/candidates/${ctx.c!.id}`, headers: json(cfg.coach) }));
+const readCandidate = step("read candidate", (ctx) => ({
+  method: "GET",
+  path: `${url.pathname}/candidates/${ctx.c!.id}`,
+  headers: json(cfg.coach),
+}));
 const readOwn = step("read own profile", (ctx) => ({ method: "GET", path: `${url.pathname}/me/profile`, headers: json(ctx.c!.token) }));
 const patch = step("patch profile", (ctx) => ({
   method: "PATCH",
@@ -63,7 +71,11 @@ const patch = step("patch profile", (ctx) => ({
   headers: json(ctx.c!.token, ctx.etag ? { "if-match": ctx.etag } : {}),
   body: JSON.stringify({ profile: { availability: { hoursPerWeek: 1 + Math.floor(Math.random() * 40) } } }),
 }));
-const search = step("search", (ctx) => ({ method: "GET", path: `${url.pathname}/search/candidates?skill=${Math.random() < 0.5 ? "lassen" : "koken"}`, headers: json(ctx.employer!) }));
+const search = step("search", (ctx) => ({
+  method: "GET",
+  path: `${url.pathname}/search/candidates?skill=${Math.random() < 0.5 ? "lassen" : "koken"}`,
+  headers: json(ctx.employer!),
+}));
 const CV = pdf(20_000);
 const start = step("upload start", (ctx) => ({
   method: "POST",
@@ -94,8 +106,28 @@ const complete = step("upload complete", (ctx) => {
 });
 
 // 40 a cycle: 28 reads (70%), 4 PATCH (10%), 6 searches (15%), 1 upload start and 1 complete (5%).
-const half = (upload: autocannon.Request) =>
-  [readOwn, readCandidate, patch, readCandidate, search, readCandidate, readOwn, readCandidate, upload, readCandidate, readOwn, search, readCandidate, readOwn, patch, readCandidate, readCandidate, search, readOwn, readCandidate];
+const half = (upload: autocannon.Request) => [
+  readOwn,
+  readCandidate,
+  patch,
+  readCandidate,
+  search,
+  readCandidate,
+  readOwn,
+  readCandidate,
+  upload,
+  readCandidate,
+  readOwn,
+  search,
+  readCandidate,
+  readOwn,
+  patch,
+  readCandidate,
+  readCandidate,
+  search,
+  readOwn,
+  readCandidate,
+];
 const cycle = [...half(start), ...half(complete)];
 
 const result = await autocannon({
@@ -112,8 +144,12 @@ const pct = (xs: number[], p: number) => {
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)}  p95 ${pct(xs, 95).toFixed(1)}  p99 ${pct(xs, 99).toFixed(1)} ms`;
 const all = Object.values(latencies).flat();
 const totals: Record<number, number> = {};
-for (const byStatus of Object.values(statuses)) for (const [s, n] of Object.entries(byStatus)) totals[Number(s)] = (totals[Number(s)] ?? 0) + n;
-const count = (pred: (s: number) => boolean) => Object.entries(totals).filter(([s]) => pred(Number(s))).reduce((a, [, n]) => a + n, 0);
+for (const byStatus of Object.values(statuses))
+  for (const [s, n] of Object.entries(byStatus)) totals[Number(s)] = (totals[Number(s)] ?? 0) + n;
+const count = (pred: (s: number) => boolean) =>
+  Object.entries(totals)
+    .filter(([s]) => pred(Number(s)))
+    .reduce((a, [, n]) => a + n, 0);
 
 console.log(`
 ${cfg.connections} connections, ${cfg.seconds} s: ${result.requests.total} requests, ${(result.requests.total / cfg.seconds).toFixed(0)} req/s (autocannon: mean ${result.requests.average}/s), ${result.errors} connection errors, ${result.timeouts} timeouts

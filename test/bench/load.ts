@@ -27,7 +27,12 @@ const M = "load";
 const dir = await mkdtemp(join(tmpdir(), "hallowerk-load-"));
 const keyFile = join(dir, "issuer-key.json");
 const token = (role: string, o: { municipality?: string; sub?: string } = {}) =>
-  mintLocalToken(keyFile, { role: role as never, sub: o.sub ?? `${role}-${Math.random().toString(36).slice(2)}`, ...(o.municipality ? { municipality: o.municipality } : {}), ttlSeconds: 3600 });
+  mintLocalToken(keyFile, {
+    role: role as never,
+    sub: o.sub ?? `${role}-${Math.random().toString(36).slice(2)}`,
+    ...(o.municipality ? { municipality: o.municipality } : {}),
+    ttlSeconds: 3600,
+  });
 await token("coach", { municipality: M }); // makes the key before the API reads it
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -86,11 +91,20 @@ const coach = await token("coach", { municipality: M });
 const { version } = (await (await fetch(`${base}/terms`)).json()) as { version: string };
 const candidates = await inBatches(CANDIDATES, 20, async (i) => {
   const invited = await send("POST", "/candidates", coach, {
-    admin: { clientNumber: `LD-${i}`, firstName: "Load", lastName: `Test${i}`, email: `load${i}@example.org`, postcode: "3511 AB", targetGroups: { jobAgreement: true } },
+    admin: {
+      clientNumber: `LD-${i}`,
+      firstName: "Load",
+      lastName: `Test${i}`,
+      email: `load${i}@example.org`,
+      postcode: "3511 AB",
+      targetGroups: { jobAgreement: true },
+    },
   });
   const me = await token("candidate", { sub: `load-cand-${i}` });
   await send("POST", "/invitations/redeem", me, { code: invited.body.invitationCode });
-  await send("PATCH", "/me/profile", me, { profile: { skills: ["lassen", i % 2 ? "koken" : "klantcontact"], preferredOccupations: ["lasser"], availability: { hoursPerWeek: 24 } } });
+  await send("PATCH", "/me/profile", me, {
+    profile: { skills: ["lassen", i % 2 ? "koken" : "klantcontact"], preferredOccupations: ["lasser"], availability: { hoursPerWeek: 24 } },
+  });
   if (i % 3 !== 0) {
     await send("POST", "/me/terms", me, { version });
     await send("PUT", "/me/sharing", me, { withEmployers: true });
@@ -109,7 +123,9 @@ const employers = await inBatches(EMPLOYERS, EMPLOYERS, async (i) => {
   await send("POST", "/invitations/redeem", me, { code: created.body.invitationCode });
   return me;
 });
-console.log(`seeded ${CANDIDATES} candidates (${candidates.length - Math.ceil(CANDIDATES / 3)} shared) and ${EMPLOYERS} employer users in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `seeded ${CANDIDATES} candidates (${candidates.length - Math.ceil(CANDIDATES / 3)} shared) and ${EMPLOYERS} employer users in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 
 const config = join(dir, "load.json");
 await writeFile(config, JSON.stringify({ base, seconds: SECONDS, connections: CONNECTIONS, coach, candidates, employers }));
@@ -120,7 +136,9 @@ const rss: { at: number; mb: number }[] = [{ at: 0, mb: await rssMb() }];
 const started = Date.now();
 const sampler = setInterval(async () => rss.push({ at: Math.round((Date.now() - started) / 1000), mb: await rssMb() }), 5000);
 
-const client = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./load-client.ts", import.meta.url)), config], { stdio: ["ignore", "pipe", "inherit"] });
+const client = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./load-client.ts", import.meta.url)), config], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
 let report = "";
 client.stdout!.on("data", (c: Buffer) => (report += c.toString()));
 const code = await new Promise<number | null>((r) => client.once("exit", r));
@@ -131,7 +149,9 @@ if (code !== 0) throw new Error(`load client failed (${code})`);
 console.log(report.trimEnd());
 console.log(`API process RSS (MB) every 5 s: ${rss.map((s) => `${s.at}s ${s.mb.toFixed(0)}`).join(", ")}`);
 const later = rss.slice(Math.floor(rss.length / 2));
-console.log(`  first half max ${Math.max(...rss.slice(0, Math.ceil(rss.length / 2)).map((s) => s.mb)).toFixed(0)} MB, second half max ${Math.max(...later.map((s) => s.mb)).toFixed(0)} MB`);
+console.log(
+  `  first half max ${Math.max(...rss.slice(0, Math.ceil(rss.length / 2)).map((s) => s.mb)).toFixed(0)} MB, second half max ${Math.max(...later.map((s) => s.mb)).toFixed(0)} MB`,
+);
 stop();
 await new Promise((r) => api.once("exit", r));
 process.exit(0);

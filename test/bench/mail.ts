@@ -31,12 +31,26 @@ for (const m of municipalities) {
     const full = kind !== "lacking";
     jobs.push(() =>
       insertCandidate({
-        id: `${m}.${randomUUID()}`, type: "candidate", municipalityId: m, status: kind === "ended" ? "inactive" : "active", admin: buildAdmin(),
+        id: `${m}.${randomUUID()}`,
+        type: "candidate",
+        municipalityId: m,
+        status: kind === "ended" ? "inactive" : "active",
+        admin: buildAdmin(),
         profile: full
-          ? { skills: ["lassen"], description: "x".repeat(400), workExperience: [{ employer: "A", position: "B" }], availability: { hoursPerWeek: 24 } }
+          ? {
+              skills: ["lassen"],
+              description: "x".repeat(400),
+              workExperience: [{ employer: "A", position: "B" }],
+              availability: { hoursPerWeek: 24 },
+            }
           : { skills: i % 2 ? ["koken"] : [], description: "y".repeat(400) },
-        files: full ? { cv: { uploadId: randomUUID(), contentType: "application/pdf", size: 9, fileName: "cv.pdf", uploadedAt: "2026-01-01" } } : {},
-        sharing: { withEmployers: full }, employerVisibility: { hidden: false }, createdAt: "2026-01-01", updatedAt: "2026-01-01",
+        files: full
+          ? { cv: { uploadId: randomUUID(), contentType: "application/pdf", size: 9, fileName: "cv.pdf", uploadedAt: "2026-01-01" } }
+          : {},
+        sharing: { withEmployers: full },
+        employerVisibility: { hidden: false },
+        createdAt: "2026-01-01",
+        updatedAt: "2026-01-01",
         ...(kind === "ended" ? { serviceEnd: { endedOn: "2026-01-01", reason: "completed" } } : {}),
         ...(kind === "switchedOff" ? { notifications: { tips: false, vacancyAlerts: false } } : {}),
       }),
@@ -44,7 +58,11 @@ for (const m of municipalities) {
   }
 }
 const queue = [...jobs];
-await Promise.all(Array.from({ length: 8 }, async () => { for (let j = queue.shift(); j; j = queue.shift()) await j(); }));
+await Promise.all(
+  Array.from({ length: 8 }, async () => {
+    for (let j = queue.shift(); j; j = queue.shift()) await j();
+  }),
+);
 console.log(`seeded ${CANDIDATES} candidates in ${MUNICIPALITIES} municipalities: ${JSON.stringify(kinds)}`);
 
 async function measure<T>(label: string, work: () => Promise<T>, per?: (r: T) => [string, number]) {
@@ -53,10 +71,16 @@ async function measure<T>(label: string, work: () => Promise<T>, per?: (r: T) =>
   const result = await work();
   const ms = performance.now() - t;
   const after = await emulators.cosmosRequests();
-  const trips: Record<string, number> = Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)] as const).filter(([, n]) => n > 0));
+  const trips: Record<string, number> = Object.fromEntries(
+    Object.keys(after)
+      .map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
   const total = Object.values(trips).reduce((a, b) => a + b, 0);
   const [unit, n] = per?.(result) ?? ["", 0];
-  console.log(`${label}: ${(ms / 1000).toFixed(1)} s, ${total} Cosmos round trips ${JSON.stringify(trips)}${n ? `, ${(total / n).toFixed(2)} per ${unit}` : ""}`);
+  console.log(
+    `${label}: ${(ms / 1000).toFixed(1)} s, ${total} Cosmos round trips ${JSON.stringify(trips)}${n ? `, ${(total / n).toFixed(2)} per ${unit}` : ""}`,
+  );
   console.log(`  ${JSON.stringify(result)}`);
   return result;
 }
@@ -64,12 +88,30 @@ async function measure<T>(label: string, work: () => Promise<T>, per?: (r: T) =>
 // What the query reads per candidate: whether each part is filled, not the profile.
 const page = await candidatesForTips(municipalities[0]!, new Date().toISOString(), "", 50);
 const bytes = Buffer.byteLength(JSON.stringify(page.items));
-console.log(`tips query: ${page.items.length} candidates in the first page, ${(bytes / page.items.length).toFixed(0)} bytes each (the stored document: about ${Buffer.byteLength(JSON.stringify((await container("candidates").item(page.items[0]!.id, municipalities[0]!).read()).resource))} bytes)`);
+console.log(
+  `tips query: ${page.items.length} candidates in the first page, ${(bytes / page.items.length).toFixed(0)} bytes each (the stored document: about ${Buffer.byteLength(JSON.stringify((await container("candidates").item(page.items[0]!.id, municipalities[0]!).read()).resource))} bytes)`,
+);
 
-await measure("tips (first run)", () => queueTips({ budgetMs: 600_000, municipalities }), (r) => ["queued e-mail", r.queued]);
-await measure("outbox drain (ACS SDK → fake service)", () => drainOutbox({ budgetMs: 600_000, municipalities }), (r) => ["message", r.sent]);
-await measure("tips (again, nothing due)", () => queueTips({ budgetMs: 600_000, municipalities }), () => ["municipality", MUNICIPALITIES]);
-await measure("outbox drain (nothing due)", () => drainOutbox({ budgetMs: 600_000, municipalities }), () => ["municipality", MUNICIPALITIES]);
+await measure(
+  "tips (first run)",
+  () => queueTips({ budgetMs: 600_000, municipalities }),
+  (r) => ["queued e-mail", r.queued],
+);
+await measure(
+  "outbox drain (ACS SDK → fake service)",
+  () => drainOutbox({ budgetMs: 600_000, municipalities }),
+  (r) => ["message", r.sent],
+);
+await measure(
+  "tips (again, nothing due)",
+  () => queueTips({ budgetMs: 600_000, municipalities }),
+  () => ["municipality", MUNICIPALITIES],
+);
+await measure(
+  "outbox drain (nothing due)",
+  () => drainOutbox({ budgetMs: 600_000, municipalities }),
+  () => ["municipality", MUNICIPALITIES],
+);
 
 await emulators.stop();
 process.exit(0);

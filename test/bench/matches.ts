@@ -44,7 +44,10 @@ const VACANCY: VacancyFields = {
 const am = employerAccount.accountManager;
 let vacancyId = "";
 for (let i = 0; i < 60; i++) {
-  const body = i === 0 ? VACANCY : { ...VACANCY, title: `Vacature ${i}`, requiredSkills: [SKILLS[i % SKILLS.length]!], occupation: `beroep ${i % 25}` };
+  const body =
+    i === 0
+      ? VACANCY
+      : { ...VACANCY, title: `Vacature ${i}`, requiredSkills: [SKILLS[i % SKILLS.length]!], occupation: `beroep ${i % 25}` };
   const created = await call("POST", "/api/vacancies", { token: am, body: { employerId: employerAccount.id, ...body } });
   if (i === 0) vacancyId = created.body.id;
 }
@@ -85,12 +88,19 @@ const page = (path: string, token: string) => async () => {
 const rows: [string, Figures][] = [
   ["raw SDK: employer sight + required, one page", await measure(rawEmployer)],
   ["handler: employer, vacancy matches", await measure(page(`/api/vacancies/${vacancyId}/matches`, employerAccount.token))],
-  ["handler: account manager, vacancy matches", await measure(page(`/api/vacancies/${vacancyId}/matches`, await tokenFor("accountManager", "utrecht")))],
+  [
+    "handler: account manager, vacancy matches",
+    await measure(page(`/api/vacancies/${vacancyId}/matches`, await tokenFor("accountManager", "utrecht"))),
+  ],
   ["handler: candidate, GET /me/matches", await measure(page("/api/me/matches", candidate.token))],
 ];
 
-console.log(`\n${N} first pages of ${PAGE} after 3 warm-up; vacancy with ${criteriaOf(VACANCY).length} criteria (${match.where.length} conditions in WHERE).\n`);
+console.log(
+  `\n${N} first pages of ${PAGE} after 3 warm-up; vacancy with ${criteriaOf(VACANCY).length} criteria (${match.where.length} conditions in WHERE).\n`,
+);
 printRows(rows, 44);
-console.log("the raw query is not ordered by criteria met: the handler's extra round trips are the tiers above the first non-empty one, plus the view counter and audit writes");
+console.log(
+  "the raw query is not ordered by criteria met: the handler's extra round trips are the tiers above the first non-empty one, plus the view counter and audit writes",
+);
 await emulators.stop();
 process.exit(0);

@@ -49,7 +49,13 @@ export const measurer = (emulators: Emulators, n: number, warmUp: number) =>
     times.sort((a, b) => a - b);
     const roundTrips: Record<string, number> = {};
     for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0) roundTrips[k] = (v - (before[k] ?? 0)) / n;
-    return { median: times[Math.floor(n / 2)]!, p95: times[Math.floor(n * 0.95)]!, roundTrips, bytesPerItem: bytes / Math.max(items, 1), items: items / n };
+    return {
+      median: times[Math.floor(n / 2)]!,
+      p95: times[Math.floor(n * 0.95)]!,
+      roundTrips,
+      bytesPerItem: bytes / Math.max(items, 1),
+      items: items / n,
+    };
   };
 
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
@@ -85,7 +91,9 @@ const fmt = (n: number, w = 8) => n.toFixed(1).padStart(w);
 export function printRows(rows: [string, Figures][], width = 40): void {
   console.log(`${"".padEnd(width)}  median ms    p95 ms  items/page  bytes/item  round trips per page`);
   for (const [name, f] of rows) {
-    const trips = Object.entries(f.roundTrips).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ");
+    const trips = Object.entries(f.roundTrips)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(", ");
     console.log(`${name.padEnd(width)} ${fmt(f.median, 10)} ${fmt(f.p95, 9)} ${fmt(f.items, 11)} ${fmt(f.bytesPerItem, 11)}   ${trips}`);
   }
 }
@@ -97,7 +105,11 @@ export const BENCH_SKILLS = ["lassen", "heftruck", "koken", "schoonmaken", "kass
  * time): a tenth inactive, a quarter not shared, one in fifty hidden; `moreProfile` adds fields.
  * Import it after the emulators' environment is set.
  */
-export async function seedCandidates(municipalities: string[], perMunicipality: number, moreProfile: (i: number) => Record<string, unknown> = () => ({})): Promise<void> {
+export async function seedCandidates(
+  municipalities: string[],
+  perMunicipality: number,
+  moreProfile: (i: number) => Record<string, unknown> = () => ({}),
+): Promise<void> {
   const { randomUUID } = await import("node:crypto");
   const { insertCandidate } = await import("../../shared/data/candidates.js");
   const { buildAdmin } = await import("../support/factories.js");
@@ -135,5 +147,7 @@ export async function seedCandidates(municipalities: string[], perMunicipality: 
       }),
     );
   }
-  console.log(`seeded ${seeded} candidates in ${municipalities.length} municipalities in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${seeded} candidates in ${municipalities.length} municipalities in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

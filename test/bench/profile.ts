@@ -47,9 +47,19 @@ type Kind = ((i: number) => Promise<unknown>) | ReturnType<typeof handler>;
 
 const kinds: [string, Kind][] = [
   ["raw SDK point read", () => candidates.item(subject.id, m).read()],
-  ["raw SDK point read ‖ audit create", () => Promise.all([candidates.item(subject.id, m).read(), audit.items.create({ id: crypto.randomUUID(), subjectId: subject.id, at: new Date().toISOString() })])],
+  [
+    "raw SDK point read ‖ audit create",
+    () =>
+      Promise.all([
+        candidates.item(subject.id, m).read(),
+        audit.items.create({ id: crypto.randomUUID(), subjectId: subject.id, at: new Date().toISOString() }),
+      ]),
+  ],
   ["handler GET /health (no I/O)", handler(200, () => invocation("GET", "/api/health"))],
-  ["handler GET /candidates/{id} (coach)", handler(200, () => invocation("GET", `/api/candidates/${subject.id}`, { token: subject.coach }))],
+  [
+    "handler GET /candidates/{id} (coach)",
+    handler(200, () => invocation("GET", `/api/candidates/${subject.id}`, { token: subject.coach })),
+  ],
   ["handler GET /me/profile (candidate)", handler(200, () => invocation("GET", "/api/me/profile", { token: subject.token }))],
   [
     "raw SDK read + replace (If-Match)",
@@ -70,10 +80,18 @@ const kinds: [string, Kind][] = [
       ]);
     },
   ],
-  ["handler PATCH /candidates/{id} (coach)", handler(200, (i) => invocation("PATCH", `/api/candidates/${subject.id}`, { token: subject.coach, body: { admin: { caseManager: `h ${i}` } } }))],
+  [
+    "handler PATCH /candidates/{id} (coach)",
+    handler(200, (i) =>
+      invocation("PATCH", `/api/candidates/${subject.id}`, { token: subject.coach, body: { admin: { caseManager: `h ${i}` } } }),
+    ),
+  ],
   // The same change without the HTTP layer (request object, token, body parsing, deadline, answer): where the rest goes.
   ["service updateCandidateAdmin (no HTTP)", (i) => updateCandidateAdmin(coach, subject.id, { caseManager: `s ${i}` }, undefined)],
-  ["handler PATCH /me/profile (candidate)", handler(200, (i) => invocation("PATCH", "/api/me/profile", { token: subject.token, body: { profile: { residence: `r ${i}` } } }))],
+  [
+    "handler PATCH /me/profile (candidate)",
+    handler(200, (i) => invocation("PATCH", "/api/me/profile", { token: subject.token, body: { profile: { residence: `r ${i}` } } })),
+  ],
 ];
 
 const answers: { operationId: string; answer: Awaited<ReturnType<Invocation["run"]>> }[] = [];
@@ -129,10 +147,14 @@ const rows: [string, Figures][] = kinds.map(([name]) => {
 });
 
 const fmt = (n: number) => n.toFixed(2).padStart(7);
-console.log(`\n${N} requests of each kind, taking turns, after ${WARMUP} warm-up rounds; handlers invoked as the host does, answers checked\nagainst the OpenAPI document outside the timing; Cosmos emulator in its own process, keep-alive.\n`);
+console.log(
+  `\n${N} requests of each kind, taking turns, after ${WARMUP} warm-up rounds; handlers invoked as the host does, answers checked\nagainst the OpenAPI document outside the timing; Cosmos emulator in its own process, keep-alive.\n`,
+);
 console.log(`${"".padEnd(40)} median ms    p95 ms   round trips per request (by container)`);
 for (const [name, f] of rows) {
-  const trips = Object.entries(f.roundTrips).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ");
+  const trips = Object.entries(f.roundTrips)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(", ");
   console.log(`${name.padEnd(40)} ${fmt(f.median)}   ${fmt(f.p95)}   ${trips}`);
 }
 const median = (name: string) => rows.find(([n]) => n === name)![1].median;

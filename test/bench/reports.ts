@@ -39,13 +39,24 @@ const month = new Date().toISOString().slice(0, 7);
 const inMonth = (i: number) => new Date(Date.parse(`${month}-01T00:00:00Z`) + (i % 20) * 86_400_000 + i * 1000).toISOString();
 const jobs: (() => Promise<unknown>)[] = [];
 const statuses = ["invited", "active", "active", "active", "inactive"] as const;
-for (const [m, count] of [[HOME, CANDIDATES], [BESIDE, CANDIDATES / 3]] as const) {
+for (const [m, count] of [
+  [HOME, CANDIDATES],
+  [BESIDE, CANDIDATES / 3],
+] as const) {
   for (let i = 0; i < count; i++) {
     jobs.push(() =>
       insertCandidate({
-        id: `${m}.${randomUUID()}`, type: "candidate", municipalityId: m, status: statuses[i % statuses.length]!, admin: buildAdmin(),
+        id: `${m}.${randomUUID()}`,
+        type: "candidate",
+        municipalityId: m,
+        status: statuses[i % statuses.length]!,
+        admin: buildAdmin(),
         profile: { skills: ["lassen", "koken"], description: `Kandidaat ${i}, op zoek naar werk. `.repeat(6) },
-        files: {}, sharing: { withEmployers: i % 3 !== 0 }, employerVisibility: { hidden: i % 40 === 0 }, createdAt: inMonth(i), updatedAt: inMonth(i),
+        files: {},
+        sharing: { withEmployers: i % 3 !== 0 },
+        employerVisibility: { hidden: i % 40 === 0 },
+        createdAt: inMonth(i),
+        updatedAt: inMonth(i),
       }),
     );
   }
@@ -53,21 +64,44 @@ for (const [m, count] of [[HOME, CANDIDATES], [BESIDE, CANDIDATES / 3]] as const
     const employerId = randomUUID();
     jobs.push(() =>
       container("employers").items.create({
-        id: employerId, type: "employer", municipalityId: m, status: ["invited", "active", "active", "ended"][i % 4], kvkNumber: String(10_000_000 + i),
-        companyName: `Bedrijf ${i}`, sortKey: `bedrijf ${i}`, createdAt: inMonth(i), updatedAt: inMonth(i),
+        id: employerId,
+        type: "employer",
+        municipalityId: m,
+        status: ["invited", "active", "active", "ended"][i % 4],
+        kvkNumber: String(10_000_000 + i),
+        companyName: `Bedrijf ${i}`,
+        sortKey: `bedrijf ${i}`,
+        createdAt: inMonth(i),
+        updatedAt: inMonth(i),
       }),
     );
     for (let v = 0; v < 3; v++) {
       jobs.push(() =>
-        container("vacancies").items.create({ id: randomUUID(), type: "vacancy", municipalityId: m, employerId, status: v === 2 ? "closed" : "open", title: "Lasser", createdAt: inMonth(v), updatedAt: inMonth(v) }),
+        container("vacancies").items.create({
+          id: randomUUID(),
+          type: "vacancy",
+          municipalityId: m,
+          employerId,
+          status: v === 2 ? "closed" : "open",
+          title: "Lasser",
+          createdAt: inMonth(v),
+          updatedAt: inMonth(v),
+        }),
       );
     }
   }
   // A month of the usage log: staff reads (not counted), employer reads and searches, uploads.
   const event = (i: number, action: string, role: string, extra: object = {}) =>
     container("audit").items.create({
-      id: randomUUID(), subjectId: action === "search" ? `search:${m}:${inMonth(i).slice(0, 10)}:${i % 16}` : `${m}.${i % count}`, subjectType: action === "search" ? "search" : "candidate",
-      municipalityId: m, action, actor: { sub: `user-${i % 50}`, role }, at: inMonth(i), ttl: 31_536_000, ...extra,
+      id: randomUUID(),
+      subjectId: action === "search" ? `search:${m}:${inMonth(i).slice(0, 10)}:${i % 16}` : `${m}.${i % count}`,
+      subjectType: action === "search" ? "search" : "candidate",
+      municipalityId: m,
+      action,
+      actor: { sub: `user-${i % 50}`, role },
+      at: inMonth(i),
+      ttl: 31_536_000,
+      ...extra,
     });
   for (let i = 0; i < count; i++) {
     if (i % 4 === 0) jobs.push(() => event(i, "read", "coach"));
@@ -76,19 +110,37 @@ for (const [m, count] of [[HOME, CANDIDATES], [BESIDE, CANDIDATES / 3]] as const
     if (i % 8 === 0) jobs.push(() => event(i, "update", "candidate", { fields: [`files.${["cv", "photo", "video"][i % 3]}`] }));
   }
   for (let i = 0; i < count / 20; i++) {
-    const rule = ["aborted: 1 years after 2025-01-01", "completed: 10 years after 2016-01-01", "esf: 10 years after the ESF programme ends (2015-12-31)"][i % 3]!;
+    const rule = [
+      "aborted: 1 years after 2025-01-01",
+      "completed: 10 years after 2016-01-01",
+      "esf: 10 years after the ESF programme ends (2015-12-31)",
+    ][i % 3]!;
     jobs.push(() =>
       container("audit").items.create({
-        id: randomUUID(), subjectId: `deletions:${m}:${month.slice(0, 4)}`, subjectType: "deletion", recordType: "candidate", municipalityId: m, pseudonym: randomUUID(),
-        trigger: i % 5 === 0 ? "request" : "retention", rule, deletedAt: inMonth(i), removed: { records: 1 },
+        id: randomUUID(),
+        subjectId: `deletions:${m}:${month.slice(0, 4)}`,
+        subjectType: "deletion",
+        recordType: "candidate",
+        municipalityId: m,
+        pseudonym: randomUUID(),
+        trigger: i % 5 === 0 ? "request" : "retention",
+        rule,
+        deletedAt: inMonth(i),
+        removed: { records: 1 },
       }),
     );
   }
 }
 const seedStart = performance.now();
 const total = jobs.length;
-await Promise.all(Array.from({ length: 8 }, async () => { for (let j = jobs.shift(); j; j = jobs.shift()) await j(); }));
-console.log(`seeded ${total} documents (${CANDIDATES} candidates in ${HOME}, ${CANDIDATES / 3} in ${BESIDE}) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+await Promise.all(
+  Array.from({ length: 8 }, async () => {
+    for (let j = jobs.shift(); j; j = jobs.shift()) await j();
+  }),
+);
+console.log(
+  `seeded ${total} documents (${CANDIDATES} candidates in ${HOME}, ${CANDIDATES / 3} in ${BESIDE}) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+);
 
 // ---- measure ----------------------------------------------------------------
 interface Figures {
@@ -129,12 +181,23 @@ const period = monthPeriod(month);
 /** The naive way: every candidate's status fields and every event of the month into memory, counted there. */
 const naive = async () => {
   const candidates = await container("candidates")
-    .items.query({ query: "SELECT c.status, c.sharing.withEmployers AS s, c.employerVisibility.hidden AS h FROM c WHERE c.municipalityId = @m AND c.type = 'candidate'", parameters: [{ name: "@m", value: HOME }] }, { partitionKey: HOME })
+    .items.query(
+      {
+        query:
+          "SELECT c.status, c.sharing.withEmployers AS s, c.employerVisibility.hidden AS h FROM c WHERE c.municipalityId = @m AND c.type = 'candidate'",
+        parameters: [{ name: "@m", value: HOME }],
+      },
+      { partitionKey: HOME },
+    )
     .fetchAll();
   const events = await container("audit")
     .items.query({
       query: "SELECT c.action, c.actor.role AS role, c.fields FROM c WHERE c.municipalityId = @m AND c.at >= @from AND c.at < @to",
-      parameters: [{ name: "@m", value: HOME }, { name: "@from", value: period.from }, { name: "@to", value: period.to }],
+      parameters: [
+        { name: "@m", value: HOME },
+        { name: "@from", value: period.from },
+        { name: "@to", value: period.to },
+      ],
     })
     .fetchAll();
   return JSON.stringify({ candidates: candidates.resources.length, events: events.resources.length });
@@ -147,10 +210,14 @@ const rows: [string, Figures][] = [
 ];
 
 const fmt = (n: number, w = 8) => n.toFixed(1).padStart(w);
-console.log(`\n${N} reports each after 3 warm-up; Cosmos emulator in its own process. Request charge: not available (the emulator reports 1 RU for every request).\n`);
+console.log(
+  `\n${N} reports each after 3 warm-up; Cosmos emulator in its own process. Request charge: not available (the emulator reports 1 RU for every request).\n`,
+);
 console.log(`${"".padEnd(40)}  median ms    p95 ms  KB read from Cosmos  bytes sent  round trips per report`);
 for (const [name, f] of rows) {
-  const trips = Object.entries(f.roundTrips).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ");
+  const trips = Object.entries(f.roundTrips)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(", ");
   console.log(`${name.padEnd(40)} ${fmt(f.median, 10)} ${fmt(f.p95, 9)} ${fmt(f.bytesRead / 1024, 20)} ${fmt(f.bytesSent, 11)}   ${trips}`);
 }
 await emulators.stop();

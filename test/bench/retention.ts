@@ -10,7 +10,11 @@ const STAY = Number(process.env.BENCH_STAY ?? 600);
 const MUNICIPALITIES = 4;
 
 const emulators = await startEmulators();
-Object.assign(process.env, emulators.env, { AUTH_LOCAL_ISSUER: "true", LOCAL_ISSUER_KEY_FILE: ".local/bench-issuer-key.json", NOTIFIER: "recording" });
+Object.assign(process.env, emulators.env, {
+  AUTH_LOCAL_ISSUER: "true",
+  LOCAL_ISSUER_KEY_FILE: ".local/bench-issuer-key.json",
+  NOTIFIER: "recording",
+});
 const { provisionDatabase, container } = await import("../../shared/data/cosmos.js");
 const { provisionStorage, blobContainer } = await import("../../shared/storage/blob.js");
 const { insertCandidate } = await import("../../shared/data/candidates.js");
@@ -38,26 +42,63 @@ async function seed(prefix: string): Promise<Seeded[]> {
     for (let i = 0; i < (DUE + STAY) / MUNICIPALITIES; i++) {
       const expired = i % 2 === 0;
       const id = `${municipalityId}.${randomUUID()}`;
-      const s: Seeded = { id, municipalityId, invitation: createHash("sha256").update(id).digest("hex"), sub: `sub-${randomUUID()}`, auditIds: [randomUUID(), randomUUID()], blob: `${municipalityId}/${id}/cv/${randomUUID()}` };
+      const s: Seeded = {
+        id,
+        municipalityId,
+        invitation: createHash("sha256").update(id).digest("hex"),
+        sub: `sub-${randomUUID()}`,
+        auditIds: [randomUUID(), randomUUID()],
+        blob: `${municipalityId}/${id}/cv/${randomUUID()}`,
+      };
       if (expired) due.push(s);
       jobs.push(async () => {
         const endedOn = expired ? "2020-01-01" : "2026-01-01";
         await insertCandidate({
-          id, type: "candidate", municipalityId, status: "inactive", admin: buildAdmin(), profile: { description: "x".repeat(500) }, files: {},
-          sharing: { withEmployers: false }, employerVisibility: { hidden: false }, createdAt: endedOn, updatedAt: endedOn,
-          accountSub: s.sub, invitationIds: [s.invitation],
+          id,
+          type: "candidate",
+          municipalityId,
+          status: "inactive",
+          admin: buildAdmin(),
+          profile: { description: "x".repeat(500) },
+          files: {},
+          sharing: { withEmployers: false },
+          employerVisibility: { hidden: false },
+          createdAt: endedOn,
+          updatedAt: endedOn,
+          accountSub: s.sub,
+          invitationIds: [s.invitation],
           serviceEnd: { endedOn, reason: "aborted" },
           retention: { deleteOn: expired ? "2021-01-01" : "2027-01-01", rule: "aborted: 1 years", ruleKey: "aborted" },
         });
-        await container("invitations").items.create({ id: s.invitation, kind: "candidate", municipalityId, recordId: id, createdAt: endedOn, expiresAt: endedOn });
+        await container("invitations").items.create({
+          id: s.invitation,
+          kind: "candidate",
+          municipalityId,
+          recordId: id,
+          createdAt: endedOn,
+          expiresAt: endedOn,
+        });
         await container("accounts").items.create({ id: s.sub, kind: "candidate", municipalityId, recordId: id, linkedAt: endedOn });
-        for (const a of s.auditIds) await container("audit").items.create({ id: a, subjectId: id, subjectType: "candidate", municipalityId, action: "read", actor: { sub: "c", role: "coach" }, at: endedOn });
+        for (const a of s.auditIds)
+          await container("audit").items.create({
+            id: a,
+            subjectId: id,
+            subjectType: "candidate",
+            municipalityId,
+            action: "read",
+            actor: { sub: "c", role: "coach" },
+            at: endedOn,
+          });
         await (await blobContainer("candidateFiles")).uploadBlockBlob(s.blob, "%PDF-1.4", 8);
       });
     }
   }
   const queue = [...jobs];
-  await Promise.all(Array.from({ length: 8 }, async () => { for (let j = queue.shift(); j; j = queue.shift()) await j(); }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let j = queue.shift(); j; j = queue.shift()) await j();
+    }),
+  );
   return due;
 }
 
@@ -82,7 +123,9 @@ async function measure(run: () => Promise<unknown>) {
   return { seconds, peak: peak - rss0, trips, result };
 }
 
-const sweep = await measure(() => runRetention({ dryRun: false, municipalities: sweepSet.map((s) => s.municipalityId).filter((m, i, a) => a.indexOf(m) === i) }));
+const sweep = await measure(() =>
+  runRetention({ dryRun: false, municipalities: sweepSet.map((s) => s.municipalityId).filter((m, i, a) => a.indexOf(m) === i) }),
+);
 /** The same deletions with plain SDK calls, finding what to delete the way anyone must (query, list). */
 const raw = await measure(async () => {
   const files = await blobContainer("candidateFiles");
@@ -91,7 +134,13 @@ const raw = await measure(async () => {
     const municipalityId = `raw-${m}`;
     const { resources } = await container("candidates")
       .items.query<{ id: string; accountSub: string; invitationIds: string[] }>(
-        { query: "SELECT c.id, c.accountSub, c.invitationIds FROM c WHERE c.municipalityId = @m AND c.deleteOn <= @d", parameters: [{ name: "@m", value: municipalityId }, { name: "@d", value: "2026-11-29" }] },
+        {
+          query: "SELECT c.id, c.accountSub, c.invitationIds FROM c WHERE c.municipalityId = @m AND c.deleteOn <= @d",
+          parameters: [
+            { name: "@m", value: municipalityId },
+            { name: "@d", value: "2026-11-29" },
+          ],
+        },
         { partitionKey: municipalityId },
       )
       .fetchAll();
@@ -99,17 +148,31 @@ const raw = await measure(async () => {
       for await (const blob of files.listBlobsFlat({ prefix: `${municipalityId}/${c.id}/` })) await files.deleteBlob(blob.name);
       for (const i of c.invitationIds) await container("invitations").item(i, i).delete();
       await container("accounts").item(c.accountSub, c.accountSub).delete();
-      const { resources: events } = await audit.items.query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: c.id }] }, { partitionKey: c.id }).fetchAll();
+      const { resources: events } = await audit.items
+        .query<string>(
+          { query: "SELECT VALUE c.id FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: c.id }] },
+          { partitionKey: c.id },
+        )
+        .fetchAll();
       for (const e of events) await audit.item(e, c.id).delete();
       await container("candidates").item(c.id, municipalityId).delete();
     }
   }
 });
 
-const summary = sweep.result as { complete: boolean; municipalities: Record<string, { candidates: Record<string, number>; failed: number }> };
+const summary = sweep.result as {
+  complete: boolean;
+  municipalities: Record<string, { candidates: Record<string, number>; failed: number }>;
+};
 const deleted = Object.values(summary.municipalities).reduce((n, m) => n + (m.candidates.aborted ?? 0), 0);
-const fmtTrips = (t: Record<string, number>) => Object.entries(t).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ");
-const total = (t: Record<string, number>) => Object.values(t).reduce((a, b) => a + b, 0).toFixed(2);
+const fmtTrips = (t: Record<string, number>) =>
+  Object.entries(t)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(", ");
+const total = (t: Record<string, number>) =>
+  Object.values(t)
+    .reduce((a, b) => a + b, 0)
+    .toFixed(2);
 console.log(`
 sweep:   deleted ${deleted} of ${DUE} due (complete: ${summary.complete}) in ${sweep.seconds.toFixed(1)} s = ${(deleted / sweep.seconds).toFixed(0)} candidates/s
          Cosmos round trips per deleted candidate ${total(sweep.trips)} (${fmtTrips(sweep.trips)}), plus 2 blob calls (list, delete)

@@ -24,7 +24,8 @@ const measurePair = pairMeasurer(emulators, N, 5);
 
 const candidates = container("candidates");
 const raw = async (query: string, parameters: { name: string; value: string | boolean | string[] }[], partitionKey?: string) =>
-  (await candidates.items.query({ query, parameters }, { maxItemCount: PAGE, ...(partitionKey ? { partitionKey } : {}) }).fetchNext()).resources;
+  (await candidates.items.query({ query, parameters }, { maxItemCount: PAGE, ...(partitionKey ? { partitionKey } : {}) }).fetchNext())
+    .resources;
 
 const employerAccount = await employerUser("utrecht");
 const employer = employerAccount.token;
@@ -43,7 +44,11 @@ const pair = async (rawName: string, rawRun: () => Promise<unknown[]>, handlerNa
 const handlerItems = (path: string, token: string) => async () => (await call("GET", path, { token })).body.items as unknown[];
 await pair(
   "raw SDK: employer query, skill filter",
-  () => raw(`SELECT ${select} FROM c WHERE ${employerWhere} AND ARRAY_CONTAINS(c.search.skills, @s) ${order}`, [...sight.parameters, { name: "@s", value: "lassen" }]),
+  () =>
+    raw(`SELECT ${select} FROM c WHERE ${employerWhere} AND ARRAY_CONTAINS(c.search.skills, @s) ${order}`, [
+      ...sight.parameters,
+      { name: "@s", value: "lassen" },
+    ]),
   "handler: employer, skill=lassen",
   handlerItems(`/api/search/candidates?skill=lassen&pageSize=${PAGE}`, employer),
 );
@@ -56,10 +61,14 @@ await pair(
 await pair(
   "raw SDK: one partition, skill filter",
   () =>
-    raw(`SELECT c.id, c.municipalityId, c.status, c.profile, c.sharing, c.employerVisibility, c.updatedAt, c.admin FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND ARRAY_CONTAINS(c.search.skills, @s) ${order}`, [
-      { name: "@m", value: "rotterdam" },
-      { name: "@s", value: "koken" },
-    ], "rotterdam"),
+    raw(
+      `SELECT c.id, c.municipalityId, c.status, c.profile, c.sharing, c.employerVisibility, c.updatedAt, c.admin FROM c WHERE c.municipalityId = @m AND c.type = 'candidate' AND ARRAY_CONTAINS(c.search.skills, @s) ${order}`,
+      [
+        { name: "@m", value: "rotterdam" },
+        { name: "@s", value: "koken" },
+      ],
+      "rotterdam",
+    ),
   "handler: account manager, skill=koken",
   handlerItems(`/api/search/candidates?skill=koken&pageSize=${PAGE}`, am),
 );
@@ -69,7 +78,9 @@ let next: string | null = null;
 rows.push([
   "handler: employer, paging on (all new)",
   await measure(async () => {
-    const res = await call("GET", `/api/search/candidates?pageSize=${PAGE}${next ? `&continuation=${encodeURIComponent(next)}` : ""}`, { token: pager.token });
+    const res = await call("GET", `/api/search/candidates?pageSize=${PAGE}${next ? `&continuation=${encodeURIComponent(next)}` : ""}`, {
+      token: pager.token,
+    });
     next = res.body.continuation;
     return res.body.items;
   }),
@@ -80,9 +91,13 @@ const counterBytes = async (e: { sub: string; id: string }) => {
   const { resource } = await container("counters").item(id, id).read();
   return Buffer.byteLength(JSON.stringify(resource));
 };
-const full = await measure(() => raw(`SELECT * FROM c WHERE c.municipalityId = @m ${order}`, [{ name: "@m", value: "utrecht" }], "utrecht"));
+const full = await measure(() =>
+  raw(`SELECT * FROM c WHERE c.municipalityId = @m ${order}`, [{ name: "@m", value: "utrecht" }], "utrecht"),
+);
 
-console.log(`\n${N} pages of ${PAGE} each after 5 warm-up, raw and handler taking turns (round trips and bytes from a pass of each alone); Cosmos emulator in its own process.\n`);
+console.log(
+  `\n${N} pages of ${PAGE} each after 5 warm-up, raw and handler taking turns (round trips and bytes from a pass of each alone); Cosmos emulator in its own process.\n`,
+);
 printRows(rows);
 console.log(`\nfor comparison, a whole stored document: ${full.bytesPerItem.toFixed(0)} bytes`);
 console.log(

@@ -31,10 +31,17 @@ const sampler = setInterval(() => {
 const readBefore = blobBytesRead();
 const t0 = performance.now();
 
-const start = await call("POST", "/api/me/uploads", { token: c.token, body: { kind: "video", contentType: "video/mp4", size: SIZE, fileName: "pitch.mp4" } });
+const start = await call("POST", "/api/me/uploads", {
+  token: c.token,
+  body: { kind: "video", contentType: "video/mp4", size: SIZE, fileName: "pitch.mp4" },
+});
 if (start.status !== 201) throw new Error(`start: ${start.status} ${JSON.stringify(start.body)}`);
 const t1 = performance.now();
-const client = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./upload-client.ts", import.meta.url)), start.body.uploadUrl, String(SIZE), "video/mp4"], { stdio: "inherit" });
+const client = spawn(
+  process.execPath,
+  ["--import", "tsx", fileURLToPath(new URL("./upload-client.ts", import.meta.url)), start.body.uploadUrl, String(SIZE), "video/mp4"],
+  { stdio: "inherit" },
+);
 const code = await new Promise((r) => client.once("exit", r));
 if (code !== 0) throw new Error(`client upload failed (${code})`);
 const t2 = performance.now();

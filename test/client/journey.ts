@@ -47,7 +47,16 @@ export async function walkThrough(baseUrl: string, tokens: Tokens, check?: Middl
 
   // A coach invites a candidate; the answer carries a one-time invitation code.
   const invited = await coach.POST("/candidates", {
-    body: { admin: { clientNumber: `UT-${Date.now()}`, firstName: "Noor", lastName: "Bakker", email: "noor@example.org", postcode: "3511ab", targetGroups: { jobAgreement: true } } },
+    body: {
+      admin: {
+        clientNumber: `UT-${Date.now()}`,
+        firstName: "Noor",
+        lastName: "Bakker",
+        email: "noor@example.org",
+        postcode: "3511ab",
+        targetGroups: { jobAgreement: true },
+      },
+    },
   });
   if (!invited.data) return fail("invite", invited.response.status, invited.error);
   const code: string = invited.data.invitationCode;
@@ -85,7 +94,9 @@ export async function walkThrough(baseUrl: string, tokens: Tokens, check?: Middl
 
   // The candidate uploads a CV straight to Blob storage: a ticket, the bytes, then complete.
   const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
-  const ticket = await me.POST("/me/uploads", { body: { kind: "cv", contentType: "application/pdf", size: pdf.length, fileName: "cv.pdf" } });
+  const ticket = await me.POST("/me/uploads", {
+    body: { kind: "cv", contentType: "application/pdf", size: pdf.length, fileName: "cv.pdf" },
+  });
   if (!ticket.data) return fail("upload start", ticket.response.status, ticket.error);
   const put = await fetch(ticket.data.uploadUrl, { method: ticket.data.method, headers: ticket.data.headers, body: pdf });
   const completed = await me.POST("/me/uploads/{uploadId}/complete", { params: { path: { uploadId: ticket.data.uploadId } } });
@@ -116,7 +127,14 @@ export async function walkThrough(baseUrl: string, tokens: Tokens, check?: Middl
 
   // The account manager puts up a vacancy for the employer.
   const vacancy = await accountManager.POST("/vacancies", {
-    body: { employerId: employerCreated.data.id, title: "Hulpkok", description: "Meewerken in de keuken.", occupation: "kok", sector: "horeca", skills: ["koken"] },
+    body: {
+      employerId: employerCreated.data.id,
+      title: "Hulpkok",
+      description: "Meewerken in de keuken.",
+      occupation: "kok",
+      sector: "horeca",
+      skills: ["koken"],
+    },
   });
   if (!vacancy.data) return fail("vacancy", vacancy.response.status, vacancy.error);
 

@@ -196,7 +196,8 @@ function unionOf(values: unknown[]): unknown {
 export function parseId(id: string): { type: string; names: string[]; parent: string } {
   const at = id.lastIndexOf("/providers/");
   if (at < 0) {
-    if (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/i.test(id)) return { type: "Microsoft.Resources/resourceGroups", names: [id.split("/")[4]!], parent: id.split("/").slice(0, 3).join("/") };
+    if (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/i.test(id))
+      return { type: "Microsoft.Resources/resourceGroups", names: [id.split("/")[4]!], parent: id.split("/").slice(0, 3).join("/") };
     throw new Error(`not a resource id: ${id}`);
   }
   const [ns, ...rest] = id.slice(at + "/providers/".length).split("/");
@@ -224,7 +225,9 @@ export function referenceStandIn(type: string, names: string[]): Record<string, 
       return { principalId: fakeGuid("principalId", name), clientId: fakeGuid("clientId", name), tenantId: TARGET.tenantId };
     case "Microsoft.Storage/storageAccounts":
       return {
-        primaryEndpoints: Object.fromEntries(["blob", "queue", "table", "file", "dfs", "web"].map((s) => [s, `https://${name}.${s}.core.windows.net/`])),
+        primaryEndpoints: Object.fromEntries(
+          ["blob", "queue", "table", "file", "dfs", "web"].map((s) => [s, `https://${name}.${s}.core.windows.net/`]),
+        ),
       };
     case "Microsoft.DocumentDB/databaseAccounts":
       return { documentEndpoint: `https://${name}.documents.azure.com:443/` };
@@ -236,7 +239,10 @@ export function referenceStandIn(type: string, names: string[]): Record<string, 
     case "Microsoft.KeyVault/vaults":
       return { vaultUri: `https://${name}.vault.azure.net/` };
     case "Microsoft.KeyVault/vaults/secrets":
-      return { secretUri: `https://${names[0]}.vault.azure.net/secrets/${names[1]}`, secretUriWithVersion: `https://${names[0]}.vault.azure.net/secrets/${names[1]}/${hex(name).slice(0, 32)}` };
+      return {
+        secretUri: `https://${names[0]}.vault.azure.net/secrets/${names[1]}`,
+        secretUriWithVersion: `https://${names[0]}.vault.azure.net/secrets/${names[1]}/${hex(name).slice(0, 32)}`,
+      };
     case "Microsoft.Web/sites":
       return { defaultHostName: `${name}.azurewebsites.net` };
     case "Microsoft.OperationalInsights/workspaces":
@@ -317,7 +323,9 @@ class TemplateScope {
   }
 
   get resourceGroupId(): string | undefined {
-    return this.target.resourceGroup ? `/subscriptions/${this.target.subscriptionId}/resourceGroups/${this.target.resourceGroup}` : undefined;
+    return this.target.resourceGroup
+      ? `/subscriptions/${this.target.subscriptionId}/resourceGroups/${this.target.resourceGroup}`
+      : undefined;
   }
 
   /** The base id of resources deployed at this scope. */
@@ -331,7 +339,8 @@ class TemplateScope {
     if (!d) throw new Error(`${this.where()}: no nested deployment ${name}`);
     if (!d.result) {
       const r = d.raw;
-      if (r.properties?.expressionEvaluationOptions?.scope !== "inner") throw new Error(`${name}: only inner-scoped nested templates are supported`);
+      if (r.properties?.expressionEvaluationOptions?.scope !== "inner")
+        throw new Error(`${name}: only inner-scoped nested templates are supported`);
       const parameters: Record<string, unknown> = {};
       for (const [p, raw] of Object.entries<any>(r.properties.parameters ?? {})) {
         // `{ value: … }`, or an expression that makes one (bicep does so for conditional secure values).
@@ -341,7 +350,13 @@ class TemplateScope {
       }
       const rg = r.resourceGroup !== undefined ? str(evaluate(r.resourceGroup, d.env)) : this.target.resourceGroup;
       const sub = r.subscriptionId !== undefined ? str(evaluate(r.subscriptionId, d.env)) : this.target.subscriptionId;
-      const inner = new TemplateScope(r.properties.template, parameters, { subscriptionId: sub, resourceGroup: rg }, [...this.modules, name], name);
+      const inner = new TemplateScope(
+        r.properties.template,
+        parameters,
+        { subscriptionId: sub, resourceGroup: rg },
+        [...this.modules, name],
+        name,
+      );
       d.result = inner.run();
     }
     return d.result;
@@ -410,7 +425,8 @@ function checkParameter(what: string, def: any, value: unknown): void {
               ? typeof value === "object" && value !== null && !Array.isArray(value)
               : false;
   if (!ok) throw new Error(`${what}: ${JSON.stringify(value)} is not of type ${def.type}`);
-  if (def.allowedValues && !def.allowedValues.some((a: unknown) => deepEqual(a, value))) throw new Error(`${what}: ${JSON.stringify(value)} is not allowed`);
+  if (def.allowedValues && !def.allowedValues.some((a: unknown) => deepEqual(a, value)))
+    throw new Error(`${what}: ${JSON.stringify(value)} is not allowed`);
   if (typeof value === "string" || Array.isArray(value)) {
     if (def.minLength !== undefined && value.length < def.minLength) throw new Error(`${what}: shorter than ${def.minLength}`);
     if (def.maxLength !== undefined && value.length > def.maxLength) throw new Error(`${what}: longer than ${def.maxLength}`);
@@ -467,7 +483,8 @@ function evalNode(node: Node, env: Env): unknown {
     case "index": {
       const obj = evalNode(node.obj, env) as any;
       const index = evalNode(node.index, env) as string | number;
-      if (obj === null || typeof obj !== "object" || !(index in obj)) throw new Error(`[${index}] not found on ${JSON.stringify(obj)?.slice(0, 200)}`);
+      if (obj === null || typeof obj !== "object" || !(index in obj))
+        throw new Error(`[${index}] not found on ${JSON.stringify(obj)?.slice(0, 200)}`);
       return obj[index];
     }
     case "call":
@@ -493,7 +510,13 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
       }
       return null;
     case "lambda": {
-      const names = argNodes.slice(0, -1).map((n) => (n.k === "str" ? n.v : (() => { throw new Error("lambda names must be strings"); })()));
+      const names = argNodes.slice(0, -1).map((n) =>
+        n.k === "str"
+          ? n.v
+          : (() => {
+              throw new Error("lambda names must be strings");
+            })(),
+      );
       return { lambda: true, names, body: argNodes.at(-1)!, env } satisfies Lambda;
     }
   }
@@ -527,7 +550,11 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
     case "length":
       return typeof a[0] === "object" && !Array.isArray(a[0]) && a[0] ? Object.keys(a[0]).length : a[0].length;
     case "contains":
-      return typeof a[0] === "string" ? a[0].toLowerCase().includes(String(a[1]).toLowerCase()) : Array.isArray(a[0]) ? a[0].some((x) => deepEqual(x, a[1])) : a[1] in a[0];
+      return typeof a[0] === "string"
+        ? a[0].toLowerCase().includes(String(a[1]).toLowerCase())
+        : Array.isArray(a[0])
+          ? a[0].some((x) => deepEqual(x, a[1]))
+          : a[1] in a[0];
     case "greater":
       return a[0] > a[1];
     case "greaterOrEquals":
@@ -579,7 +606,9 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
     case "trim":
       return String(a[0]).trim();
     case "split":
-      return String(a[0]).split(Array.isArray(a[1]) ? new RegExp(a[1].map((d: string) => d.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")) : a[1]);
+      return String(a[0]).split(
+        Array.isArray(a[1]) ? new RegExp(a[1].map((d: string) => d.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")) : a[1],
+      );
     case "join":
       return a[0].map(str).join(a[1]);
     case "replace":
@@ -605,11 +634,19 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
     case "guid":
       return fakeGuid("guid", ...a);
     case "uniqueString":
-      return BigInt(`0x${hex("uniqueString", ...a).slice(0, 16)}`).toString(36).padStart(13, "a").slice(0, 13);
+      return BigInt(`0x${hex("uniqueString", ...a).slice(0, 16)}`)
+        .toString(36)
+        .padStart(13, "a")
+        .slice(0, 13);
     case "newGuid":
       return randomUUID();
     case "subscription":
-      return { id: `/subscriptions/${TARGET.subscriptionId}`, subscriptionId: TARGET.subscriptionId, tenantId: TARGET.tenantId, displayName: "test" };
+      return {
+        id: `/subscriptions/${TARGET.subscriptionId}`,
+        subscriptionId: TARGET.subscriptionId,
+        tenantId: TARGET.tenantId,
+        displayName: "test",
+      };
     case "tenant":
       return { tenantId: TARGET.tenantId };
     case "resourceGroup": {
@@ -623,7 +660,12 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
       return { name: "AzureCloud", suffixes: { storage: "core.windows.net", keyvaultDns: ".vault.azure.net" } };
     case "resourceId": {
       const at = a.findIndex((x) => typeof x === "string" && x.includes("/"));
-      const [sub, rg] = at === 2 ? [a[0], a[1]] : at === 1 ? [scope.target.subscriptionId, a[0]] : [scope.target.subscriptionId, scope.target.resourceGroup];
+      const [sub, rg] =
+        at === 2
+          ? [a[0], a[1]]
+          : at === 1
+            ? [scope.target.subscriptionId, a[0]]
+            : [scope.target.subscriptionId, scope.target.resourceGroup];
       const base = rg ? `/subscriptions/${sub}/resourceGroups/${rg}` : `/subscriptions/${sub}`;
       return buildId(base, a[at], a.slice(at + 1));
     }

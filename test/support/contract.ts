@@ -13,7 +13,9 @@ import { openApiDocument } from "../../shared/http/openapi.js";
  */
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => Ajv2020;
 
 /** Headers every answer may carry without the document naming them. */
 const STANDARD_HEADERS = new Set([
@@ -71,7 +73,11 @@ const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, "~0").r
 function resolve(doc: Json, value: Json, at: string[]): { value: Json; at: string[] } {
   if (typeof value?.$ref !== "string") return { value, at };
   const parts = (value.$ref as string).replace(/^#\//, "").split("/");
-  return resolve(doc, parts.reduce((node: Json, key) => node[key], doc), parts);
+  return resolve(
+    doc,
+    parts.reduce((node: Json, key) => node[key], doc),
+    parts,
+  );
 }
 
 function validator(c: Contract, at: string[]): ValidateFunction {
@@ -99,8 +105,15 @@ export function contractProblems(operationId: string, answer: Answer): string[] 
   if (!operation) return [`the OpenAPI document has no operation ${operationId}`];
   const where = `${operation.method} ${operation.path} → ${answer.status}`;
   const declared = operation.op.responses?.[String(answer.status)];
-  if (!declared) return [`${where}: status ${answer.status} is not documented (documented: ${Object.keys(operation.op.responses).join(", ")})`];
-  const { value: response, at } = resolve(c.doc, declared, ["paths", operation.path, operation.method.toLowerCase(), "responses", String(answer.status)]);
+  if (!declared)
+    return [`${where}: status ${answer.status} is not documented (documented: ${Object.keys(operation.op.responses).join(", ")})`];
+  const { value: response, at } = resolve(c.doc, declared, [
+    "paths",
+    operation.path,
+    operation.method.toLowerCase(),
+    "responses",
+    String(answer.status),
+  ]);
   const problems: string[] = [];
 
   // Headers: each one sent is described; each required one is sent; values fit their schema.
@@ -134,7 +147,9 @@ export function contractProblems(operationId: string, answer: Answer): string[] 
     return problems;
   }
   if (!content[mediaType]) {
-    problems.push(`${where}: body of type ${mediaType || "(none)"} is not documented (documented: ${Object.keys(content).join(", ") || "no body"})`);
+    problems.push(
+      `${where}: body of type ${mediaType || "(none)"} is not documented (documented: ${Object.keys(content).join(", ") || "no body"})`,
+    );
     return problems;
   }
   // JSON media types are parsed; text ones (text/csv) are checked as the string they are.
@@ -148,7 +163,9 @@ export function contractProblems(operationId: string, answer: Answer): string[] 
   }
   const validate = validator(c, [...at, "content", mediaType, "schema"]);
   if (!validate(body)) {
-    const errors = (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || "(body)"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`);
+    const errors = (validate.errors ?? [])
+      .slice(0, 8)
+      .map((e) => `${e.instancePath || "(body)"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`);
     problems.push(`${where}: the body does not match the document:\n  ${errors.join("\n  ")}`);
   }
   return problems;

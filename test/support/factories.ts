@@ -92,7 +92,8 @@ export async function employerUser(municipality: string) {
   const sub = `emp-${randomUUID()}`;
   const token = await tokenFor("employer", undefined, { sub });
   const redeemed = await call("POST", "/api/invitations/redeem", { token, body: { code: created.body.invitationCode } });
-  if (redeemed.status !== 200 || redeemed.body.kind !== "employer") throw new Error(`employer redeem failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
+  if (redeemed.status !== 200 || redeemed.body.kind !== "employer")
+    throw new Error(`employer redeem failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
   return { accountManager, id: created.body.id as string, token, sub };
 }
 

@@ -107,7 +107,8 @@ export function wordDocument(parts: Record<string, string | Buffer | undefined> 
   const all: Record<string, string | Buffer | undefined> = {
     "[Content_Types].xml": contentTypes(),
     "_rels/.rels": rels(`<Relationship Id="rId1" Type="${REL.officeDocument}" Target="word/document.xml"/>`),
-    "word/document.xml": '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>CV</w:t></w:r></w:p></w:body></w:document>',
+    "word/document.xml":
+      '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>CV</w:t></w:r></w:p></w:body></w:document>',
     "word/_rels/document.xml.rels": rels(
       `<Relationship Id="rId1" Type="${REL.settings}" Target="settings.xml"/>`,
       `<Relationship Id="rId2" Type="${REL.hyperlink}" Target="https://www.linkedin.com/in/noor" TargetMode="External"/>`,

@@ -20,7 +20,9 @@ function stringArb(s: Schema): fc.Arbitrary<string> {
   if (s.const !== undefined) return fc.constant(s.const);
   switch (s.format) {
     case "date":
-      return fc.date({ min: new Date("1940-01-01"), max: new Date("2040-12-31"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      return fc
+        .date({ min: new Date("1940-01-01"), max: new Date("2040-12-31"), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
     case "date-time":
       return fc.date({ min: new Date("1940-01-01"), max: new Date("2040-12-31"), noInvalidDate: true }).map((d) => d.toISOString());
     case "email":
@@ -76,7 +78,9 @@ export function fromSchema(s: Schema, root: Schema = s, depth = 0): fc.Arbitrary
     }
     case "object": {
       if (s.propertyNames || (s.additionalProperties && typeof s.additionalProperties === "object" && !s.properties)) {
-        const key = s.propertyNames ? (fromSchema(s.propertyNames, root, depth + 1) as fc.Arbitrary<string>) : fc.string({ minLength: 1, maxLength: 12 });
+        const key = s.propertyNames
+          ? (fromSchema(s.propertyNames, root, depth + 1) as fc.Arbitrary<string>)
+          : fc.string({ minLength: 1, maxLength: 12 });
         return fc.dictionary(key, fromSchema(s.additionalProperties ?? {}, root, depth + 1), { maxKeys: 4 });
       }
       const props = (s.properties ?? {}) as Record<string, Schema>;
@@ -98,7 +102,26 @@ export const nested = (depth: number, kind: "array" | "object"): unknown => {
 
 /** Values of the wrong kind, oversized, or hostile, to put where a valid value was. */
 export const garbageValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, "", " ", "\u0000", "null", "[]", {}, [], [null], { "": "" }),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    "",
+    " ",
+    "\u0000",
+    "null",
+    "[]",
+    {},
+    [],
+    [null],
+    { "": "" },
+  ),
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.integer({ min: 1_000, max: 300_000 }).map((n) => "x".repeat(n)),
@@ -106,7 +129,17 @@ export const garbageValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(33, 200, 1_000).chain((d) => fc.constantFrom<"array" | "object">("array", "object").map((k) => nested(d, k))),
   fc.jsonValue({ maxDepth: 4 }),
   fc.array(fc.string({ maxLength: 8 }), { minLength: 100, maxLength: 2000 }),
-  fc.constantFrom("111222333", "mijn bsn is 111222333", "<script>alert(1)</script>", "'; DROP TABLE c; --", "${{7*7}}", ["..", "..", "etc", "passwd"].join("/") /* built from pieces: the repository test flags paths that leave it */, "🦄🏳️‍🌈", "\ud800", "ｆｕｌｌ"),
+  fc.constantFrom(
+    "111222333",
+    "mijn bsn is 111222333",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE c; --",
+    "${{7*7}}",
+    ["..", "..", "etc", "passwd"].join("/") /* built from pieces: the repository test flags paths that leave it */,
+    "🦄🏳️‍🌈",
+    "\ud800",
+    "ｆｕｌｌ",
+  ),
 );
 
 /** Every path to a value inside `value` (objects and arrays), the root included. */
@@ -144,23 +177,49 @@ export function bodyText(schema: Schema | undefined): fc.Arbitrary<{ kind: strin
       weight: 4,
       arbitrary: valid.chain((v) => {
         const paths = pathsOf(v);
-        return fc.tuple(fc.constantFrom(...paths), garbageValue).map(([p, g]) => ({ kind: "field-broken", text: JSON.stringify(replaceAt(v, p, g)) }));
+        return fc
+          .tuple(fc.constantFrom(...paths), garbageValue)
+          .map(([p, g]) => ({ kind: "field-broken", text: JSON.stringify(replaceAt(v, p, g)) }));
       }),
     },
     {
       weight: 2,
       arbitrary: fc
-        .tuple(valid, fc.oneof(fc.constantFrom("__proto__", "constructor", "prototype", "admin", "profile", "id", "municipalityId", "_etag", "status"), fc.string({ maxLength: 12 })), garbageValue)
+        .tuple(
+          valid,
+          fc.oneof(
+            fc.constantFrom("__proto__", "constructor", "prototype", "admin", "profile", "id", "municipalityId", "_etag", "status"),
+            fc.string({ maxLength: 12 }),
+          ),
+          garbageValue,
+        )
         .map(([v, k, g]) => ({ kind: "extra-key", text: withExtraKey(v, k, g) })),
     },
     {
       weight: 1,
-      arbitrary: fc.oneof(
-        fc.constantFrom<string | undefined>(undefined, "", " ", "{", "[", "null", "0", '"x"', "[]", "{}", "{'a':1}", "\ufeff{}", '{"a":1}{"b":2}', "NaN"),
-        fc.string({ unit: "binary", maxLength: 200 }),
-        fc.constantFrom(5_000, 100_000).map((d) => "[".repeat(d) + "]".repeat(d)),
-        fc.constant('{"x":"' + "a".repeat(300 * 1024) + '"}'),
-      ).map((text) => ({ kind: "not-json", text })),
+      arbitrary: fc
+        .oneof(
+          fc.constantFrom<string | undefined>(
+            undefined,
+            "",
+            " ",
+            "{",
+            "[",
+            "null",
+            "0",
+            '"x"',
+            "[]",
+            "{}",
+            "{'a':1}",
+            "\ufeff{}",
+            '{"a":1}{"b":2}',
+            "NaN",
+          ),
+          fc.string({ unit: "binary", maxLength: 200 }),
+          fc.constantFrom(5_000, 100_000).map((d) => "[".repeat(d) + "]".repeat(d)),
+          fc.constant('{"x":"' + "a".repeat(300 * 1024) + '"}'),
+        )
+        .map((text) => ({ kind: "not-json", text })),
     },
   );
 }
@@ -182,17 +241,26 @@ export function queryString(schema: Schema | undefined): fc.Arbitrary<{ kind: st
     {
       weight: 3,
       arbitrary: fc
-        .tuple(valid, fc.constantFrom(...keys, "unknown", "__proto__"), garbageValue.filter((g) => typeof g !== "string" || g.length < 5000))
+        .tuple(
+          valid,
+          fc.constantFrom(...keys, "unknown", "__proto__"),
+          garbageValue.filter((g) => typeof g !== "string" || g.length < 5000),
+        )
         .map(([v, k, g]) => ({ kind: "field-broken", text: encode({ ...v, [k]: g }) })),
     },
     {
       weight: 1,
-      arbitrary: fc.tuple(valid, fc.constantFrom(...keys)).map(([v, k]) => ({ kind: "repeated", text: `${encode(v) || "?"}&${k}=a&${k}=b&${k}=` })),
+      arbitrary: fc
+        .tuple(valid, fc.constantFrom(...keys))
+        .map(([v, k]) => ({ kind: "repeated", text: `${encode(v) || "?"}&${k}=a&${k}=b&${k}=` })),
     },
     {
       weight: 2,
       arbitrary: fc
-        .tuple(fc.constantFrom(...keys, "", "=", "&&"), fc.constantFrom("%", "%zz", "%00", "%E0%A4%A", "%C0%AF", "%2e%2e%2f", "+", "%2B", "🦄", "a".repeat(10_000), "\u0000"))
+        .tuple(
+          fc.constantFrom(...keys, "", "=", "&&"),
+          fc.constantFrom("%", "%zz", "%00", "%E0%A4%A", "%C0%AF", "%2e%2e%2f", "+", "%2B", "🦄", "a".repeat(10_000), "\u0000"),
+        )
         .map(([k, v]) => ({ kind: "junk", text: `?${k}=${v}` })),
     },
   );
@@ -201,19 +269,45 @@ export function queryString(schema: Schema | undefined): fc.Arbitrary<{ kind: st
 /** Path parameter values: real ids of the test's own data, schema-valid, or garbage, url-encoded. */
 export function paramValue(real: string[], schema: Schema | undefined): fc.Arbitrary<{ kind: string; raw: string }> {
   return fc.oneof(
-    { weight: real.length ? 3 : 0, arbitrary: fc.constantFrom(...(real.length ? real : ["x"])).map((raw) => ({ kind: "real", raw: encodeURIComponent(raw) })) },
-    { weight: schema ? 2 : 0, arbitrary: (schema ? (fromSchema(schema) as fc.Arbitrary<unknown>) : fc.constant("x")).map((v) => ({ kind: "schema", raw: encodeURIComponent(String(v)) })) },
+    {
+      weight: real.length ? 3 : 0,
+      arbitrary: fc.constantFrom(...(real.length ? real : ["x"])).map((raw) => ({ kind: "real", raw: encodeURIComponent(raw) })),
+    },
+    {
+      weight: schema ? 2 : 0,
+      arbitrary: (schema ? (fromSchema(schema) as fc.Arbitrary<unknown>) : fc.constant("x")).map((v) => ({
+        kind: "schema",
+        raw: encodeURIComponent(String(v)),
+      })),
+    },
     {
       weight: 3,
       arbitrary: fc
         .oneof(
           fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }),
           fc.string({ unit: "binary", minLength: 1, maxLength: 60 }).filter((s) => !/[\ud800-\udfff]/.test(s)),
-          fc.constantFrom("..", ".", "null", "undefined", "0", "-1", "utrecht.", ".x", "utrecht.00000000-0000-0000-0000-000000000000", "a".repeat(5_000), "' OR 1=1 --", "__proto__", "constructor"),
+          fc.constantFrom(
+            "..",
+            ".",
+            "null",
+            "undefined",
+            "0",
+            "-1",
+            "utrecht.",
+            ".x",
+            "utrecht.00000000-0000-0000-0000-000000000000",
+            "a".repeat(5_000),
+            "' OR 1=1 --",
+            "__proto__",
+            "constructor",
+          ),
         )
         .map((raw) => ({ kind: "garbage", raw: encodeURIComponent(raw) })),
     },
-    { weight: 1, arbitrary: fc.constantFrom("%", "%zz", "%00", "%2F", "%2e%2e", "%C0%AF", "%E0%A4%A").map((raw) => ({ kind: "percent", raw })) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("%", "%zz", "%00", "%2F", "%2e%2e", "%C0%AF", "%E0%A4%A").map((raw) => ({ kind: "percent", raw })),
+    },
   );
 }
 
@@ -222,23 +316,37 @@ const asHeader = (s: string) => Buffer.from(s, "utf8").toString("latin1");
 
 export const contentTypes = fc.oneof(
   { weight: 12, arbitrary: fc.constant("application/json") },
-  { weight: 8, arbitrary: fc.constantFrom(
-  "application/json; charset=utf-8",
-  "application/merge-patch+json",
-  "APPLICATION/JSON",
-  "application/json; charset=latin1",
-  "application/json; charset=",
-  "application/json;;;",
-  "text/plain",
-  "application/x-www-form-urlencoded",
-  "multipart/form-data; boundary=x",
-  "",
-  asHeader("🦄"),
-  ) },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom(
+      "application/json; charset=utf-8",
+      "application/merge-patch+json",
+      "APPLICATION/JSON",
+      "application/json; charset=latin1",
+      "application/json; charset=",
+      "application/json;;;",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "",
+      asHeader("🦄"),
+    ),
+  },
 );
 
 export const ifMatchValues = (real: string[]) =>
   fc.oneof(
-    fc.constantFrom<string | undefined>(undefined, undefined, "*", '"garbage"', 'W/"x"', "", '"', "a".repeat(5_000), asHeader('"🦄"'), '"1", "2"'),
+    fc.constantFrom<string | undefined>(
+      undefined,
+      undefined,
+      "*",
+      '"garbage"',
+      'W/"x"',
+      "",
+      '"',
+      "a".repeat(5_000),
+      asHeader('"🦄"'),
+      '"1", "2"',
+    ),
     real.length ? fc.constantFrom(...real) : fc.constant(undefined),
   );

@@ -81,5 +81,9 @@ export async function call<T = any>(method: string, path: string, o: CallOptions
   checkAnswer(operationId, answer);
   // Text answers (text/csv) stay text; everything else the API sends is JSON.
   const plain = /^text\//.test(answer.headers["content-type"] ?? "");
-  return { status: answer.status, headers: answer.headers, body: answer.text ? (plain ? answer.text : JSON.parse(answer.text)) : undefined };
+  return {
+    status: answer.status,
+    headers: answer.headers,
+    body: answer.text ? (plain ? answer.text : JSON.parse(answer.text)) : undefined,
+  };
 }

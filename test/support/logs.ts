@@ -36,7 +36,8 @@ export function personalDataInLogs(lines: LogLine[] = capturedLogs): string[] {
   const out: string[] = [];
   for (const line of lines) {
     for (const { what, pattern } of PERSONAL_DATA) {
-      if (pattern.test(line.text)) out.push(`${line.functionName} ${line.invocationId} [${line.level}] holds ${what}: ${line.text.slice(0, 300)}`);
+      if (pattern.test(line.text))
+        out.push(`${line.functionName} ${line.invocationId} [${line.level}] holds ${what}: ${line.text.slice(0, 300)}`);
     }
   }
   return out;

@@ -31,7 +31,10 @@ export function compositeSortOf(query: string): Sort | undefined {
   const orderBy = /\bORDER BY\s+(c\.[\s\S]+)$/i.exec(query.trim())?.[1];
   const fields = orderBy?.split(",").map((part) => {
     const [expr, dir] = part.trim().split(/\s+/);
-    return { path: expr!.replace(/^c\./, "/").replace(/\./g, "/"), order: (dir ?? "ASC").toUpperCase() === "DESC" ? ("descending" as const) : ("ascending" as const) };
+    return {
+      path: expr!.replace(/^c\./, "/").replace(/\./g, "/"),
+      order: (dir ?? "ASC").toUpperCase() === "DESC" ? ("descending" as const) : ("ascending" as const),
+    };
   });
   return fields && fields.length > 1 ? fields : undefined;
 }

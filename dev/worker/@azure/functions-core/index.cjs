@@ -19,7 +19,13 @@ module.exports = {
   registerFunction(metadata, callback) {
     if (functions.some((f) => f.metadata.name === metadata.name)) throw new Error(`function ${metadata.name} registered twice`);
     functions.push({ metadata, callback });
-    return { dispose: () => functions.splice(functions.findIndex((f) => f.metadata.name === metadata.name), 1) };
+    return {
+      dispose: () =>
+        functions.splice(
+          functions.findIndex((f) => f.metadata.name === metadata.name),
+          1,
+        ),
+    };
   },
   registerHook(hookName, callback) {
     hooks.push({ hookName, callback });
