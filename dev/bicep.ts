@@ -67,16 +67,9 @@ function run(args: string[]): { status: number | null; diagnostics: Diagnostic[]
     .split("\n")
     .map((l) => l.trimEnd())
     .filter(Boolean)) {
-    const m = DIAGNOSTIC.exec(line);
-    if (m)
-      diagnostics.push({
-        file: relative(root, m[1]!),
-        line: Number(m[2]),
-        column: Number(m[3]),
-        level: m[4]!,
-        code: m[5]!,
-        message: m[6]!,
-      });
+    const [, file, lineNo, column, level, code, message] = DIAGNOSTIC.exec(line) ?? [];
+    if (file && lineNo && column && level && code && message !== undefined)
+      diagnostics.push({ file: relative(root, file), line: Number(lineNo), column: Number(column), level, code, message });
     else other.push(line);
   }
   return { status: result.status, diagnostics, other };

@@ -53,7 +53,9 @@ export async function bundle(): Promise<{ bytes: number }> {
     metafile: true,
     logLevel: "warning",
   });
-  return { bytes: result.metafile.outputs[BUNDLE]!.bytes };
+  const output = result.metafile.outputs[BUNDLE];
+  if (!output) throw new Error(`esbuild wrote no ${BUNDLE}`);
+  return { bytes: output.bytes };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

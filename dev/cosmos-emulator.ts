@@ -3,7 +3,11 @@
 import type { AddressInfo } from "node:net";
 import { createHttpServer } from "@vercel/cosmosdb-server";
 
-const send = (message: unknown) => process.send!(message);
+const send = (message: unknown) => {
+  // process.send exists only with an IPC channel, which is how dev/emulators.ts starts this script.
+  if (!process.send) throw new Error("dev/cosmos-emulator.ts reports to its parent over IPC; start it with dev/emulators.ts");
+  process.send(message);
+};
 // keepAlive: reuse connections as the SDK does against Azure, instead of one TCP handshake per request.
 const server = createHttpServer({ keepAlive: true });
 const requests: Record<string, number> = {};

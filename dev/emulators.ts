@@ -23,6 +23,8 @@ export class PortInUseError extends Error {
 export interface Emulators {
   /** Environment for the app: endpoints and keys of the running emulators. */
   env: Record<string, string>;
+  /** Azurite's blob endpoint (also inside `env.STORAGE_CONNECTION_STRING`). */
+  blobEndpoint: string;
   /** HTTP requests the Cosmos emulator has served so far, by container (round trips, for benchmarks). */
   cosmosRequests(): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -95,21 +97,23 @@ function startAzurite(port: number): Promise<{ child: ChildProcess; port: number
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     },
   );
+  const { stdout, stderr } = child;
+  if (!stdout || !stderr) throw new Error("Azurite's output is not piped");
   return new Promise((resolve, reject) => {
     let output = "";
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const listening = /successfully listens on http:\/\/[\d.]+:(\d+)/.exec(output);
       if (listening) {
-        child.stdout!.off("data", onData);
-        child.stdout!.resume(); // keep draining so the child never blocks on a full pipe
+        stdout.off("data", onData);
+        stdout.resume(); // keep draining so the child never blocks on a full pipe
         resolve({ child, port: Number(listening[1]) });
       } else if (/EADDRINUSE/.test(output)) {
         reject(new PortInUseError("Azurite", port, "AZURITE_PORT"));
       }
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    stdout.on("data", onData);
+    stderr.on("data", onData);
     child.once("exit", (code) => reject(new Error(`Azurite exited (${code}) before it listened:\n${output.slice(-2000)}`)));
   });
 }
@@ -140,6 +144,7 @@ export async function startEmulators(ports: EmulatorPorts = {}): Promise<Emulato
       MAIL_ENDPOINT: mail.url,
       MAIL_ACCESS_KEY: FAKE_MAIL_ACCESS_KEY,
     },
+    blobEndpoint,
     cosmosRequests: () => cosmosStats(cosmos),
     async stop() {
       kvk.server.closeAllConnections();

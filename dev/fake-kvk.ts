@@ -27,13 +27,13 @@ export async function startFakeKvk(port = 0): Promise<{ url: string; server: Ser
   let requests = 0;
   const server = createServer((req, res) => {
     requests++;
-    const match = /^\/v1\/basisprofielen\/(\d{8})$/.exec(req.url ?? "");
+    const kvkNumber = /^\/v1\/basisprofielen\/(\d{8})$/.exec(req.url ?? "")?.[1];
     res.setHeader("content-type", "application/json");
     if (req.headers.apikey !== FAKE_KVK_API_KEY) return void res.writeHead(401).end('{"fout":[{"code":"IPD0001"}]}');
-    if (!match) return void res.writeHead(400).end('{"fout":[{"code":"IPD0005"}]}');
-    if (match[1] === "99999991") return; // hangs: the client must time out
-    if (match[1] === "99999990") return void res.writeHead(500).end("{}");
-    const found = COMPANIES[match[1]!];
+    if (!kvkNumber) return void res.writeHead(400).end('{"fout":[{"code":"IPD0005"}]}');
+    if (kvkNumber === "99999991") return; // hangs: the client must time out
+    if (kvkNumber === "99999990") return void res.writeHead(500).end("{}");
+    const found = COMPANIES[kvkNumber];
     if (!found) return void res.writeHead(404).end('{"fout":[{"code":"IPD0004","omschrijving":"KVK-nummer niet gevonden"}]}');
     res.end(JSON.stringify(found));
   });

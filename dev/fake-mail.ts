@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -39,7 +39,9 @@ async function bodyOf(req: IncomingMessage): Promise<string> {
 function signedCorrectly(req: IncomingMessage, body: string): boolean {
   const hash = createHash("sha256").update(body).digest("base64");
   if (req.headers["x-ms-content-sha256"] !== hash) return false;
-  const toSign = `${req.method}\n${req.url}\n${req.headers["x-ms-date"]};${req.headers.host};${hash}`;
+  const date = req.headers["x-ms-date"];
+  if (typeof date !== "string") return false;
+  const toSign = `${req.method}\n${req.url}\n${date};${req.headers.host};${hash}`;
   const signature = createHmac("sha256", Buffer.from(FAKE_MAIL_ACCESS_KEY, "base64")).update(toSign).digest("base64");
   return req.headers.authorization === `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`;
 }
@@ -49,7 +51,14 @@ export async function startFakeMail(port = 0): Promise<{ url: string; server: Se
   const requests: SendRequest[] = [];
   const failures = new Map<string, { times: number; status: number }>();
 
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
+    answer(req, res).catch((err: unknown) => {
+      console.error("fake mail failed:", err);
+      res.destroy();
+    });
+  });
+
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
     const body = await bodyOf(req);
     res.setHeader("content-type", "application/json");
@@ -69,9 +78,9 @@ export async function startFakeMail(port = 0): Promise<{ url: string; server: Se
     if (!signedCorrectly(req, body))
       return void res.writeHead(401).end(json({ error: { code: "Denied", message: "Denied by the resource provider." } }));
 
-    const operation = /^\/emails\/operations\/([^/]+)$/.exec(url.pathname);
-    if (req.method === "GET" && operation) {
-      const found = messages.get(operation[1]!);
+    const polled = /^\/emails\/operations\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (req.method === "GET" && polled) {
+      const found = messages.get(polled);
       if (!found) return void res.writeHead(404).end(json({ error: { code: "NotFound" } }));
       return void res.end(json({ id: found.operationId, status: "Succeeded" }));
     }
@@ -109,7 +118,7 @@ export async function startFakeMail(port = 0): Promise<{ url: string; server: Se
       "Retry-After": "0",
     });
     res.end(json({ id: operationId, status: "Running" }));
-  });
+  }
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

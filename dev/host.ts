@@ -39,10 +39,11 @@ export function matchRoute(functions: HttpFunction[], method: string, pathname: 
     const params: Record<string, string> = {};
     let literals = 0;
     const fits = template.every((part, i) => {
-      const param = /^\{(\w+)\}$/.exec(part);
-      if (param) return ((params[param[1]!] = segments[i]!), true);
+      const param = /^\{(\w+)\}$/.exec(part)?.[1];
+      const segment = segments[i];
+      if (param && segment !== undefined) return ((params[param] = segment), true);
       literals++;
-      return part === segments[i];
+      return part === segment;
     });
     if (!fits) continue;
     pathKnown = true;
@@ -99,26 +100,29 @@ export interface LocalHostOptions {
  */
 export function createLocalHost(functions: HttpFunction[], { log = () => {}, allowedOrigins = [] }: LocalHostOptions = {}): Server {
   return createServer((req, res) => {
-    serve(req, res).catch((err: Error) => {
+    serve(req, res).catch((err: unknown) => {
       // The handlers answer every error themselves; this is the host's own failure (a broken connection).
-      log(`local host: ${err?.name ?? "error"} on ${req.method} request`);
+      log(`local host: ${err instanceof Error ? err.name : "error"} on ${req.method} request`);
       if (!res.headersSent) send(res, problem(500, "Internal Server Error", "the local host failed"));
       else res.destroy();
     });
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!cors(req, res, allowedOrigins)) send(res, await answer(req));
+  }
+
+  async function answer(req: IncomingMessage): Promise<HttpResponseInit> {
     const started = Date.now();
-    if (cors(req, res, allowedOrigins)) return;
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
     const method = req.method ?? "GET";
     const found = url.pathname.startsWith("/api/") ? matchRoute(functions, method, url.pathname) : undefined;
-    if (found === "malformed") return send(res, problem(400, "Bad Request", "the path has malformed percent-encoding"));
-    if (!found) return send(res, problem(404, "Not Found", `no route ${method} ${url.pathname}; see /api/openapi.json`));
-    if (found === "method") return send(res, problem(405, "Method Not Allowed", `${method} is not supported on ${url.pathname}`));
+    if (found === "malformed") return problem(400, "Bad Request", "the path has malformed percent-encoding");
+    if (!found) return problem(404, "Not Found", `no route ${method} ${url.pathname}; see /api/openapi.json`);
+    if (found === "method") return problem(405, "Method Not Allowed", `${method} is not supported on ${url.pathname}`);
 
     const body = await readBody(req);
-    if (body === "too large") return send(res, problem(413, "Content Too Large", "the request body is too large"));
+    if (body === "too large") return problem(413, "Content Too Large", "the request body is too large");
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
@@ -136,8 +140,8 @@ export function createLocalHost(functions: HttpFunction[], { log = () => {}, all
       logHandler: (level, ...args) => log(`[${level}] ${fn.name} ${invocationId}: ${args.map(String).join(" ")}`),
     });
     const response = await fn.handler(request, context);
-    send(res, response);
     log(`${method} ${url.pathname} ${response.status ?? 200} ${Date.now() - started}ms`);
+    return response;
   }
 }
 
@@ -148,7 +152,7 @@ export function scheduleTimers(timers: TimerSpec[], log: (line: string) => void)
       t
         .run(new InvocationContext({ functionName: t.name, invocationId: randomUUID() }))
         .then((summary) => log(`${t.name}: ${JSON.stringify(summary)}`))
-        .catch((err: Error) => console.error(`${t.name} failed: ${err?.name ?? err}`));
-    setInterval(tick, t.localEveryMinutes * 60_000).unref();
+        .catch((err: unknown) => console.error(`${t.name} failed: ${err instanceof Error ? err.name : String(err)}`));
+    setInterval(() => void tick(), t.localEveryMinutes * 60_000).unref();
   }
 }

@@ -63,7 +63,7 @@ async function main() {
 HalloWerk API is running (${functions.length} HTTP functions)
   API          ${api}   (OpenAPI: ${api}/openapi.json)
   Cosmos DB    ${emulators.env.COSMOS_ENDPOINT}   (emulator, in memory)
-  Blob storage ${emulators.env.STORAGE_CONNECTION_STRING!.match(/BlobEndpoint=([^;]+)/)![1]}   (Azurite, in memory)
+  Blob storage ${emulators.blobEndpoint}   (Azurite, in memory)
   KvK API      ${process.env.KVK_BASE_URL}   ${kvk.KVK_BASE_URL ? "(configured)" : "(local fake: try 69599084)"}
   E-mail       ${process.env.MAIL_ENDPOINT}   ${mail.MAIL_ENDPOINT ? "(configured)" : `(local fake: what was sent is at ${process.env.MAIL_ENDPOINT}/fake/messages)`}
 
@@ -77,12 +77,12 @@ ${demoSubs.length ? `Demo candidates (signed in): ${demoSubs.map((s) => `--role 
     await emulators?.stop();
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
 }
 
-main().catch(async (err) => {
+main().catch(async (err: unknown) => {
   await emulators?.stop().catch(() => {});
-  console.error(err instanceof PortInUseError || err?.name === "ConfigError" ? err.message : err);
+  console.error(err instanceof PortInUseError || (err instanceof Error && err.name === "ConfigError") ? err.message : err);
   process.exit(1);
 });

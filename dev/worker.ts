@@ -67,9 +67,15 @@ export interface TimerFunction {
 
 const trigger = (r: Registration, type: string) => Object.values(r.metadata.bindings).find((b) => b.type === type && b.direction === "in");
 
+/**
+ * Whether a registration is an HTTP function: `@azure/functions` registers an HTTP trigger's
+ * handler as the app gave it, so its callback is then an HttpHandler.
+ */
+const isHttp = (r: Registration): r is Registration & { callback: HttpHandler } => trigger(r, "httpTrigger") !== undefined;
+
 /** The HTTP functions among the registrations, as the host routes them. */
 export function httpFunctions(registrations: Registration[]): HttpFunction[] {
-  return registrations.flatMap((r) => {
+  return registrations.filter(isHttp).flatMap((r) => {
     const t = trigger(r, "httpTrigger");
     if (!t) return [];
     return [
@@ -78,8 +84,7 @@ export function httpFunctions(registrations: Registration[]): HttpFunction[] {
         route: t.route ?? r.metadata.name,
         methods: (t.methods ?? []).map((m) => m.toUpperCase()),
         authLevel: t.authLevel ?? "function",
-        // The stand-in records whatever `@azure/functions` registered: for an HTTP trigger, the app's own handler.
-        handler: r.callback as unknown as HttpHandler,
+        handler: r.callback,
       },
     ];
   });

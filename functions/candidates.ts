@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { AdminPatchBody, CandidateListQuery, CreateCandidateBody } from "../shared/domain/candidate.js";
+import { switchWithReason } from "../shared/domain/fields.js";
 import { ServiceEnd } from "../shared/domain/retention.js";
 import { PageQuery } from "../shared/http/request.js";
 import { versioned, createdWithInvitation } from "../shared/http/reply.js";
@@ -112,9 +113,7 @@ route({
   action: "candidates.setEmployerVisibility",
   summary: "Hide a profile from employers, or show it again",
   params: IdParams,
-  body: z
-    .strictObject({ hidden: z.boolean(), reason: z.string().trim().min(1).max(500).optional() })
-    .refine((b) => !b.hidden || b.reason, { message: "say why the profile is hidden", path: ["reason"] }),
+  body: switchWithReason("hidden", "say why the profile is hidden"),
   ifMatch: true,
   responses: {
     200: { description: "the candidate", schema: CandidateStaffView, headers: { ETag: true } },
@@ -168,9 +167,7 @@ route({
   action: "candidates.setLegalHold",
   summary: "Suspend or resume deletion of a candidate's data",
   params: IdParams,
-  body: z
-    .strictObject({ hold: z.boolean(), reason: z.string().trim().min(1).max(500).optional() })
-    .refine((b) => !b.hold || b.reason, { message: "say why deletion is suspended", path: ["reason"] }),
+  body: switchWithReason("hold", "say why deletion is suspended"),
   ifMatch: true,
   responses: {
     200: { description: "the candidate", schema: CandidateStaffView, headers: { ETag: true } },

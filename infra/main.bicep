@@ -286,7 +286,6 @@ module function 'app/function.bicep' = {
         AUTH_INTEGRATION_CLIENT_IDS: authIntegrationClientIds
         CORS_ALLOWED_ORIGINS: join(origins, ',')
         MALWARE_SCANNING: malwareScanning ? 'defender' : 'off'
-        NOTIFIER: 'outbox'
         MAIL_ENDPOINT: email.outputs.endpoint
         MAIL_SENDER: email.outputs.sender
         CONTINUATION_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.continuationKeyUri})'

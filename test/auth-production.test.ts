@@ -2,15 +2,16 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetConfig } from "../shared/config/index.js";
-import { resetVerifier } from "../shared/auth/verify.js";
 import { newMunicipality, tokenFor } from "./support/factories.js";
-import { call } from "./support/http.js";
+import { call, type Problem } from "./support/http.js";
+import { testRuntime } from "./support/runtime.js";
 
 // A stand-in identity provider on loopback: OIDC discovery and a JWKS, as Entra ID serves them.
 let idp: Server;
 let issuer: string;
 let jwksFetches = 0;
+/** The settings of an instance that trusts the stand-in identity provider, as one in Azure trusts Entra ID. */
+let production: Record<string, string>;
 const keys = await generateKeyPair("RS256");
 const kid = "entra-like-key";
 
@@ -25,16 +26,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => idp.listen(0, "127.0.0.1", r));
   issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
-  Object.assign(process.env, {
+  production = {
     AUTH_LOCAL_ISSUER: "false",
     AUTH_ISSUER: issuer,
     AUTH_AUDIENCE: "api://hallowerk",
     AUTH_OIDC_DISCOVERY_URL: `${issuer}/.well-known/openid-configuration`,
     AUTH_MUNICIPALITY_CLAIM: "extn_municipality",
     AUTH_MFA_ACRS: "c1",
-  });
-  resetConfig();
-  resetVerifier();
+  };
+  testRuntime(production);
 });
 
 afterAll(() => idp.close());
@@ -77,15 +77,14 @@ describe("production issuer (OIDC discovery, configured claim names)", () => {
 
 describe("integration tokens in production", () => {
   it("when the client id is registered, then the role works; another client with the role is refused", async () => {
-    process.env.AUTH_INTEGRATION_CLIENT_IDS = "raak-connector";
-    resetConfig();
+    testRuntime({ ...production, AUTH_INTEGRATION_CLIENT_IDS: "raak-connector" });
     const m = newMunicipality();
     const body = { items: [{ clientNumber: "X-1", endedOn: "2026-01-01", reason: "aborted" }] };
     const known = await entraToken({ roles: ["integration"], extn_municipality: m, azp: "raak-connector" });
     const unknown = await entraToken({ roles: ["integration"], extn_municipality: m, azp: "someones-laptop" });
 
     expect((await call("POST", "/api/integrations/service-ends", { token: known, body })).status).toBe(200);
-    const refused = await call("POST", "/api/integrations/service-ends", { token: unknown, body });
+    const refused = await call<Problem>("POST", "/api/integrations/service-ends", { token: unknown, body });
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toMatch(/not a registered integration/);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../shared/config/index.js";
 import { badTokens, craftToken } from "./support/tokens.js";
-import { call } from "./support/http.js";
+import { call, type Problem } from "./support/http.js";
 import { newMunicipality } from "./support/factories.js";
 
 const base = {
@@ -13,7 +13,7 @@ describe("token verification", () => {
   it("when a token is bad in any way, then 401 with a WWW-Authenticate that says why", async () => {
     const tokens = await badTokens(newMunicipality());
     for (const [name, token] of Object.entries(tokens)) {
-      const res = await call("GET", "/api/candidates", { token });
+      const res = await call<Problem>("GET", "/api/candidates", { token });
       expect(res.status, name).toBe(401);
       expect(res.headers["www-authenticate"], name).toMatch(/^Bearer error="/);
       expect(res.body.detail, name).toBeTruthy();
@@ -49,7 +49,7 @@ describe("token verification", () => {
   it("when a correctly signed token's sub is empty, not a string, too long or holds unsafe characters, then 401, never 500", async () => {
     for (const sub of ["", 123, ["a"], {}, null, true, "a".repeat(257), "a/b", "a b", "x#y", "é", "a\u0000"]) {
       const token = await craftToken({ sub, roles: ["candidate"], municipality: undefined });
-      const res = await call("GET", "/api/me/profile", { token });
+      const res = await call<Problem>("GET", "/api/me/profile", { token });
       expect(res.status, JSON.stringify(sub)).toBe(401);
       expect(res.body.detail, JSON.stringify(sub)).toMatch(/sub claim/);
     }

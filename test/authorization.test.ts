@@ -14,7 +14,7 @@ import {
   tokenFor,
 } from "./support/factories.js";
 import { outboxNotifier } from "../shared/services/notifier.js";
-import { call, type CallOptions } from "./support/http.js";
+import { call, type CallOptions, type Problem, type Schema } from "./support/http.js";
 import { badTokens } from "./support/tokens.js";
 import { jpeg, pdf } from "./support/files.js";
 import { complete, upload } from "./support/uploads.js";
@@ -56,16 +56,20 @@ interface Fixture {
   readonly tokens: Readonly<Partial<Record<Caller, string>>>;
 }
 
+type Request = CallOptions & { path: string };
+
 interface Row {
   route: string;
   /** The request of one cell; `changes`: the cell expects 2xx, so whatever it changes must be its own (a `token` here replaces the caller's). */
-  request: (f: Fixture, caller: Caller, changes: boolean) => Promise<CallOptions & { path: string }>;
+  request: (f: Fixture, caller: Caller, changes: boolean) => Request | Promise<Request>;
   allowed: Partial<Record<Caller, number>>;
 }
 
 /** The same status for a role at home and elsewhere. */
-const both = (role: string, status: number, other = status): Partial<Record<Caller, number>> =>
-  ({ [role]: status, [`${role}@other`]: other }) as Partial<Record<Caller, number>>;
+const both = (role: string, status: number, other = status): Partial<Record<Caller, number>> => ({
+  [role]: status,
+  [`${role}@other`]: other,
+});
 
 const everyone = (status: number) => Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
 
@@ -73,13 +77,16 @@ const municipalityOf = (f: Fixture, caller: Caller) => (caller.endsWith("@other"
 
 /** An employer an account manager of `municipality` registers: its id and invitation code. */
 async function newEmployer(municipality: string): Promise<{ id: string; invitationCode: string }> {
-  const created = await call("POST", "/api/employers", { token: await tokenFor("accountManager", municipality), body: buildEmployer() });
+  const created = await call<Schema<"EmployerCreated">>("POST", "/api/employers", {
+    token: await tokenFor("accountManager", municipality),
+    body: buildEmployer(),
+  });
   return created.body;
 }
 
 /** A vacancy of the employer, as its account manager posts it. */
 async function newVacancy(municipality: string, employerId: string): Promise<string> {
-  const created = await call("POST", "/api/vacancies", {
+  const created = await call<Schema<"VacancyView">>("POST", "/api/vacancies", {
     token: await tokenFor("accountManager", municipality),
     body: { employerId, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal" },
   });
@@ -111,19 +118,19 @@ async function ownCandidate(f: Fixture, caller: Caller): Promise<{ token?: strin
 }
 
 const ROWS: Row[] = [
-  { route: "GET /health", request: async () => ({ path: "/api/health" }), allowed: everyone(200) },
-  { route: "GET /health/ready", request: async () => ({ path: "/api/health/ready" }), allowed: everyone(200) },
-  { route: "GET /terms", request: async () => ({ path: "/api/terms" }), allowed: everyone(200) },
-  { route: "GET /openapi.json", request: async () => ({ path: "/api/openapi.json" }), allowed: everyone(200) },
+  { route: "GET /health", request: () => ({ path: "/api/health" }), allowed: everyone(200) },
+  { route: "GET /health/ready", request: () => ({ path: "/api/health/ready" }), allowed: everyone(200) },
+  { route: "GET /terms", request: () => ({ path: "/api/terms" }), allowed: everyone(200) },
+  { route: "GET /openapi.json", request: () => ({ path: "/api/openapi.json" }), allowed: everyone(200) },
   {
     route: "POST /candidates",
-    request: async () => ({ path: "/api/candidates", body: { admin: buildAdmin() } }),
+    request: () => ({ path: "/api/candidates", body: { admin: buildAdmin() } }),
     allowed: both("coach", 201),
   },
-  { route: "GET /candidates", request: async () => ({ path: "/api/candidates" }), allowed: both("coach", 200) },
+  { route: "GET /candidates", request: () => ({ path: "/api/candidates" }), allowed: both("coach", 200) },
   {
     route: "GET /candidates/{id}",
-    request: async (f) => ({ path: `/api/candidates/${f.candidateId}` }),
+    request: (f) => ({ path: `/api/candidates/${f.candidateId}` }),
     // The fixture candidate shares its profile; part 2 covers every visibility state.
     allowed: { ...both("coach", 200, 404), ...both("accountManager", 200), ...both("employer", 200) },
   },
@@ -152,7 +159,7 @@ const ROWS: Row[] = [
     allowed: { ...both("coach", 200, 404), ...both("admin", 200, 404) },
   },
   { route: "POST /invitations/redeem", request: redeemRequest, allowed: { ...both("candidate", 200), ...both("employer", 200) } },
-  { route: "GET /me/profile", request: async () => ({ path: "/api/me/profile" }), allowed: both("candidate", 200) },
+  { route: "GET /me/profile", request: () => ({ path: "/api/me/profile" }), allowed: both("candidate", 200) },
   {
     route: "PATCH /me/profile",
     request: async (f, caller) => ({
@@ -188,18 +195,18 @@ const ROWS: Row[] = [
   },
   {
     route: "GET /search/candidates",
-    request: async () => ({ path: "/api/search/candidates?skill=lassen" }),
+    request: () => ({ path: "/api/search/candidates?skill=lassen" }),
     allowed: { ...both("accountManager", 200), ...both("employer", 200) },
   },
   {
     route: "POST /employers",
-    request: async () => ({ path: "/api/employers", body: buildEmployer() }),
+    request: () => ({ path: "/api/employers", body: buildEmployer() }),
     allowed: both("accountManager", 201),
   },
-  { route: "GET /employers", request: async () => ({ path: "/api/employers" }), allowed: both("accountManager", 200) },
+  { route: "GET /employers", request: () => ({ path: "/api/employers" }), allowed: both("accountManager", 200) },
   {
     route: "GET /employers/{id}",
-    request: async (f) => ({ path: `/api/employers/${f.employerId}` }),
+    request: (f) => ({ path: `/api/employers/${f.employerId}` }),
     allowed: { ...both("accountManager", 200, 404), ...both("employer", 200, 404) },
   },
   {
@@ -210,10 +217,10 @@ const ROWS: Row[] = [
     }),
     allowed: both("accountManager", 200, 404),
   },
-  { route: "GET /kvk/{kvkNumber}", request: async () => ({ path: "/api/kvk/69599084" }), allowed: both("accountManager", 200) },
+  { route: "GET /kvk/{kvkNumber}", request: () => ({ path: "/api/kvk/69599084" }), allowed: both("accountManager", 200) },
   {
     route: "POST /vacancies",
-    request: async (f) => ({
+    request: (f) => ({
       path: "/api/vacancies",
       body: { employerId: f.employerId, title: "Lasser", description: "Lassen in de werkplaats", occupation: "lasser", sector: "metaal" },
     }),
@@ -222,12 +229,12 @@ const ROWS: Row[] = [
   },
   {
     route: "GET /vacancies",
-    request: async () => ({ path: "/api/vacancies" }),
+    request: () => ({ path: "/api/vacancies" }),
     allowed: { ...both("candidate", 200), ...both("accountManager", 200), ...both("employer", 200) },
   },
   {
     route: "GET /vacancies/{id}",
-    request: async (f) => ({ path: `/api/vacancies/${f.vacancyId}` }),
+    request: (f) => ({ path: `/api/vacancies/${f.vacancyId}` }),
     allowed: { ...both("candidate", 200, 404), ...both("accountManager", 200, 404), ...both("employer", 200, 404) },
   },
   {
@@ -241,18 +248,18 @@ const ROWS: Row[] = [
   {
     route: "GET /vacancies/{id}/matches",
     // The fixture employer owns the vacancy; elsewhere it is not found. Part 2 covers which candidates come back.
-    request: async (f) => ({ path: `/api/vacancies/${f.vacancyId}/matches` }),
+    request: (f) => ({ path: `/api/vacancies/${f.vacancyId}/matches` }),
     allowed: { ...both("accountManager", 200, 404), ...both("employer", 200, 404) },
   },
-  { route: "GET /me/matches", request: async () => ({ path: "/api/me/matches" }), allowed: both("candidate", 200) },
+  { route: "GET /me/matches", request: () => ({ path: "/api/me/matches" }), allowed: both("candidate", 200) },
   {
     route: "GET /me/saved-searches",
-    request: async () => ({ path: "/api/me/saved-searches" }),
+    request: () => ({ path: "/api/me/saved-searches" }),
     allowed: { ...both("accountManager", 200), ...both("employer", 200) },
   },
   {
     route: "POST /me/saved-searches",
-    request: async () => ({ path: "/api/me/saved-searches", body: { name: "Lassers", filters: { skill: "lassen" } } }),
+    request: () => ({ path: "/api/me/saved-searches", body: { name: "Lassers", filters: { skill: "lassen" } } }),
     allowed: { ...both("accountManager", 201), ...both("employer", 201) },
   },
   {
@@ -260,7 +267,10 @@ const ROWS: Row[] = [
     // Those who may save searches delete one of their own; part 3 of test/saved-searches.test.ts tries others' ones.
     request: async (f, caller) => {
       if (!caller.startsWith("accountManager") && !caller.startsWith("employer")) return { path: `/api/me/saved-searches/${randomUUID()}` };
-      const created = await call("POST", "/api/me/saved-searches", { token: f.tokens[caller]!, body: { name: "Weg", filters: {} } });
+      const created = await call<Schema<"SavedSearch">>("POST", "/api/me/saved-searches", {
+        token: f.tokens[caller]!,
+        body: { name: "Weg", filters: {} },
+      });
       return { path: `/api/me/saved-searches/${created.body.id}` };
     },
     allowed: { ...both("accountManager", 204), ...both("employer", 204) },
@@ -298,7 +308,7 @@ const ROWS: Row[] = [
   },
   {
     route: "GET /candidates/{id}/files/{kind}",
-    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/files/cv` }),
+    request: (f) => ({ path: `/api/candidates/${f.candidateId}/files/cv` }),
     allowed: { ...both("coach", 200, 404), ...both("accountManager", 200), ...both("employer", 200) },
   },
   {
@@ -325,7 +335,7 @@ const ROWS: Row[] = [
   },
   {
     route: "POST /integrations/service-ends",
-    request: async () => ({
+    request: () => ({
       path: "/api/integrations/service-ends",
       body: { items: [{ clientNumber: "NOT-KNOWN", endedOn: "2026-01-15", reason: "aborted" }] },
     }),
@@ -336,21 +346,21 @@ const ROWS: Row[] = [
     request: async (f) => ({ path: `/api/employers/${(await newEmployer(f.home)).id}/end`, body: {} }),
     allowed: both("accountManager", 200, 404),
   },
-  { route: "GET /me/export", request: async () => ({ path: "/api/me/export" }), allowed: both("candidate", 200) },
-  { route: "GET /me/access-log", request: async () => ({ path: "/api/me/access-log" }), allowed: both("candidate", 200) },
+  { route: "GET /me/export", request: () => ({ path: "/api/me/export" }), allowed: both("candidate", 200) },
+  { route: "GET /me/access-log", request: () => ({ path: "/api/me/access-log" }), allowed: both("candidate", 200) },
   {
     route: "GET /candidates/{id}/export",
-    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/export` }),
+    request: (f) => ({ path: `/api/candidates/${f.candidateId}/export` }),
     allowed: { ...both("coach", 200, 404), ...both("admin", 200, 404) },
   },
   {
     route: "GET /candidates/{id}/access-log",
-    request: async (f) => ({ path: `/api/candidates/${f.candidateId}/access-log` }),
+    request: (f) => ({ path: `/api/candidates/${f.candidateId}/access-log` }),
     allowed: { ...both("coach", 200, 404), ...both("admin", 200, 404) },
   },
   {
     route: "GET /signals",
-    request: async () => ({ path: "/api/signals" }),
+    request: () => ({ path: "/api/signals" }),
     allowed: { ...both("coach", 200), ...both("accountManager", 200) },
   },
   {
@@ -378,17 +388,17 @@ const ROWS: Row[] = [
   },
   {
     route: "GET /admin/retention/preview",
-    request: async () => ({ path: "/api/admin/retention/preview?withinDays=30" }),
+    request: () => ({ path: "/api/admin/retention/preview?withinDays=30" }),
     allowed: both("admin", 200),
   },
   {
     route: "POST /admin/retention/run",
-    request: async () => ({ path: "/api/admin/retention/run", body: { dryRun: true } }),
+    request: () => ({ path: "/api/admin/retention/run", body: { dryRun: true } }),
     allowed: both("admin", 200),
   },
   {
     route: "POST /admin/retention/replay-deletions",
-    request: async () => ({
+    request: () => ({
       path: "/api/admin/retention/replay-deletions",
       body: { since: new Date(Date.now() - 3_600_000).toISOString() },
     }),
@@ -396,11 +406,11 @@ const ROWS: Row[] = [
   },
   {
     route: "GET /reports/summary",
-    request: async () => ({ path: "/api/reports/summary" }),
+    request: () => ({ path: "/api/reports/summary" }),
     // Each staff member sees their own municipality's figures, wherever the fixture lives.
     allowed: { ...both("teamLead", 200), ...both("admin", 200) },
   },
-  { route: "GET /municipality/settings", request: async () => ({ path: "/api/municipality/settings" }), allowed: both("admin", 200) },
+  { route: "GET /municipality/settings", request: () => ({ path: "/api/municipality/settings" }), allowed: both("admin", 200) },
   {
     route: "PUT /municipality/settings",
     // An admin changes the settings of a municipality of their own: the fixture's reach stays as it is.
@@ -462,7 +472,12 @@ describe("authorisation table: route × caller", () => {
           const { path, ...options } = await row.request(fixture, caller, expected < 300);
           const res = await call(method, path, { ...(token ? { token } : {}), ...options });
           expect(res.status, JSON.stringify(res.body)).toBe(expected);
-          if (expected >= 400) expect(res.body).toMatchObject({ status: expected, title: expect.any(String), detail: expect.any(String) });
+          if (expected >= 400)
+            expect(res.body).toMatchObject({
+              status: expected,
+              title: expect.any(String) as unknown,
+              detail: expect.any(String) as unknown,
+            });
         });
       }
     });
@@ -525,7 +540,7 @@ describe("authorisation table: who sees which candidate", () => {
       // A vacancy requiring the state's word as a skill, at home and elsewhere: only that candidate can match it.
       const vacancy = async (employer: { id: string; accountManager: string }, word: string) =>
         (
-          await call("POST", "/api/vacancies", {
+          await call<Schema<"VacancyView">>("POST", "/api/vacancies", {
             token: employer.accountManager,
             body: {
               employerId: employer.id,
@@ -536,7 +551,7 @@ describe("authorisation table: who sees which candidate", () => {
               requiredSkills: [word],
             },
           })
-        ).body.id as string;
+        ).body.id;
       for (const state of STATES) {
         const word = `woord${randomUUID().slice(0, 8)}`;
         const c = await sharedCandidate(home, { description: `Kandidaat ${word}`, skills: [word] }, { caseManager: "K. Manager" });
@@ -566,27 +581,32 @@ describe("authorisation table: who sees which candidate", () => {
           const { candidateId, word } = setups[`${reach}/${state}`]!;
           const token = readers[reach]![reader];
 
-          const res = await call("GET", `/api/candidates/${candidateId}`, { token });
+          const res = await call<Schema<"CandidateStaffView"> | Schema<"CandidateEmployerView"> | Problem>(
+            "GET",
+            `/api/candidates/${candidateId}`,
+            { token },
+          );
 
           if (sight === 404) {
             expect(res.status).toBe(404);
-            expect(res.body.admin).toBeUndefined();
+            expect(res.body).not.toHaveProperty("admin");
           } else {
             expect(res.status).toBe(200);
             expect(Object.keys(res.body).sort()).toEqual(sight === "staff" ? STAFF_FIELDS : EMPLOYER_FIELDS);
-            if (sight === "employer") expect(Object.keys(res.body.admin).sort()).toEqual(EMPLOYER_ADMIN_FIELDS);
-            else expect(res.body.admin).toMatchObject({ clientNumber: expect.any(String), caseManager: "K. Manager" });
+            const admin = "admin" in res.body ? res.body.admin : undefined;
+            if (sight === "employer") expect(Object.keys(admin!).sort()).toEqual(EMPLOYER_ADMIN_FIELDS);
+            else expect(admin).toMatchObject({ clientNumber: expect.any(String) as unknown, caseManager: "K. Manager" });
           }
           if (reader.startsWith("coach")) return; // coaches do not search
-          const found = await call("GET", `/api/search/candidates?q=${word}`, { token });
+          const found = await call<Schema<"CandidateSearchPage">>("GET", `/api/search/candidates?q=${word}`, { token });
           expect(found.status).toBe(200);
-          expect(found.body.items.map((c: { id: string }) => c.id)).toEqual(sight === 404 ? [] : [candidateId]);
+          expect(found.body.items.map((c) => c.id)).toEqual(sight === 404 ? [] : [candidateId]);
           // Matches follow search exactly: the caller's own vacancy requiring the word finds the candidate only where search does.
           const vacancyId = setups[`${reach}/${state}`]!.vacancies[reader.endsWith("@other") ? "other" : "home"];
-          const matched = await call("GET", `/api/vacancies/${vacancyId}/matches`, { token });
+          const matched = await call<Schema<"CandidateMatchPage">>("GET", `/api/vacancies/${vacancyId}/matches`, { token });
           expect(matched.status).toBe(200);
-          expect(matched.body.items.map((c: { id: string }) => c.id)).toEqual(sight === 404 ? [] : [candidateId]);
-          if (sight === "employer") expect(Object.keys(matched.body.items[0].admin).sort()).toEqual(EMPLOYER_ADMIN_FIELDS);
+          expect(matched.body.items.map((c) => c.id)).toEqual(sight === 404 ? [] : [candidateId]);
+          if (sight === "employer") expect(Object.keys(matched.body.items[0]!.admin).sort()).toEqual(EMPLOYER_ADMIN_FIELDS);
         });
       }
     }

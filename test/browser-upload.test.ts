@@ -9,7 +9,7 @@ import { allowBrowserUploads } from "../shared/storage/blob.js";
 import { checkAnswer, operationOf } from "./support/contract.js";
 import { signedUpCandidate, newMunicipality, tokenFor, buildAdmin } from "./support/factories.js";
 import { pdf } from "./support/files.js";
-import { call } from "./support/http.js";
+import { call, type Schema } from "./support/http.js";
 
 // Debian's Chromium, which .ci/run installs; a missing browser fails the test rather than skipping it.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -17,9 +17,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // The browser talks to the built app (dist/, as deployed) in a process of its own, behind the
 // local host's stand-in for Azure's platform CORS, configured as infra/ configures the Function
 // App: the allowed origins, nothing else. Whatever the browser can read, the app exposed itself.
-let api: ChildProcess;
-let page: Server;
-let browser: Browser;
+// Undefined until beforeAll gets that far: afterAll closes what there is.
+let api: ChildProcess | undefined;
+let page: Server | undefined;
+let browser: Browser | undefined;
 let apiUrl: string;
 let origin: string;
 
@@ -27,6 +28,12 @@ const listen = async (server: Server) => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
+
+// The functions the page below defines, as the tests call them inside the browser.
+declare global {
+  function uploadFile(api: string, token: string, base64: string, fileName: string): Promise<Record<string, unknown>>;
+  function readHeaders(api: string, coach: string, candidate: string): Promise<Record<string, unknown>>;
+}
 
 // The web client, as small as it gets: ask for an upload URL, PUT the file, complete it.
 const CLIENT_PAGE = `<!doctype html><meta charset="utf-8"><title>upload</title><script>
@@ -69,16 +76,17 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`);
   page = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(CLIENT_PAGE));
   origin = await listen(page);
-  api = spawn(process.execPath, ["--import", "tsx", "dev/serve-built.ts"], {
+  const app = spawn(process.execPath, ["--import", "tsx", "dev/serve-built.ts"], {
     env: { ...process.env, CORS_ALLOWED_ORIGINS: origin },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
+  api = app;
   apiUrl = await new Promise<string>((resolve, reject) => {
-    api.stdout!.on("data", (chunk: Buffer) => {
+    app.stdout!.on("data", (chunk: Buffer) => {
       const url = /built app on (\S+)/.exec(chunk.toString())?.[1];
       if (url) resolve(url);
     });
-    api.once("exit", (code) => reject(new Error(`the built app exited (${code})`)));
+    app.once("exit", (code) => reject(new Error(`the built app exited (${code})`)));
   });
   await allowBrowserUploads([origin]);
   browser = await chromium.launch({
@@ -107,7 +115,7 @@ afterAll(async () => {
  * browser does not hand over bodies the page never read); `checked()` awaits the checks.
  */
 async function checkedTab(): Promise<{ tab: Page; checked: () => Promise<unknown> }> {
-  const tab = await browser.newPage();
+  const tab = await browser!.newPage();
   const checks: Promise<void>[] = [];
   tab.on("response", (res) => {
     const operationId = res.url().startsWith(apiUrl) ? operationOf(res.request().method(), res.url()) : undefined;
@@ -129,12 +137,7 @@ describe("a browser client of the built app behind Azure's platform CORS", () =>
     await tab.goto(origin);
 
     const seen = await tab.evaluate(
-      ([a, coach, candidate]) =>
-        (globalThis as unknown as { readHeaders: (...x: string[]) => Promise<Record<string, unknown>> }).readHeaders(
-          a!,
-          coach!,
-          candidate!,
-        ),
+      ([a, coach, candidate]) => globalThis.readHeaders(a!, coach!, candidate!),
       [apiUrl, await tokenFor("coach", m), c.token],
     );
 
@@ -153,19 +156,13 @@ describe("uploading from a real browser", () => {
     await tab.goto(origin);
 
     const result = await tab.evaluate(
-      ([a, t, b]) =>
-        (globalThis as unknown as { uploadFile: (...x: string[]) => Promise<Record<string, unknown>> }).uploadFile(
-          a!,
-          t!,
-          b!,
-          "mijn cv.pdf",
-        ),
+      ([a, t, b]) => globalThis.uploadFile(a!, t!, b!, "mijn cv.pdf"),
       [apiUrl, c.token, bytes.toString("base64")],
     );
 
     await checked();
     expect(result).toMatchObject({ start: 201, put: 201, complete: 200 });
-    const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
+    const link = await call<Schema<"FileLink">>("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
     const stored = Buffer.from(await (await fetch(link.body.url)).arrayBuffer());
     expect(stored.equals(bytes)).toBe(true);
   });
@@ -174,14 +171,14 @@ describe("uploading from a real browser", () => {
     const c = await signedUpCandidate(newMunicipality());
     const stranger = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(CLIENT_PAGE));
     const strangerOrigin = await listen(stranger);
-    const tab = await browser.newPage();
+    const tab = await browser!.newPage();
     await tab.goto(strangerOrigin);
 
     const error = await tab.evaluate(
       ([a, t]) =>
-        (globalThis as unknown as { uploadFile: (...x: string[]) => Promise<unknown> }).uploadFile(a!, t!, "JVBERi0=", "x.pdf").then(
+        globalThis.uploadFile(a!, t!, "JVBERi0=", "x.pdf").then(
           () => "no error",
-          (e: Error) => e.message,
+          (e: unknown) => (e instanceof Error ? e.message : String(e)),
         ),
       [apiUrl, c.token],
     );

@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { auditTrail } from "../shared/data/audit.js";
 import { container } from "../shared/data/cosmos.js";
+import type { InvitationDoc } from "../shared/data/invitations.js";
+import type { CandidateDoc } from "../shared/domain/candidate.js";
 import { buildAdmin, inviteCandidate, newMunicipality, tokenFor } from "./support/factories.js";
-import { call } from "./support/http.js";
+import { call, type Problem, type Schema } from "./support/http.js";
 
 describe("POST /candidates", () => {
   it("when a coach invites a candidate, then it is stored invited in the coach's municipality with a one-time code", async () => {
@@ -11,7 +13,7 @@ describe("POST /candidates", () => {
     const coach = await tokenFor("coach", m);
     const admin = buildAdmin({ postcode: "3511ab" });
 
-    const res = await call("POST", "/api/candidates", { token: coach, body: { admin } });
+    const res = await call<Schema<"CandidateCreated">>("POST", "/api/candidates", { token: coach, body: { admin } });
 
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/api/candidates/${res.body.id}`);
@@ -20,11 +22,11 @@ describe("POST /candidates", () => {
     expect(res.body).toMatchObject({ municipalityId: m, status: "invited", admin: { ...admin, postcode: "3511 AB" } });
     // 256 random bits, base64url
     expect(res.body.invitationCode).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const { resource: stored } = await container("candidates").item(res.body.id, m).read();
+    const { resource: stored } = await container("candidates").item(res.body.id, m).read<CandidateDoc>();
     expect(stored).toMatchObject({ type: "candidate", admin: { clientNumber: admin.clientNumber } });
     // only the hash of the code is stored
     const hash = createHash("sha256").update(res.body.invitationCode).digest("hex");
-    const { resource: invitation } = await container("invitations").item(hash, hash).read();
+    const { resource: invitation } = await container("invitations").item(hash, hash).read<InvitationDoc>();
     expect(invitation).toMatchObject({ recordId: res.body.id, municipalityId: m });
     expect(JSON.stringify(invitation)).not.toContain(res.body.invitationCode);
   });
@@ -33,14 +35,14 @@ describe("POST /candidates", () => {
     const m = newMunicipality();
     const coach = await tokenFor("coach", m);
 
-    const res = await call("POST", "/api/candidates", {
+    const res = await call<Schema<"ValidationProblem">>("POST", "/api/candidates", {
       token: coach,
       body: { admin: { firstName: "", email: "not-an-email", postcode: "1234 SA", gender: "x", phone: "12", shoeSize: 44 } },
     });
 
     expect(res.status).toBe(400);
     expect(res.headers["content-type"]).toBe("application/problem+json");
-    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    const paths = res.body.errors!.map((e) => e.path);
     expect(paths).toEqual(
       expect.arrayContaining([
         "admin.clientNumber",
@@ -53,13 +55,17 @@ describe("POST /candidates", () => {
         "admin.shoeSize",
       ]),
     );
-    const list = await call("GET", "/api/candidates", { token: coach });
+    const list = await call<Schema<"CandidateListPage">>("GET", "/api/candidates", { token: coach });
     expect(list.body.items).toEqual([]);
   });
 
   it("when the body is not JSON, then 400 or 415 with a message, never 500", async () => {
     const coach = await tokenFor("coach", newMunicipality());
-    const bad = await call("POST", "/api/candidates", { token: coach, rawBody: "{nope", headers: { "content-type": "application/json" } });
+    const bad = await call<Problem>("POST", "/api/candidates", {
+      token: coach,
+      rawBody: "{nope",
+      headers: { "content-type": "application/json" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toMatch(/not valid JSON/);
     const text = await call("POST", "/api/candidates", { token: coach, rawBody: "a=b", headers: { "content-type": "text/plain" } });
@@ -76,12 +82,12 @@ describe("POST /candidates", () => {
       "text/json",
       "application/x-www-form-urlencoded",
     ]) {
-      const res = await call("POST", "/api/candidates", { token: coach, rawBody: body, headers: { "content-type": type } });
+      const res = await call<Problem>("POST", "/api/candidates", { token: coach, rawBody: body, headers: { "content-type": type } });
       expect(res.status, type).toBe(415);
       expect(res.headers["content-type"], type).toBe("application/problem+json");
       expect(res.body.detail, type).toMatch(/JSON/);
     }
-    expect((await call("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
+    expect((await call<Schema<"CandidateListPage">>("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
     for (const type of ["application/json; charset=UTF-8", 'application/json; charset="utf-8"', "application/merge-patch+json"]) {
       const res = await call("POST", "/api/candidates", {
         token: coach,
@@ -101,28 +107,32 @@ describe("POST /candidates", () => {
       [`{"admin":{${admin}},"list":[{"a":1},{"__proto__":null}]}`, "list.1.__proto__"],
     ];
     for (const [rawBody, path] of bodies) {
-      const res = await call("POST", "/api/candidates", { token: coach, rawBody, headers: { "content-type": "application/json" } });
+      const res = await call<Schema<"ValidationProblem">>("POST", "/api/candidates", {
+        token: coach,
+        rawBody,
+        headers: { "content-type": "application/json" },
+      });
       expect(res.status, rawBody).toBe(400);
-      expect(res.body.errors, rawBody).toEqual([{ path, message: expect.stringMatching(/not accepted as keys/) }]);
+      expect(res.body.errors, rawBody).toEqual([{ path, message: expect.stringMatching(/not accepted as keys/) as unknown }]);
     }
-    expect((await call("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
+    expect((await call<Schema<"CandidateListPage">>("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
   });
 
   it("when a request has thousands of bad fields, then 20 are listed with the count of all", async () => {
     const coach = await tokenFor("coach", newMunicipality());
     const query = Array.from({ length: 2000 }, (_, i) => `unknown${i}=1`).join("&");
 
-    const res = await call("GET", `/api/candidates?${query}`, { token: coach });
+    const res = await call<Schema<"ValidationProblem">>("GET", `/api/candidates?${query}`, { token: coach });
 
     expect(res.status).toBe(400);
     expect(res.body.errors).toHaveLength(20);
-    expect(res.body.errors[0]).toEqual({ path: "unknown0", message: "unknown field; remove it" });
+    expect(res.body.errors![0]).toEqual({ path: "unknown0", message: "unknown field; remove it" });
     expect(res.body.errorCount).toBe(2000);
     expect(res.body.detail).toMatch(/2000 problems; the first 20 are listed/);
     expect(JSON.stringify(res.body).length).toBeLessThan(3000);
     // A few bad fields are listed in full, with their count.
-    const few = await call("POST", "/api/candidates", { token: coach, body: { admin: { firstName: "" } } });
-    expect(few.body.errorCount).toBe(few.body.errors.length);
+    const few = await call<Schema<"ValidationProblem">>("POST", "/api/candidates", { token: coach, body: { admin: { firstName: "" } } });
+    expect(few.body.errorCount).toBe(few.body.errors!.length);
     expect(few.body.detail).not.toMatch(/are listed/);
   });
 
@@ -141,10 +151,13 @@ describe("POST /candidates", () => {
   it("when a coach sends profile fields, then 403 and nothing is stored", async () => {
     const m = newMunicipality();
     const coach = await tokenFor("coach", m);
-    const res = await call("POST", "/api/candidates", { token: coach, body: { admin: buildAdmin(), profile: { description: "x" } } });
+    const res = await call<Schema<"ValidationProblem">>("POST", "/api/candidates", {
+      token: coach,
+      body: { admin: buildAdmin(), profile: { description: "x" } },
+    });
     expect(res.status).toBe(403);
     expect(res.body.errors).toEqual([{ path: "profile", message: "you may not change profile fields" }]);
-    expect((await call("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
+    expect((await call<Schema<"CandidateListPage">>("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
   });
 });
 
@@ -161,10 +174,10 @@ describe("GET /candidates", () => {
     let pages = 0;
     do {
       const url: string = `/api/candidates?pageSize=2${continuation ? `&continuation=${encodeURIComponent(continuation)}` : ""}`;
-      const res = await call("GET", url, { token: coach });
+      const res = await call<Schema<"CandidateListPage">>("GET", url, { token: coach });
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...res.body.items.map((c: { admin: { lastName: string } }) => c.admin.lastName));
+      seen.push(...res.body.items.map((c) => c.admin.lastName));
       continuation = res.body.continuation;
       pages++;
     } while (continuation && pages < 10);
@@ -179,12 +192,12 @@ describe("GET /candidates", () => {
     await inviteCandidate(m, { firstName: "Piet", lastName: "Hein", clientNumber: "KL-77" });
     const coach = await tokenFor("coach", m);
 
-    const byName = await call("GET", "/api/candidates?q=celik", { token: coach });
-    const byClient = await call("GET", "/api/candidates?q=kl-77", { token: coach });
-    const active = await call("GET", "/api/candidates?status=active", { token: coach });
+    const byName = await call<Schema<"CandidateListPage">>("GET", "/api/candidates?q=celik", { token: coach });
+    const byClient = await call<Schema<"CandidateListPage">>("GET", "/api/candidates?q=kl-77", { token: coach });
+    const active = await call<Schema<"CandidateListPage">>("GET", "/api/candidates?status=active", { token: coach });
 
-    expect(byName.body.items.map((c: any) => c.admin.firstName)).toEqual(["Zoë"]);
-    expect(byClient.body.items.map((c: any) => c.admin.firstName)).toEqual(["Piet"]);
+    expect(byName.body.items.map((c) => c.admin.firstName)).toEqual(["Zoë"]);
+    expect(byClient.body.items.map((c) => c.admin.firstName)).toEqual(["Piet"]);
     expect(active.body.items).toEqual([]);
   });
 
@@ -192,18 +205,18 @@ describe("GET /candidates", () => {
     const m = newMunicipality();
     for (let i = 0; i < 3; i++) await inviteCandidate(m);
     const coach = await tokenFor("coach", m);
-    const first = await call("GET", "/api/candidates?pageSize=1", { token: coach });
+    const first = await call<Schema<"CandidateListPage">>("GET", "/api/candidates?pageSize=1", { token: coach });
 
-    const otherQuery = await call("GET", `/api/candidates?pageSize=1&status=invited&continuation=${first.body.continuation}`, {
+    const otherQuery = await call("GET", `/api/candidates?pageSize=1&status=invited&continuation=${first.body.continuation!}`, {
       token: coach,
     });
     const tampered = await call("GET", "/api/candidates?continuation=eyJ4IjoxfQ", { token: coach });
-    const tooBig = await call("GET", "/api/candidates?pageSize=500", { token: coach });
-    const unknown = await call("GET", "/api/candidates?stauts=active", { token: coach });
+    const tooBig = await call<Schema<"ValidationProblem">>("GET", "/api/candidates?pageSize=500", { token: coach });
+    const unknown = await call<Schema<"ValidationProblem">>("GET", "/api/candidates?stauts=active", { token: coach });
 
     expect([otherQuery.status, tampered.status, tooBig.status, unknown.status]).toEqual([400, 400, 400, 400]);
-    expect(tooBig.body.errors[0].path).toBe("pageSize");
-    expect(unknown.body.errors[0].path).toBe("stauts");
+    expect(tooBig.body.errors![0]!.path).toBe("pageSize");
+    expect(unknown.body.errors![0]!.path).toBe("stauts");
   });
 });
 
@@ -212,7 +225,7 @@ describe("GET /candidates/{id}", () => {
     const m = newMunicipality();
     const { id, coach } = await inviteCandidate(m);
 
-    const res = await call("GET", `/api/candidates/${id}`, { token: coach });
+    const res = await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${id}`, { token: coach });
 
     expect(res.status).toBe(200);
     expect(res.headers.etag).toMatch(/^".+"$/);
@@ -249,7 +262,7 @@ describe("PATCH /candidates/{id}", () => {
     const m = newMunicipality();
     const { id, coach, etag } = await inviteCandidate(m);
 
-    const res = await call("PATCH", `/api/candidates/${id}`, {
+    const res = await call<Schema<"CandidateStaffView">>("PATCH", `/api/candidates/${id}`, {
       token: coach,
       headers: { "if-match": etag },
       body: { admin: { postcode: "1012ab", caseManager: null, targetGroups: { bbl: true } } },
@@ -268,14 +281,14 @@ describe("PATCH /candidates/{id}", () => {
     const m = newMunicipality();
     const { id, coach, body } = await inviteCandidate(m);
 
-    const res = await call("PATCH", `/api/candidates/${id}`, {
+    const res = await call<Schema<"ValidationProblem">>("PATCH", `/api/candidates/${id}`, {
       token: coach,
       body: { admin: { firstName: null, birthDate: "2999-01-01" } },
     });
 
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: any) => e.path).sort()).toEqual(["admin.birthDate", "admin.firstName"]);
-    const after = await call("GET", `/api/candidates/${id}`, { token: coach });
+    expect(res.body.errors!.map((e) => e.path).sort()).toEqual(["admin.birthDate", "admin.firstName"]);
+    const after = await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${id}`, { token: coach });
     expect(after.body.admin).toEqual(body.admin);
   });
 
@@ -286,7 +299,7 @@ describe("PATCH /candidates/{id}", () => {
       body: { admin: { firstName: "X" }, profile: { description: "y" } },
     });
     expect(res.status).toBe(403);
-    const after = await call("GET", `/api/candidates/${id}`, { token: coach });
+    const after = await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${id}`, { token: coach });
     expect(after.body.admin.firstName).toBe(body.admin.firstName);
     expect(after.body.profile).toEqual({});
   });
@@ -302,7 +315,7 @@ describe("PATCH /candidates/{id}", () => {
     });
 
     expect(stale.status).toBe(412);
-    expect((await call("GET", `/api/candidates/${id}`, { token: coach })).body.admin.caseManager).toBe("A");
+    expect((await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${id}`, { token: coach })).body.admin.caseManager).toBe("A");
   });
 
   it("when many coaches change different fields at once without If-Match, then no change is lost", async () => {
@@ -319,7 +332,7 @@ describe("PATCH /candidates/{id}", () => {
     const results = await Promise.all(changes.map((admin) => call("PATCH", `/api/candidates/${id}`, { token: coach, body: { admin } })));
 
     expect(results.map((r) => r.status)).toEqual(changes.map(() => 200));
-    const after = (await call("GET", `/api/candidates/${id}`, { token: coach })).body.admin;
+    const after = (await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${id}`, { token: coach })).body.admin;
     expect(after).toMatchObject({
       caseManager: "C1",
       phone: "06 87654321",
@@ -327,7 +340,7 @@ describe("PATCH /candidates/{id}", () => {
       directlyReachable: false,
       serviceType: "forYou",
     });
-    expect(after.targetGroups.tozo).toBe(true);
+    expect(after.targetGroups?.tozo).toBe(true);
   });
 
   it("when the new client number is taken, then 409", async () => {

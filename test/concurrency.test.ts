@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildAdmin, buildEmployer, inviteCandidate, newMunicipality, randomKvk, tokenFor } from "./support/factories.js";
-import { call } from "./support/http.js";
+import { call, type Problem, type Schema } from "./support/http.js";
 
 describe("If-Match on settings and legal hold", () => {
   it("when two administrators change the settings from the same read, then the second gets 412 and the reach restriction stays", async () => {
@@ -30,7 +30,7 @@ describe("If-Match on settings and legal hold", () => {
     expect(restrict.headers.etag).toMatch(/^"[^"]+"$/);
     expect(restrict.headers.etag).not.toBe(read.headers.etag);
     expect([undo.status, bogus.status]).toEqual([412, 412]);
-    const now = await call("GET", "/api/municipality/settings", { token: second });
+    const now = await call<Schema<"MunicipalitySettings">>("GET", "/api/municipality/settings", { token: second });
     expect(now.body.employerReach).toBe("ownMunicipality");
     expect(now.headers.etag).toBe(restrict.headers.etag);
     // With the current version, or without If-Match at all, a change goes through.
@@ -75,7 +75,9 @@ describe("If-Match on settings and legal hold", () => {
     expect(held.status).toBe(200);
     expect(held.headers.etag).toMatch(/^"[^"]+"$/);
     expect(lifted.status).toBe(412);
-    expect((await call("GET", `/api/candidates/${c.id}`, { token: c.coach })).body.legalHold).toMatchObject({ reason: "bezwaar" });
+    expect((await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${c.id}`, { token: c.coach })).body.legalHold).toMatchObject({
+      reason: "bezwaar",
+    });
   });
 });
 
@@ -85,18 +87,19 @@ describe("uniqueness under concurrency", () => {
     const admin = buildAdmin();
     const coaches = await Promise.all(Array.from({ length: 20 }, () => tokenFor("coach", m)));
 
-    const answers = await Promise.all(coaches.map((token) => call("POST", "/api/candidates", { token, body: { admin } })));
+    // Only the refusals' bodies are read.
+    const answers = await Promise.all(coaches.map((token) => call<Problem>("POST", "/api/candidates", { token, body: { admin } })));
 
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 409)).toHaveLength(19);
     expect(answers.find((a) => a.status === 409)!.body.detail).toMatch(/client number already exists/);
-    const list = await call("GET", `/api/candidates?q=${admin.clientNumber}`, { token: coaches[0] });
+    const list = await call<Schema<"CandidateListPage">>("GET", `/api/candidates?q=${admin.clientNumber}`, { token: coaches[0] });
     expect(list.body.items).toHaveLength(1);
-    const batch = await call("POST", "/api/integrations/service-ends", {
+    const batch = await call<Schema<"ServiceEndBatchResult">>("POST", "/api/integrations/service-ends", {
       token: await tokenFor("integration", m),
       body: { items: [{ clientNumber: admin.clientNumber, endedOn: "2026-01-15", reason: "completed" }] },
     });
-    expect(batch.body.results).toEqual([expect.objectContaining({ status: "recorded", candidateId: list.body.items[0].id })]);
+    expect(batch.body.results).toEqual([expect.objectContaining({ status: "recorded", candidateId: list.body.items[0]!.id })]);
   });
 
   it("when a client number changes, then the old one is free and the new one taken, also when two changes race", async () => {
@@ -104,7 +107,7 @@ describe("uniqueness under concurrency", () => {
     const a = await inviteCandidate(m);
     const b = await inviteCandidate(m);
     const c = await inviteCandidate(m);
-    const old = a.body.admin.clientNumber as string;
+    const old = a.body.admin.clientNumber;
     const wanted = `KL-NEW-${randomKvk()}`;
 
     const changed = await call("PATCH", `/api/candidates/${a.id}`, { token: a.coach, body: { admin: { clientNumber: wanted } } });
@@ -117,7 +120,7 @@ describe("uniqueness under concurrency", () => {
     expect((await call("PATCH", `/api/candidates/${b.id}`, { token: b.coach, body: { admin: { clientNumber: wanted } } })).status).toBe(
       409,
     );
-    expect((await call("GET", `/api/candidates?q=${old}`, { token: a.coach })).body.items).toHaveLength(1);
+    expect((await call<Schema<"CandidateListPage">>("GET", `/api/candidates?q=${old}`, { token: a.coach })).body.items).toHaveLength(1);
   });
 
   it("when 20 account managers register one KvK number at once, then exactly one 201 and 19 409s", async () => {
@@ -125,12 +128,13 @@ describe("uniqueness under concurrency", () => {
     const employer = buildEmployer();
     const managers = await Promise.all(Array.from({ length: 20 }, () => tokenFor("accountManager", m)));
 
-    const answers = await Promise.all(managers.map((token) => call("POST", "/api/employers", { token, body: employer })));
+    // Only the refusals' bodies are read.
+    const answers = await Promise.all(managers.map((token) => call<Problem>("POST", "/api/employers", { token, body: employer })));
 
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 409)).toHaveLength(19);
     expect(answers.find((a) => a.status === 409)!.body.detail).toMatch(/KvK number is already registered/);
-    const other = await call("POST", "/api/employers", { token: managers[0], body: buildEmployer() });
+    const other = await call<Schema<"EmployerCreated">>("POST", "/api/employers", { token: managers[0], body: buildEmployer() });
     const clash = await call("PATCH", `/api/employers/${other.body.id}`, { token: managers[0], body: { kvkNumber: employer.kvkNumber } });
     expect(clash.status).toBe(409);
   });
@@ -159,6 +163,6 @@ describe("what storage refuses, as the client reads it", () => {
       detail: "the continuation token does not belong to this query; start again without it",
       errors: [{ path: "continuation", message: "not a token this query returned, or altered" }],
     });
-    expect((await call("GET", `/api/candidates/${id}`, { token: coach })).body.admin.caseManager).toBe("B");
+    expect((await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${id}`, { token: coach })).body.admin.caseManager).toBe("B");
   });
 });

@@ -5,11 +5,12 @@ import { provisionDatabase } from "../shared/data/cosmos.js";
 import { SHARED_MS } from "../shared/services/health.js";
 import { buildAdmin, inviteCandidate, newMunicipality } from "./support/factories.js";
 import { call } from "./support/http.js";
+import { testRuntime } from "./support/runtime.js";
 
 // A Cosmos DB emulator of this file's own, so stopping it disturbs no other test file.
 let cosmos = await startCosmos(0);
 const port = cosmos.port;
-process.env.COSMOS_ENDPOINT = `http://127.0.0.1:${port}`;
+testRuntime({ COSMOS_ENDPOINT: `http://127.0.0.1:${port}` });
 await provisionDatabase();
 
 afterAll(() => stopChild(cosmos.child));

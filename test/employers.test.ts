@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { buildEmployer, employerUser, newMunicipality, tokenFor } from "./support/factories.js";
-import { call } from "./support/http.js";
+import { call, type Problem, type Schema } from "./support/http.js";
+import { testRuntime } from "./support/runtime.js";
 
-// Short, so the "KvK never answers" case is quick; read when config is first used.
-process.env.KVK_TIMEOUT_MS = "300";
+// Short, so the "KvK never answers" case is quick.
+testRuntime({ KVK_TIMEOUT_MS: "300" });
 
 describe("employers", () => {
   it("when an account manager registers an employer, then it is stored for their municipality with a one-time code", async () => {
@@ -11,7 +12,7 @@ describe("employers", () => {
     const am = await tokenFor("accountManager", m);
     const body = buildEmployer({ address: { street: "Oudegracht 112", postcode: "3511az", city: "Utrecht" } });
 
-    const res = await call("POST", "/api/employers", { token: am, body });
+    const res = await call<Schema<"EmployerCreated">>("POST", "/api/employers", { token: am, body });
 
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ ...body, address: { ...body.address, postcode: "3511 AZ" }, municipalityId: m, status: "invited" });
@@ -22,12 +23,12 @@ describe("employers", () => {
   it("when fields are wrong or missing, then 400 names them; a KvK number twice in a municipality is 409", async () => {
     const m = newMunicipality();
     const am = await tokenFor("accountManager", m);
-    const bad = await call("POST", "/api/employers", {
+    const bad = await call<Schema<"ValidationProblem">>("POST", "/api/employers", {
       token: am,
       body: { companyName: "X", kvkNumber: "123", address: {}, contact: { email: "no" }, extra: 1 },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(
+    expect(bad.body.errors?.map((e) => e.path)).toEqual(
       expect.arrayContaining([
         "kvkNumber",
         "address.street",
@@ -47,7 +48,7 @@ describe("employers", () => {
     const m = newMunicipality();
     const e = await employerUser(m);
 
-    const own = await call("GET", `/api/employers/${e.id}`, { token: e.token });
+    const own = await call<Schema<"EmployerOwnView">>("GET", `/api/employers/${e.id}`, { token: e.token });
 
     expect(own.status).toBe(200);
     expect(own.body.status).toBe("active");
@@ -65,8 +66,13 @@ describe("employers", () => {
     const put = await call("PUT", "/api/municipality/settings", { token: admin, body: { employerReach: "all", contact } });
 
     expect(put.status).toBe(200);
-    expect((await call("GET", "/api/municipality/settings", { token: admin })).body).toEqual({ employerReach: "all", contact });
-    expect((await call("GET", `/api/employers/${e.id}`, { token: e.token })).body.municipalityContact).toEqual(contact);
+    expect((await call<Schema<"MunicipalitySettings">>("GET", "/api/municipality/settings", { token: admin })).body).toEqual({
+      employerReach: "all",
+      contact,
+    });
+    expect((await call<Schema<"EmployerOwnView">>("GET", `/api/employers/${e.id}`, { token: e.token })).body.municipalityContact).toEqual(
+      contact,
+    );
   });
 
   it("when listing, then employers of the own municipality come by name, paged, with a name-prefix filter", async () => {
@@ -79,26 +85,24 @@ describe("employers", () => {
       body: buildEmployer({ companyName: "Elders" }),
     });
 
-    const first = await call("GET", "/api/employers?pageSize=2", { token: am });
-    const second = await call("GET", `/api/employers?pageSize=2&continuation=${first.body.continuation}`, { token: am });
-    const prefixed = await call("GET", "/api/employers?q=bol", { token: am });
+    const first = await call<Schema<"EmployerPage">>("GET", "/api/employers?pageSize=2", { token: am });
+    const second = await call<Schema<"EmployerPage">>("GET", `/api/employers?pageSize=2&continuation=${first.body.continuation}`, {
+      token: am,
+    });
+    const prefixed = await call<Schema<"EmployerPage">>("GET", "/api/employers?q=bol", { token: am });
 
-    expect([...first.body.items, ...second.body.items].map((e: { companyName: string }) => e.companyName)).toEqual([
-      "Albert Heijn",
-      "Bol.com",
-      "Zeeman",
-    ]);
+    expect([...first.body.items, ...second.body.items].map((e) => e.companyName)).toEqual(["Albert Heijn", "Bol.com", "Zeeman"]);
     expect(second.body.continuation).toBeNull();
-    expect(prefixed.body.items.map((e: { companyName: string }) => e.companyName)).toEqual(["Bol.com"]);
+    expect(prefixed.body.items.map((e) => e.companyName)).toEqual(["Bol.com"]);
     expect(first.body.items[0]).not.toHaveProperty("_rid");
   });
 
   it("when an account manager patches an employer, then fields merge; an optional field set to null goes", async () => {
     const m = newMunicipality();
     const am = await tokenFor("accountManager", m);
-    const created = await call("POST", "/api/employers", { token: am, body: buildEmployer() });
+    const created = await call<Schema<"EmployerCreated">>("POST", "/api/employers", { token: am, body: buildEmployer() });
 
-    const res = await call("PATCH", `/api/employers/${created.body.id}`, {
+    const res = await call<Schema<"EmployerView">>("PATCH", `/api/employers/${created.body.id}`, {
       token: am,
       headers: { "if-match": created.headers.etag! },
       body: { companyName: "Nieuwe Naam B.V.", contact: { phone: null } },
@@ -118,7 +122,8 @@ describe("employers", () => {
 });
 
 describe("GET /kvk/{kvkNumber}", () => {
-  const lookup = async (n: string) => call("GET", `/api/kvk/${n}`, { token: await tokenFor("accountManager", "utrecht") });
+  const lookup = async <T = Schema<"KvkCompany">>(n: string) =>
+    call<T>("GET", `/api/kvk/${n}`, { token: await tokenFor("accountManager", "utrecht") });
 
   it("when KvK knows the number, then name and visiting address come back, ready for registration", async () => {
     const res = await lookup("69599084");
@@ -136,7 +141,7 @@ describe("GET /kvk/{kvkNumber}", () => {
     const failing = await lookup("99999990");
     expect(failing.status).toBe(502);
     const started = Date.now();
-    const hanging = await lookup("99999991");
+    const hanging = await lookup<Problem>("99999991");
     expect(hanging.status).toBe(503);
     expect(hanging.headers["retry-after"]).toBe("60");
     expect(hanging.body.detail).toMatch(/no answer in time/);

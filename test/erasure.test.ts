@@ -1,19 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CONTAINERS } from "../shared/data/containers.js";
 import { container } from "../shared/data/cosmos.js";
-import { setClock } from "../shared/domain/clock.js";
 import { runRetention } from "../shared/services/retention.js";
 import { cleanupUploads } from "../shared/services/uploads.js";
 import { blobService } from "../shared/storage/blob.js";
 import { employerUser, newMunicipality, sharedCandidate, tokenFor } from "./support/factories.js";
 import { exe, jpeg, pdf } from "./support/files.js";
-import { call } from "./support/http.js";
+import { call, type Problem, type Schema } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
+import { testClock } from "./support/runtime.js";
 
 // This file keeps the default notifier (the `outbox` container), so retention signals are documents too.
-
-afterEach(() => setClock(undefined));
 
 /** Every document of every Cosmos container, and every blob (name and metadata, snapshots too), as text. */
 async function everythingStored(): Promise<{ where: string; text: string }[]> {
@@ -42,15 +40,15 @@ describe("erasure", () => {
     // A verified CV, and a photo upload under way (its URL still valid after the erasure).
     const cv = await upload(c.token, "cv", "application/pdf", pdf());
     expect((await complete(c.token, cv.ticket.uploadId)).status).toBe(200);
-    const pending = await call("POST", "/api/me/uploads", {
+    const pending = await call<Schema<"UploadTicket">>("POST", "/api/me/uploads", {
       token: c.token,
       body: { kind: "photo", contentType: "image/jpeg", size: 3000, fileName: "ik.jpg" },
     });
     expect(pending.status).toBe(201);
     // An employer found and opened them (search events, usage log); their coaches were signalled (outbox).
     const employer = await employerUser(newMunicipality());
-    const found = await call("GET", `/api/search/candidates?skill=${skill}`, { token: employer.token });
-    expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([c.id]);
+    const found = await call<Schema<"CandidateSearchPage">>("GET", `/api/search/candidates?skill=${skill}`, { token: employer.token });
+    expect(found.body.items.map((i) => i.id)).toEqual([c.id]);
     expect((await call("GET", `/api/candidates/${c.id}`, { token: employer.token })).status).toBe(200);
     const ended = await call("POST", `/api/candidates/${c.id}/service-end`, {
       token: c.coach,
@@ -73,7 +71,7 @@ describe("erasure", () => {
     const overwrite = await fetch(cv.ticket.uploadUrl, { method: "PUT", headers: cv.ticket.headers, body: exe() });
     const late = await complete(c.token, pending.body.uploadId);
     const written = await leftovers();
-    setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
+    testClock.set(() => new Date(Date.now() + 2 * 86_400_000));
     await cleanupUploads({ municipalityId: m });
     const afterCleanup = await leftovers();
 
@@ -103,9 +101,9 @@ describe("legal hold", () => {
     });
     expect(held.status).toBe(200);
 
-    const self = await call("DELETE", "/api/me/profile", { token: c.token });
-    const byCoach = await call("DELETE", `/api/candidates/${c.id}`, { token: c.coach });
-    const withdrawn = await call("PUT", "/api/me/sharing", { token: c.token, body: { withEmployers: false } });
+    const self = await call<Problem>("DELETE", "/api/me/profile", { token: c.token });
+    const byCoach = await call<Problem>("DELETE", `/api/candidates/${c.id}`, { token: c.coach });
+    const withdrawn = await call<Schema<"CandidateOwnView">>("PUT", "/api/me/sharing", { token: c.token, body: { withEmployers: false } });
 
     for (const refused of [self, byCoach]) {
       expect(refused.status).toBe(409);
@@ -113,14 +111,14 @@ describe("legal hold", () => {
     }
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.sharing).toEqual({ withEmployers: false });
-    const record = await call("GET", `/api/candidates/${c.id}`, { token: c.coach });
+    const record = await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${c.id}`, { token: c.coach });
     expect(record.body.profile.skills).toEqual(["lassen"]);
-    expect(record.body.files.cv.uploadId).toBe(cv.ticket.uploadId);
-    const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
+    expect(record.body.files.cv?.uploadId).toBe(cv.ticket.uploadId);
+    const link = await call<Schema<"FileLink">>("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
     expect((await fetch(link.body.url)).status).toBe(200);
 
     await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: false } });
     expect((await call("DELETE", "/api/me/profile", { token: c.token })).status).toBe(204);
-    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
+    expect((await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { employerUser, newMunicipality, sharedCandidate, tokenFor } from "./support/factories.js";
-import { call } from "./support/http.js";
+import { call, type Schema } from "./support/http.js";
 import { compositeSortOf, issuedQueries, unindexedSorts } from "./support/queries.js";
 
 // test/support/env.ts records every query the app sends in every test file and checks it with
@@ -11,7 +11,7 @@ describe("composite indexes", () => {
     const candidate = await sharedCandidate(m);
     const employer = await employerUser(m);
     const am = await tokenFor("accountManager", m);
-    const vacancy = await call("POST", "/api/vacancies", {
+    const vacancy = await call<Schema<"VacancyView">>("POST", "/api/vacancies", {
       token: am,
       body: {
         employerId: employer.id,

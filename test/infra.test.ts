@@ -12,6 +12,7 @@ import { parseConfig } from "../shared/config/index.js";
 import { CONTAINERS } from "../shared/data/containers.js";
 import { BLOB_CONTAINERS, BLOB_CORS } from "../shared/storage/blob.js";
 import { evaluateTemplate, parseId, referenceStandIn, TARGET, type DeployedResource, type Evaluation } from "./support/arm-template.js";
+import { asJson, asObject, asString, get, parseJson } from "./support/json.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -69,10 +70,12 @@ function azdParameters(template: ArmTemplate, env: Record<string, string>, vault
       /\$\(secretOrRandomPassword\s*([^\s)]*)\s*([^\s)]*)\)/g,
       (_, vaultName: string, secret: string) => (vaultName && secret && vault[`${vaultName}/${secret}`]) || azdRandomPassword(),
     );
-  const declared = template.parameters as Record<string, { type: string }>;
+  const declared = asObject(get(asJson(template), "parameters"), "the template's parameters");
   const params: Record<string, unknown> = {};
-  for (const [name, { value }] of Object.entries<{ value: unknown }>(JSON.parse(raw).parameters)) {
-    const type = declared[name]?.type.toLowerCase();
+  for (const [name, entry] of Object.entries(asObject(get(parseJson(raw), "parameters"), "main.parameters.json"))) {
+    const value = get(entry, "value");
+    const declaredType = get(declared, name, "type");
+    const type = typeof declaredType === "string" ? declaredType.toLowerCase() : undefined;
     params[name] =
       type === "bool" && typeof value === "string" ? value === "true" : type === "int" && typeof value === "string" ? Number(value) : value;
   }
@@ -103,14 +106,14 @@ function one(ev: Evaluation, type: string, where: (r: DeployedResource) => boole
   return found[0]!;
 }
 const site = (ev: Evaluation) => one(ev, "Microsoft.Web/sites");
-const appSettings = (ev: Evaluation): Record<string, string> =>
-  one(ev, "Microsoft.Web/sites/config", (r) => r.name.endsWith("/appsettings")).properties;
+const appSettings = (ev: Evaluation): Record<string, string> => {
+  const settings = asObject(one(ev, "Microsoft.Web/sites/config", (r) => r.name.endsWith("/appsettings")).properties, "app settings");
+  return Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, asString(value, name)]));
+};
 const identityOf = (ev: Evaluation) => {
-  const { name } = one(ev, "Microsoft.ManagedIdentity/userAssignedIdentities");
-  return {
-    id: one(ev, "Microsoft.ManagedIdentity/userAssignedIdentities").id,
-    ...(referenceStandIn("Microsoft.ManagedIdentity/userAssignedIdentities", [name]) as { principalId: string; clientId: string }),
-  };
+  const { id, name } = one(ev, "Microsoft.ManagedIdentity/userAssignedIdentities");
+  const { principalId, clientId } = referenceStandIn("Microsoft.ManagedIdentity/userAssignedIdentities", [name]);
+  return { id, principalId: asString(principalId, "principalId"), clientId: asString(clientId, "clientId") };
 };
 const storageAccounts = (ev: Evaluation) => all(ev, "Microsoft.Storage/storageAccounts");
 /** The files account is the one holding the code's blob containers. */
@@ -127,7 +130,10 @@ function resolvedSettings(ev: Evaluation): Record<string, string> {
   const secrets = new Map(
     all(ev, "Microsoft.KeyVault/vaults/secrets").map((s) => {
       const [vault, name] = s.name.split("/");
-      return [referenceStandIn("Microsoft.KeyVault/vaults/secrets", [vault!, name!]).secretUri as string, s.properties.value as string];
+      return [
+        asString(referenceStandIn("Microsoft.KeyVault/vaults/secrets", [vault!, name!]).secretUri, s.name),
+        asString(get(s.properties, "value"), s.name),
+      ];
     }),
   );
   return Object.fromEntries(
@@ -162,13 +168,13 @@ describe("the Function App", () => {
   it("when provisioned, then it runs on a Flex Consumption (FC1) Linux plan with Node.js 22", () => {
     const plan = one(first, "Microsoft.Web/serverfarms");
     expect(plan.sku).toEqual({ name: "FC1", tier: "FlexConsumption" });
-    expect(plan.properties.reserved).toBe(true);
+    expect(get(plan.properties, "reserved")).toBe(true);
     const app = site(first);
     expect(app.kind).toBe("functionapp,linux");
     expect(app.tags).toMatchObject({ "azd-env-name": "hallowerk-test", "azd-service-name": "api" });
-    expect(app.properties.serverFarmId).toBe(plan.id);
-    expect(app.properties.functionAppConfig.runtime).toEqual({ name: "node", version: "22" });
-    expect(app.properties.functionAppConfig.scaleAndConcurrency).toEqual({
+    expect(get(app.properties, "serverFarmId")).toBe(plan.id);
+    expect(get(app.properties, "functionAppConfig", "runtime")).toEqual({ name: "node", version: "22" });
+    expect(get(app.properties, "functionAppConfig", "scaleAndConcurrency")).toEqual({
       instanceMemoryMB: 2048,
       maximumInstanceCount: 40,
       alwaysReady: [],
@@ -176,18 +182,21 @@ describe("the Function App", () => {
   });
 
   it("when always-ready HTTP instances are asked for, then the http group gets them", () => {
-    const scale = site(provision({ FUNCTION_ALWAYS_READY_HTTP: "1", FUNCTION_INSTANCE_MEMORY_MB: "4096" })).properties.functionAppConfig
-      .scaleAndConcurrency;
-    expect(scale.alwaysReady).toEqual([{ name: "http", instanceCount: 1 }]);
-    expect(scale.instanceMemoryMB).toBe(4096);
+    const scale = get(
+      site(provision({ FUNCTION_ALWAYS_READY_HTTP: "1", FUNCTION_INSTANCE_MEMORY_MB: "4096" })).properties,
+      "functionAppConfig",
+      "scaleAndConcurrency",
+    );
+    expect(get(scale, "alwaysReady")).toEqual([{ name: "http", instanceCount: 1 }]);
+    expect(get(scale, "instanceMemoryMB")).toBe(4096);
   });
 
   it("when provisioned, then it runs as the one user-assigned identity, also for Key Vault references and the deployment package", () => {
     const { id } = identityOf(first);
     const app = site(first);
     expect(app.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: { [id]: {} } });
-    expect(app.properties.keyVaultReferenceIdentity).toBe(id);
-    expect(app.properties.functionAppConfig.deployment.storage).toEqual({
+    expect(get(app.properties, "keyVaultReferenceIdentity")).toBe(id);
+    expect(get(app.properties, "functionAppConfig", "deployment", "storage")).toEqual({
       type: "blobContainer",
       value: `https://${hostAccount(first).name}.blob.core.windows.net/app-package`,
       authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: id },
@@ -199,11 +208,14 @@ describe("the Function App", () => {
 
   it("when provisioned, then HTTPS only with TLS 1.2, no FTP, no basic publishing credentials, and CORS for the configured origins", () => {
     const app = site(first);
-    expect(app.properties.httpsOnly).toBe(true);
-    expect(app.properties.siteConfig).toMatchObject({ minTlsVersion: "1.2", ftpsState: "Disabled" });
-    expect(app.properties.siteConfig.cors.allowedOrigins).toEqual(["https://app.hallowerk.example", "https://coach.hallowerk.example"]);
+    expect(get(app.properties, "httpsOnly")).toBe(true);
+    expect(get(app.properties, "siteConfig")).toMatchObject({ minTlsVersion: "1.2", ftpsState: "Disabled" });
+    expect(get(app.properties, "siteConfig", "cors", "allowedOrigins")).toEqual([
+      "https://app.hallowerk.example",
+      "https://coach.hallowerk.example",
+    ]);
     const policies = all(first, "Microsoft.Web/sites/basicPublishingCredentialsPolicies");
-    expect(policies.map((p) => [p.name, p.properties.allow]).sort()).toEqual([
+    expect(policies.map((p) => [p.name, get(p.properties, "allow")]).sort()).toEqual([
       [`${app.name}/ftp`, false],
       [`${app.name}/scm`, false],
     ]);
@@ -231,8 +243,8 @@ describe("no keys, no local authentication", () => {
       disableKeyBasedMetadataWriteAccess: true,
       minimalTlsVersion: "Tls12",
     });
-    expect(one(first, "Microsoft.Insights/components").properties.DisableLocalAuth).toBe(true);
-    expect(one(first, "Microsoft.OperationalInsights/workspaces").properties.features.disableLocalAuth).toBe(true);
+    expect(get(one(first, "Microsoft.Insights/components").properties, "DisableLocalAuth")).toBe(true);
+    expect(get(one(first, "Microsoft.OperationalInsights/workspaces").properties, "features", "disableLocalAuth")).toBe(true);
   });
 
   it("when compiled, then nothing lists keys or carries a key or connection-string secret", () => {
@@ -276,9 +288,9 @@ describe("role assignments", () => {
   const assignments = (ev: Evaluation) =>
     all(ev, "Microsoft.Authorization/roleAssignments").map((a) => ({
       scope: a.scope,
-      role: parseId(a.properties.roleDefinitionId).names[0],
-      principalId: a.properties.principalId,
-      principalType: a.properties.principalType,
+      role: parseId(asString(get(a.properties, "roleDefinitionId"), a.name)).names[0],
+      principalId: get(a.properties, "principalId"),
+      principalType: get(a.properties, "principalType"),
     }));
 
   it("when provisioned, then the identity holds exactly its least-privilege roles, each on its one resource, and the deployer only reads secrets", () => {
@@ -304,8 +316,8 @@ describe("role assignments", () => {
 
   it("when the custom role is read, then it grants nothing but reading blob index tags, assignable only in the environment's group", () => {
     const role = one(first, "Microsoft.Authorization/roleDefinitions");
-    expect(role.properties.type).toBe("CustomRole");
-    expect(role.properties.permissions).toEqual([
+    expect(get(role.properties, "type")).toBe("CustomRole");
+    expect(get(role.properties, "permissions")).toEqual([
       {
         actions: [],
         notActions: [],
@@ -313,7 +325,7 @@ describe("role assignments", () => {
         notDataActions: [],
       },
     ]);
-    expect(role.properties.assignableScopes).toEqual([one(first, "Microsoft.Resources/resourceGroups").id]);
+    expect(get(role.properties, "assignableScopes")).toEqual([one(first, "Microsoft.Resources/resourceGroups").id]);
   });
 
   it("when provisioned, then the identity is a Cosmos DB Built-in Data Contributor on the hallowerk database only", () => {
@@ -342,39 +354,39 @@ describe("role assignments", () => {
 describe("Cosmos DB", () => {
   it("when provisioned, then the containers are exactly the code's CONTAINERS: partition key, indexing policy with composite indexes, unique keys, TTL", () => {
     const containers = all(first, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
-    expect(containers.map((c) => c.properties.resource.id).sort()).toEqual(
+    expect(containers.map((c) => get(c.properties, "resource", "id")).sort()).toEqual(
       Object.values(CONTAINERS)
         .map((c) => c.id)
         .sort(),
     );
     for (const def of Object.values(CONTAINERS)) {
-      const c = containers.find((x) => x.properties.resource.id === def.id)!;
+      const c = containers.find((x) => get(x.properties, "resource", "id") === def.id)!;
       expect(c.name).toBe(`${one(first, "Microsoft.DocumentDB/databaseAccounts").name}/hallowerk/${def.id}`);
-      const resource = c.properties.resource;
-      expect(resource.partitionKey.paths, def.id).toEqual(def.partitionKey.paths);
-      expect(resource.partitionKey.kind, def.id).toBe("Hash");
-      expect(resource.indexingPolicy, def.id).toEqual("indexingPolicy" in def ? def.indexingPolicy : undefined);
-      expect(resource.uniqueKeyPolicy, def.id).toEqual("uniqueKeyPolicy" in def ? def.uniqueKeyPolicy : undefined);
-      expect(resource.defaultTtl, `${def.id}: TTL on (-1) only where documents carry their own ttl`).toEqual(
+      const resource = get(c.properties, "resource");
+      expect(get(resource, "partitionKey", "paths"), def.id).toEqual(def.partitionKey.paths);
+      expect(get(resource, "partitionKey", "kind"), def.id).toBe("Hash");
+      expect(get(resource, "indexingPolicy"), def.id).toEqual("indexingPolicy" in def ? def.indexingPolicy : undefined);
+      expect(get(resource, "uniqueKeyPolicy"), def.id).toEqual("uniqueKeyPolicy" in def ? def.uniqueKeyPolicy : undefined);
+      expect(get(resource, "defaultTtl"), `${def.id}: TTL on (-1) only where documents carry their own ttl`).toEqual(
         "defaultTtl" in def ? def.defaultTtl : undefined,
       );
-      expect(c.properties.options, `${def.id}: throughput is never per container`).toBeUndefined();
+      expect(get(c.properties, "options"), `${def.id}: throughput is never per container`).toBeUndefined();
     }
   });
 
   it("when provisioned by default, then the account is serverless with 7-day continuous backup and session consistency", () => {
     const account = one(first, "Microsoft.DocumentDB/databaseAccounts");
-    expect(account.properties.capabilities).toEqual([{ name: "EnableServerless" }]);
-    expect(account.properties.backupPolicy).toEqual({ type: "Continuous", continuousModeProperties: { tier: "Continuous7Days" } });
-    expect(account.properties.consistencyPolicy).toEqual({ defaultConsistencyLevel: "Session" });
+    expect(get(account.properties, "capabilities")).toEqual([{ name: "EnableServerless" }]);
+    expect(get(account.properties, "backupPolicy")).toEqual({ type: "Continuous", continuousModeProperties: { tier: "Continuous7Days" } });
+    expect(get(account.properties, "consistencyPolicy")).toEqual({ defaultConsistencyLevel: "Session" });
     const db = one(first, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases");
     expect(db.properties).toEqual({ resource: { id: "hallowerk" }, options: {} });
   });
 
   it("when provisioned throughput is chosen, then the database gets autoscale throughput and the account no serverless capability", () => {
     const ev = provision({ COSMOS_SERVERLESS: "false", COSMOS_AUTOSCALE_MAX_THROUGHPUT: "4000" });
-    expect(one(ev, "Microsoft.DocumentDB/databaseAccounts").properties.capabilities).toEqual([]);
-    expect(one(ev, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases").properties.options).toEqual({
+    expect(get(one(ev, "Microsoft.DocumentDB/databaseAccounts").properties, "capabilities")).toEqual([]);
+    expect(get(one(ev, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases").properties, "options")).toEqual({
       autoscaleSettings: { maxThroughput: 4000 },
     });
   });
@@ -389,9 +401,9 @@ describe("candidate files storage", () => {
       c.name.startsWith(`${filesAccount(first).name}/`),
     );
     expect(containers.map((c) => c.name.split("/")[2])).toEqual(Object.values(BLOB_CONTAINERS));
-    for (const c of containers) expect(c.properties.publicAccess).toBe("None");
+    for (const c of containers) expect(get(c.properties, "publicAccess")).toBe("None");
     const list = (csv: string) => csv.split(",");
-    expect(blobService(first).properties.cors.corsRules).toEqual([
+    expect(get(blobService(first).properties, "cors", "corsRules")).toEqual([
       {
         allowedOrigins: ["https://app.hallowerk.example", "https://coach.hallowerk.example"],
         allowedMethods: list(BLOB_CORS.allowedMethods),
@@ -402,7 +414,7 @@ describe("candidate files storage", () => {
     ]);
     expect(list(BLOB_CORS.allowedMethods)).toEqual(["GET", "HEAD", "PUT", "OPTIONS"]);
     expect(list(BLOB_CORS.exposedHeaders).map((h) => h.toLowerCase())).toContain("etag");
-    expect(blobService(provision({ CORS_ALLOWED_ORIGINS: "" })).properties.cors.corsRules).toEqual([]);
+    expect(get(blobService(provision({ CORS_ALLOWED_ORIGINS: "" })).properties, "cors", "corsRules")).toEqual([]);
   });
 
   it("when provisioned by default, then deleted files are gone: no blob or container soft delete, no versions, no change feed", () => {
@@ -413,8 +425,8 @@ describe("candidate files storage", () => {
       changeFeed: { enabled: false },
     });
     const kept = blobService(provision({ CANDIDATE_FILES_SOFT_DELETE_DAYS: "7" })).properties;
-    expect(kept.deleteRetentionPolicy).toEqual({ enabled: true, days: 7 });
-    expect(kept.containerDeleteRetentionPolicy).toEqual({ enabled: true, days: 7 });
+    expect(get(kept, "deleteRetentionPolicy")).toEqual({ enabled: true, days: 7 });
+    expect(get(kept, "containerDeleteRetentionPolicy")).toEqual({ enabled: true, days: 7 });
   });
 
   it("when malware scanning is on (the default), then Defender scans uploads on the files account and the app waits for its verdict", () => {
@@ -434,7 +446,7 @@ describe("candidate files storage", () => {
 
 describe("Key Vault and the app's keys", () => {
   const secret = (ev: Evaluation, name: string) =>
-    one(ev, "Microsoft.KeyVault/vaults/secrets", (s) => s.name.endsWith(`/${name}`)).properties.value as string;
+    asString(get(one(ev, "Microsoft.KeyVault/vaults/secrets", (s) => s.name.endsWith(`/${name}`)).properties, "value"), name);
 
   it("when provisioned, then the vault is in RBAC mode with soft delete and purge protection", () => {
     expect(one(first, "Microsoft.KeyVault/vaults").properties).toMatchObject({
@@ -450,7 +462,7 @@ describe("Key Vault and the app's keys", () => {
   });
 
   it("when azd provisions again and reads the keys back from the vault, then they are stored unchanged (PSEUDONYM_KEY never rotates)", () => {
-    const vaultName = first.outputs.AZURE_KEY_VAULT_NAME as string;
+    const vaultName = asString(first.outputs.AZURE_KEY_VAULT_NAME, "AZURE_KEY_VAULT_NAME");
     const inVault = {
       [`${vaultName}/continuation-key`]: secret(first, "continuation-key"),
       [`${vaultName}/pseudonym-key`]: secret(first, "pseudonym-key"),
@@ -498,7 +510,6 @@ describe("app settings", () => {
       "AZURE_CLIENT_ID",
       "APPLICATIONINSIGHTS_CONNECTION_STRING",
       "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-      "NOTIFIER",
       "MAIL_ENDPOINT",
       "MAIL_SENDER",
       "APP_URL",
@@ -518,12 +529,11 @@ describe("app settings", () => {
       AUTH_ROLES_CLAIM: "roles",
       AUTH_MUNICIPALITY_CLAIM: "extension_0f1e2d3c4b5a69788796a5b4c3d2e1f0_municipality",
       MALWARE_SCANNING: "defender",
-      NOTIFIER: "outbox",
       KVK_API_KEY: "kvk-test-api-key",
       MAIL_ENDPOINT: `https://${one(first, "Microsoft.Communication/communicationServices").name}.europe.communication.azure.com`,
-      MAIL_SENDER: expect.stringMatching(/^DoNotReply@[0-9a-f-]+\.azurecomm\.net$/),
       APP_URL: "https://app.hallowerk.example",
     });
+    expect(config.MAIL_SENDER).toMatch(/^DoNotReply@[0-9a-f-]+\.azurecomm\.net$/);
     expect(config.COSMOS_KEY).toBeUndefined();
     expect(config.MAIL_ACCESS_KEY).toBeUndefined();
     expect(config.STORAGE_CONNECTION_STRING).toBeUndefined();
@@ -581,7 +591,9 @@ describe("e-mail (infra/app/email.bicep)", () => {
       properties: { domainManagement: "AzureManaged", userEngagementTracking: "Disabled" },
     });
     expect(acs).toMatchObject({ location: "global", properties: { dataLocation: "Europe", linkedDomains: [domain.id] } });
-    expect(appSettings(first).MAIL_SENDER).toBe(`DoNotReply@${referenceStandIn(domain.type, domain.name.split("/")).mailFromSenderDomain}`);
+    expect(appSettings(first).MAIL_SENDER).toBe(
+      `DoNotReply@${asString(referenceStandIn(domain.type, domain.name.split("/")).mailFromSenderDomain, "mailFromSenderDomain")}`,
+    );
   });
 
   it("when an APP_URL is given, then the e-mails link there rather than to the first web origin", () => {
@@ -596,11 +608,11 @@ describe("alerts (infra/app/alerts.bicep)", () => {
 
   it("when provisioned, then one action group e-mails ALERT_EMAIL, and every alert points at it", () => {
     expect(actionGroup().location).toBe("global");
-    expect(actionGroup().properties.emailReceivers).toEqual([
+    expect(get(actionGroup().properties, "emailReceivers")).toEqual([
       expect.objectContaining({ emailAddress: "beheer@hallowerk.example", useCommonAlertSchema: true }),
     ]);
     const rules = all(first, "Microsoft.Insights/scheduledQueryRules");
-    expect(rules.map((r) => r.properties.displayName).sort()).toEqual([
+    expect(rules.map((r) => get(r.properties, "displayName")).sort()).toEqual([
       "api-server-errors",
       "audit-unrecorded",
       "mail-dead-lettered",
@@ -611,33 +623,33 @@ describe("alerts (infra/app/alerts.bicep)", () => {
       "viewing-limit-spike",
     ]);
     for (const r of rules) {
-      expect(r.properties.actions.actionGroups).toEqual([actionGroup().id]);
-      expect(r.properties.scopes).toEqual([one(first, "Microsoft.Insights/components").id]);
-      expect(r.properties.enabled).toBe(true);
+      expect(get(r.properties, "actions", "actionGroups")).toEqual([actionGroup().id]);
+      expect(get(r.properties, "scopes")).toEqual([one(first, "Microsoft.Insights/components").id]);
+      expect(get(r.properties, "enabled")).toBe(true);
     }
     const metricAlerts = all(first, "Microsoft.Insights/metricAlerts");
     expect(metricAlerts).toHaveLength(2);
-    for (const m of metricAlerts) expect(m.properties.actions).toEqual([{ actionGroupId: actionGroup().id }]);
+    for (const m of metricAlerts) expect(get(m.properties, "actions")).toEqual([{ actionGroupId: actionGroup().id }]);
   });
 
   it("when the retention sweep throws, does not complete within 26 hours, or leaves failed items three nights running, then a log alert on its events fires", () => {
     const failed = logAlert("retention-sweep-failed").properties;
-    expect(failed.criteria.allOf[0]).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 });
-    expect(failed.criteria.allOf[0].query).toContain(
+    expect(get(failed, "criteria", "allOf", 0)).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 });
+    expect(get(failed, "criteria", "allOf", 0, "query")).toContain(
       `${EVENTS} | where tostring(e.event) == "timer.failed" and tostring(e.timer) == "retentionSweep"`,
     );
-    expect(failed.criteria.allOf[0].query).toContain('requests | where name == "retentionSweep" and success == false');
+    expect(get(failed, "criteria", "allOf", 0, "query")).toContain('requests | where name == "retentionSweep" and success == false');
 
     const missing = logAlert("retention-sweep-not-completed").properties;
-    expect(missing.criteria.allOf[0]).toMatchObject({ timeAggregation: "Count", operator: "LessThan", threshold: 1 });
-    expect(missing.criteria.allOf[0].query).toBe(
+    expect(get(missing, "criteria", "allOf", 0)).toMatchObject({ timeAggregation: "Count", operator: "LessThan", threshold: 1 });
+    expect(get(missing, "criteria", "allOf", 0, "query")).toBe(
       `${EVENTS} | where timestamp > ago(26h) | where tostring(e.event) == "retention.sweep" and tobool(e.complete) == true`,
     );
     expect(missing).toMatchObject({ evaluationFrequency: "PT1H", windowSize: "P2D" });
 
     const items = logAlert("retention-items-failing").properties;
     expect(items).toMatchObject({ evaluationFrequency: "P1D", windowSize: "P1D" });
-    expect(items.criteria.allOf[0]).toMatchObject({
+    expect(get(items, "criteria", "allOf", 0)).toMatchObject({
       metricMeasureColumn: "failed",
       timeAggregation: "Total",
       operator: "GreaterThan",
@@ -647,36 +659,36 @@ describe("alerts (infra/app/alerts.bicep)", () => {
   });
 
   it("when 5xx rise, viewing limits refuse many pages, outbox messages are dead-lettered, a change stands without its usage-log line or a replay finds restored people, then a log alert fires", () => {
-    expect(logAlert("api-server-errors").properties.criteria.allOf[0]).toMatchObject({
+    expect(get(logAlert("api-server-errors").properties, "criteria", "allOf", 0)).toMatchObject({
       metricMeasureColumn: "errorPercent",
       operator: "GreaterThan",
       threshold: 5,
     });
-    expect(logAlert("api-server-errors").properties.criteria.allOf[0].query).toContain("countif(toint(resultCode) >= 500)");
-    expect(logAlert("viewing-limit-spike").properties.criteria.allOf[0]).toMatchObject({
+    expect(get(logAlert("api-server-errors").properties, "criteria", "allOf", 0, "query")).toContain("countif(toint(resultCode) >= 500)");
+    expect(get(logAlert("viewing-limit-spike").properties, "criteria", "allOf", 0)).toMatchObject({
       query: `${EVENTS} | where tostring(e.event) == "limit.hit"`,
       threshold: 50,
     });
-    expect(logAlert("mail-dead-lettered").properties.criteria.allOf[0]).toMatchObject({
+    expect(get(logAlert("mail-dead-lettered").properties, "criteria", "allOf", 0)).toMatchObject({
       query: `${EVENTS} | where tostring(e.event) == "mail.deadLettered"`,
       timeAggregation: "Count",
       operator: "GreaterThan",
       threshold: 0,
     });
-    expect(logAlert("audit-unrecorded").properties.criteria.allOf[0]).toMatchObject({
+    expect(get(logAlert("audit-unrecorded").properties, "criteria", "allOf", 0)).toMatchObject({
       query: `${EVENTS} | where tostring(e.event) == "audit.unrecorded"`,
       operator: "GreaterThan",
       threshold: 0,
     });
-    expect(logAlert("retention-replay-found-restored").properties.criteria.allOf[0].query).toContain(
+    expect(get(logAlert("retention-replay-found-restored").properties, "criteria", "allOf", 0, "query")).toContain(
       'tostring(e.event) == "retention.replay"',
     );
   });
 
   it("when Cosmos DB throttles, then a metric alert on the account's TotalRequests with StatusCode 429 fires", () => {
     const throttling = one(first, "Microsoft.Insights/metricAlerts", (r) => r.name.endsWith("-cosmos-throttling"));
-    expect(throttling.properties.scopes).toEqual([one(first, "Microsoft.DocumentDB/databaseAccounts").id]);
-    expect(throttling.properties.criteria.allOf).toEqual([
+    expect(get(throttling.properties, "scopes")).toEqual([one(first, "Microsoft.DocumentDB/databaseAccounts").id]);
+    expect(get(throttling.properties, "criteria", "allOf")).toEqual([
       expect.objectContaining({
         metricName: "TotalRequests",
         dimensions: [{ name: "StatusCode", operator: "Include", values: ["429"] }],
@@ -689,15 +701,15 @@ describe("alerts (infra/app/alerts.bicep)", () => {
     const test = one(first, "Microsoft.Insights/webtests");
     const component = one(first, "Microsoft.Insights/components");
     expect(test.kind).toBe("standard");
-    expect(test.properties.Request).toMatchObject({
+    expect(get(test.properties, "Request")).toMatchObject({
       RequestUrl: `https://${site(first).name}.azurewebsites.net/api/health`,
       HttpVerb: "GET",
     });
-    expect(test.properties.ValidationRules.ExpectedHttpStatusCode).toBe(200);
+    expect(get(test.properties, "ValidationRules", "ExpectedHttpStatusCode")).toBe(200);
     expect(test.tags?.[`hidden-link:${component.id}`]).toBe("Resource");
     const availability = one(first, "Microsoft.Insights/metricAlerts", (r) => r.name.endsWith("-health-availability"));
-    expect(availability.properties.scopes).toEqual([test.id, component.id]);
-    expect(availability.properties.criteria).toMatchObject({
+    expect(get(availability.properties, "scopes")).toEqual([test.id, component.id]);
+    expect(get(availability.properties, "criteria")).toMatchObject({
       "odata.type": "Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria",
       webTestId: test.id,
       componentId: component.id,
@@ -725,15 +737,16 @@ describe("outputs and azd parameters", () => {
   });
 
   it("when main.parameters.json is read, then every template parameter without a default comes from azd, and the keys from the vault azd names", () => {
-    const file = JSON.parse(readFileSync(join(root, "infra/main.parameters.json"), "utf8")).parameters as Record<string, { value: string }>;
-    const declared = template.parameters as Record<string, { defaultValue?: unknown }>;
+    const file = asObject(get(parseJson(readFileSync(join(root, "infra/main.parameters.json"), "utf8")), "parameters"), "parameters");
+    const declared = asObject(get(asJson(template), "parameters"), "the template's parameters");
     for (const name of Object.keys(file)) expect(declared, name).toHaveProperty(name);
-    for (const [name, def] of Object.entries(declared)) if (!("defaultValue" in def)) expect(file, name).toHaveProperty(name);
-    expect(file.continuationKey!.value).toBe("$(secretOrRandomPassword ${AZURE_KEY_VAULT_NAME} continuation-key)");
-    expect(file.pseudonymKey!.value).toBe("$(secretOrRandomPassword ${AZURE_KEY_VAULT_NAME} pseudonym-key)");
-    expect(file.environmentName!.value).toBe("${AZURE_ENV_NAME}");
-    expect(file.location!.value).toBe("${AZURE_LOCATION}");
-    expect(file.principalId!.value).toBe("${AZURE_PRINCIPAL_ID}");
+    for (const [name, def] of Object.entries(declared))
+      if (!("defaultValue" in asObject(def, name))) expect(file, name).toHaveProperty(name);
+    expect(get(file, "continuationKey", "value")).toBe("$(secretOrRandomPassword ${AZURE_KEY_VAULT_NAME} continuation-key)");
+    expect(get(file, "pseudonymKey", "value")).toBe("$(secretOrRandomPassword ${AZURE_KEY_VAULT_NAME} pseudonym-key)");
+    expect(get(file, "environmentName", "value")).toBe("${AZURE_ENV_NAME}");
+    expect(get(file, "location", "value")).toBe("${AZURE_LOCATION}");
+    expect(get(file, "principalId", "value")).toBe("${AZURE_PRINCIPAL_ID}");
   });
 });
 

@@ -7,6 +7,7 @@ import "../functions/index.js";
 import { auditTrail } from "../shared/data/audit.js";
 import { fetchChecked } from "./support/contract.js";
 import { buildAdmin, newMunicipality, tokenFor } from "./support/factories.js";
+import type { Schema } from "./support/http.js";
 
 let server: Server;
 let api: string;
@@ -33,7 +34,9 @@ describe("local host over HTTP", () => {
     expect(created.status).toBe(201);
     expect(created.headers.get("etag")).toMatch(/^".+"$/);
     expect(list.status).toBe(200);
-    expect(((await list.json()) as any).items.map((c: any) => c.admin.lastName)).toEqual(["Over-Http"]);
+    // fetchChecked held the body to the document's schema for this answer.
+    const page = (await list.json()) as Schema<"CandidateListPage">;
+    expect(page.items.map((c) => c.admin.lastName)).toEqual(["Over-Http"]);
     const [create] = await auditTrail(((await created.json()) as { id: string }).id);
     expect(create!.actor.ip).toBe("127.0.0.1");
   });

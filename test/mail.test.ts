@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import azureFunctions from "@azure/functions";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { container } from "../shared/data/cosmos.js";
 import type { StoredNotification } from "../shared/data/outbox.js";
-import { setClock } from "../shared/domain/clock.js";
 import { registeredTimers } from "../shared/http/timers.js";
 import { acsMailer, MailError } from "../shared/services/mailer.js";
 import { outboxNotifier } from "../shared/services/notifier.js";
@@ -11,13 +10,11 @@ import { drainOutbox } from "../shared/services/outbox-drain.js";
 import { EVENT_PREFIX, withEvents } from "../shared/services/telemetry.js";
 import { queueTips } from "../shared/services/tips.js";
 import { buildEmployer, newMunicipality, signedUpCandidate, tokenFor } from "./support/factories.js";
-import { call } from "./support/http.js";
+import { call, type Schema } from "./support/http.js";
+import { testClock, testRuntime } from "./support/runtime.js";
 
 // Three tries, two minutes apart and doubling: short enough to walk through here.
-process.env.MAIL_MAX_ATTEMPTS = "3";
-process.env.MAIL_RETRY_SECONDS = "120";
-
-afterEach(() => setClock(undefined));
+testRuntime({ MAIL_MAX_ATTEMPTS: "3", MAIL_RETRY_SECONDS: "120" });
 
 interface FakeMessage {
   operationId: string;
@@ -75,7 +72,7 @@ async function drain(m: string, events: string[] = []) {
 }
 
 /** Fixes the clock `minutes` after `from`. */
-const minutesAfter = (from: number, minutes: number) => setClock({ now: () => new Date(from + minutes * 60_000) });
+const minutesAfter = (from: number, minutes: number) => testClock.set(() => new Date(from + minutes * 60_000));
 
 describe("the outbox drainer", () => {
   it("when it runs, then a candidate's e-mail goes through the ACS SDK to the service once, in Dutch, with nothing but the address of the person", async () => {
@@ -88,9 +85,9 @@ describe("the outbox drainer", () => {
 
     expect(summary).toMatchObject({ mailer: true, complete: true });
     // Its events are counts: no address, id or name.
-    expect(lines.filter((l) => l.startsWith(EVENT_PREFIX)).map((l) => JSON.parse(l.slice(EVENT_PREFIX.length)).event)).toContain(
-      "mail.sent",
-    );
+    expect(
+      lines.filter((l) => l.startsWith(EVENT_PREFIX)).map((l) => (JSON.parse(l.slice(EVENT_PREFIX.length)) as { event: string }).event),
+    ).toContain("mail.sent");
     for (const line of lines) for (const personal of [c.email, c.id, "Wilhelmina"]) expect(line).not.toContain(personal);
     const [message, ...more] = await fake.messages(c.email);
     expect(more).toEqual([]);
@@ -100,7 +97,7 @@ describe("the outbox drainer", () => {
     expect(message!.from).toBe("DoNotReply@hallowerk.example");
     for (const personal of ["Wilhelmina", "Oosterhout", c.id, c.email]) expect(message!.plainText).not.toContain(personal);
     const [stored] = await outboxOf(m);
-    expect(stored!.delivery).toMatchObject({ state: "sent", attempts: 1, sentAt: expect.any(String) });
+    expect(stored!.delivery).toMatchObject({ state: "sent", attempts: 1, sentAt: expect.any(String) as unknown });
     expect(stored!.delivery).not.toHaveProperty("claim");
     // Sent is sent: the next run has nothing to do.
     await drain(m);
@@ -116,7 +113,7 @@ describe("the outbox drainer", () => {
 
     // Every send request is counted by the fake, whatever its operation id: a double claim would show as two.
     for (const c of candidates)
-      expect(await fake.requests(c.email), c.email).toEqual([{ operationId: expect.any(String), status: 202, to: [c.email] }]);
+      expect(await fake.requests(c.email), c.email).toEqual([{ operationId: expect.any(String) as unknown, status: 202, to: [c.email] }]);
     const stored = await outboxOf(m);
     expect(stored.map((n) => n.delivery!.state)).toEqual(Array(6).fill("sent"));
     expect(stored.map((n) => n.delivery!.attempts)).toEqual(Array(6).fill(1));
@@ -246,7 +243,9 @@ describe("the outbox drainer", () => {
       expect.objectContaining({ state: "notMailed", reason: "noTeamMailbox", attempts: 0 }),
       expect.objectContaining({ state: "notMailed", reason: "noTeamMailbox", attempts: 0 }),
     ]);
-    expect((await call("GET", "/api/signals", { token: await tokenFor("coach", without) })).body.items).toHaveLength(1);
+    expect((await call<Schema<"SignalPage">>("GET", "/api/signals", { token: await tokenFor("coach", without) })).body.items).toHaveLength(
+      1,
+    );
     minutesAfter(Date.now(), 60);
     expect(await drain(without)).toMatchObject({ sent: 0, notMailed: 0, retried: 0 });
   });
@@ -255,7 +254,7 @@ describe("the outbox drainer", () => {
     const m = newMunicipality("mail");
     const am = await tokenFor("accountManager", m);
     const contactEmail = `contact-${randomUUID().slice(0, 8)}@bedrijf.example`;
-    const created = await call("POST", "/api/employers", {
+    const created = await call<Schema<"EmployerCreated">>("POST", "/api/employers", {
       token: am,
       body: buildEmployer({ contact: { firstName: "Eva", lastName: "Smit", email: contactEmail, phone: "030 1234567" } }),
     });
@@ -266,7 +265,7 @@ describe("the outbox drainer", () => {
       audience: "employer" as const,
       type: "savedSearchDigest" as const,
       savedSearchId: "s1",
-      employerId: created.body.id as string,
+      employerId: created.body.id,
       candidateIds: [],
       count: 3,
       createdAt: new Date().toISOString(),

@@ -4,14 +4,15 @@ import { container } from "../shared/data/cosmos.js";
 import { todayIso } from "../shared/domain/clock.js";
 import { addDays } from "../shared/domain/retention.js";
 import { markTipsSent } from "../shared/data/candidates.js";
+import type { StoredNotification } from "../shared/data/outbox.js";
+import type { CandidateDoc } from "../shared/domain/candidate.js";
 import { outboxNotifier } from "../shared/services/notifier.js";
 import { drainOutbox } from "../shared/services/outbox-drain.js";
 import { employerUser, newMunicipality, sharedCandidate, tokenFor } from "./support/factories.js";
 import { jpeg, mp4, pdf } from "./support/files.js";
-import { call } from "./support/http.js";
+import { call, type Schema } from "./support/http.js";
+import { asJson, get, type Json } from "./support/json.js";
 import { complete, upload } from "./support/uploads.js";
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Every leaf of a JSON value: its dotted path (array indexes as `*`) and its value. */
 function leaves(value: Json, path: string[] = []): { path: string; key: string; value: Json }[] {
@@ -137,7 +138,7 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
       200,
     );
 
-    const res = await call("GET", "/api/me/export", { token: c.token });
+    const res = await call<Schema<"CandidateExport">>("GET", "/api/me/export", { token: c.token });
 
     expect(res.status).toBe(200);
     expect(res.headers["content-disposition"]).toBe(`attachment; filename="hallowerk-export-${todayIso()}.json"`);
@@ -146,9 +147,9 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     const exported = res.body;
     expect(exported.candidate.retention).toMatchObject({
       deleteOn: addDays(todayIso(), 30),
-      explanation: expect.stringContaining("Your application was stopped on 2015-06-01"),
+      explanation: expect.stringContaining("Your application was stopped on 2015-06-01") as unknown,
     });
-    expect(exported.files.map((f: { kind: string }) => f.kind).sort()).toEqual(["cv", "photo", "video"]);
+    expect(exported.files.map((f) => f.kind).sort()).toEqual(["cv", "photo", "video"]);
     for (const f of exported.files) expect((await fetch(f.url)).status).toBe(200);
     expect(exported.notifications).toEqual(
       expect.arrayContaining([
@@ -157,28 +158,28 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
           type: "tips",
           audience: "candidate",
           tips: ["workExperience"],
-          delivery: expect.objectContaining({ state: "sent", sentAt: expect.any(String) }),
+          delivery: expect.objectContaining({ state: "sent", sentAt: expect.any(String) as unknown }) as unknown,
         }),
       ]),
     );
     expect(exported.candidate.notifications).toEqual({ tips: true, vacancyAlerts: true });
 
     // The raw documents of every container that holds the candidate's data.
-    const candidateDoc = (await container("candidates").item(c.id, m).read()).resource;
+    const candidateDoc = (await container("candidates").item(c.id, m).read<CandidateDoc>()).resource!;
     const raw: Record<string, Json[]> = {
-      candidates: [candidateDoc],
-      accounts: [(await container("accounts").item(c.sub, c.sub).read()).resource],
+      candidates: [asJson(candidateDoc)],
+      accounts: [asJson((await container("accounts").item(c.sub, c.sub).read()).resource)],
       invitations: await Promise.all(
-        candidateDoc.invitationIds.map(async (id: string) => (await container("invitations").item(id, id).read()).resource),
+        candidateDoc.invitationIds!.map(async (id) => asJson((await container("invitations").item(id, id).read()).resource)),
       ),
       uploads: (
         await container("uploads")
-          .items.query({ query: "SELECT * FROM c WHERE c.candidateId = @c", parameters: [{ name: "@c", value: c.id }] })
+          .items.query<Json>({ query: "SELECT * FROM c WHERE c.candidateId = @c", parameters: [{ name: "@c", value: c.id }] })
           .fetchAll()
       ).resources,
       audit: (
         await container("audit")
-          .items.query(
+          .items.query<Json>(
             { query: "SELECT * FROM c WHERE c.subjectId = @s", parameters: [{ name: "@s", value: c.id }] },
             { partitionKey: c.id },
           )
@@ -186,7 +187,7 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
       ).resources,
       outbox: (
         await container("outbox")
-          .items.query(
+          .items.query<Json>(
             {
               query: "SELECT * FROM c WHERE c.municipalityId = @m AND c.candidateId = @c",
               parameters: [
@@ -210,9 +211,9 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     expect(raw.uploads!.length).toBeGreaterThan(0);
     expect(raw.outbox!.length).toBe(2);
     expect(candidateDoc.tipsSentAt).toBe(tippedAt);
-    expect(raw.audit!.some((e: any) => e.action === "appearances")).toBe(true);
+    expect(raw.audit!.some((e) => get(e, "action") === "appearances")).toBe(true);
 
-    const out = leaves(exported);
+    const out = leaves(asJson(exported, "the export"));
     const missing: string[] = [];
     for (const [name, docs] of Object.entries(raw)) {
       for (const doc of docs) {
@@ -237,18 +238,18 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     const c = await sharedCandidate(m);
     const admin = await tokenFor("admin", m);
 
-    const mine = await call("GET", "/api/me/export", { token: c.token });
-    const staff = await call("GET", `/api/candidates/${c.id}/export`, { token: admin });
+    const mine = await call<Schema<"CandidateExport">>("GET", "/api/me/export", { token: c.token });
+    const staff = await call<Schema<"CandidateExport">>("GET", `/api/candidates/${c.id}/export`, { token: admin });
     const elsewhere = await call("GET", `/api/candidates/${c.id}/export`, { token: await tokenFor("coach", newMunicipality("other")) });
 
     expect(staff.status).toBe(200);
     expect(staff.headers["content-disposition"]).toMatch(/^attachment; filename="hallowerk-export-\d{4}-\d{2}-\d{2}\.json"$/);
     expect(staff.body.candidate).toEqual(mine.body.candidate);
     expect(elsewhere.status).toBe(404);
-    const log = await call("GET", `/api/candidates/${c.id}/access-log`, { token: c.coach });
-    const exports = log.body.items.filter((e: { action: string }) => e.action === "export");
-    expect(exports.map((e: any) => e.who)).toEqual([
-      { role: "admin", organisation: { type: "municipality", id: m, name: expect.stringMatching(/^Municipality of Export/) } },
+    const log = await call<Schema<"AccessLogPage">>("GET", `/api/candidates/${c.id}/access-log`, { token: c.coach });
+    const exports = log.body.items.filter((e) => e.action === "export");
+    expect(exports.map((e) => e.who)).toEqual([
+      { role: "admin", organisation: { type: "municipality", id: m, name: expect.stringMatching(/^Municipality of Export/) as unknown } },
       { role: "candidate", organisation: { type: "candidate", name: "the candidate" } },
     ]);
   });
@@ -261,7 +262,8 @@ describe("GET /me/access-log", () => {
     const { ticket } = await upload(c.token, "cv", "application/pdf", pdf());
     await complete(c.token, ticket.uploadId);
     const employer = await employerUser(m);
-    const company = (await call("GET", `/api/employers/${employer.id}`, { token: employer.accountManager })).body.companyName;
+    const company = (await call<Schema<"EmployerView">>("GET", `/api/employers/${employer.id}`, { token: employer.accountManager })).body
+      .companyName;
 
     await call("GET", `/api/candidates/${c.id}`, { token: c.coach });
     await call("GET", "/api/search/candidates?skill=metselen", { token: employer.token });
@@ -269,10 +271,10 @@ describe("GET /me/access-log", () => {
     await call("GET", `/api/candidates/${c.id}`, { token: employer.token });
     await call("GET", `/api/candidates/${c.id}/files/cv`, { token: employer.token });
 
-    const all = await call("GET", "/api/me/access-log?pageSize=100", { token: c.token });
+    const all = await call<Schema<"AccessLogPage">>("GET", "/api/me/access-log?pageSize=100", { token: c.token });
 
     expect(all.status).toBe(200);
-    const items = all.body.items as any[];
+    const items = all.body.items;
     const ats = items.map((e) => e.at);
     expect(ats).toEqual([...ats].sort().reverse());
     const byEmployer = items.filter((e) => e.who.organisation.type === "employer");
@@ -288,7 +290,10 @@ describe("GET /me/access-log", () => {
       who: { role: "employer", organisation: { type: "employer", id: employer.id, name: company } },
     });
     expect(items.find((e) => e.who.role === "coach" && e.action === "read")).toMatchObject({
-      who: { role: "coach", organisation: { type: "municipality", id: m, name: expect.stringMatching(/^Municipality of Log /) } },
+      who: {
+        role: "coach",
+        organisation: { type: "municipality", id: m, name: expect.stringMatching(/^Municipality of Log /) as unknown },
+      },
     });
     const text = JSON.stringify(all.body);
     expect(text).not.toContain(employer.sub);
@@ -296,14 +301,18 @@ describe("GET /me/access-log", () => {
     expect(text).not.toContain("203.0.113.7");
 
     // Paged as every list: the pages together are the whole log (plus this read of the log).
-    const first = await call("GET", "/api/me/access-log?pageSize=2", { token: c.token });
+    const first = await call<Schema<"AccessLogPage">>("GET", "/api/me/access-log?pageSize=2", { token: c.token });
     expect(first.body.items).toHaveLength(2);
-    const second = await call("GET", `/api/me/access-log?pageSize=2&continuation=${encodeURIComponent(first.body.continuation)}`, {
-      token: c.token,
-    });
+    const second = await call<Schema<"AccessLogPage">>(
+      "GET",
+      `/api/me/access-log?pageSize=2&continuation=${encodeURIComponent(first.body.continuation!)}`,
+      {
+        token: c.token,
+      },
+    );
     expect(second.status).toBe(200);
     expect(second.body.items).toHaveLength(2);
-    expect(second.body.items[0].at <= first.body.items[1].at).toBe(true);
+    expect(second.body.items[0]!.at <= first.body.items[1]!.at).toBe(true);
   });
 
   it("when another instance counts the same appearances in between, then none is lost or counted twice", async () => {
@@ -312,10 +321,13 @@ describe("GET /me/access-log", () => {
     const employer = await employerUser(m);
     const id = `appearances:${todayIso()}:employer:${employer.id}`;
     const count = async (c: { token: string }) =>
-      (await call("GET", "/api/me/access-log?pageSize=100", { token: c.token })).body.items.find((e: any) => e.action === "appearances")
-        ?.count;
+      (await call<Schema<"AccessLogPage">>("GET", "/api/me/access-log?pageSize=100", { token: c.token })).body.items.find(
+        (e) => e.action === "appearances",
+      )?.count;
     const search = async () =>
-      expect((await call("GET", "/api/search/candidates?skill=voegen", { token: employer.token })).body.items).toHaveLength(2);
+      expect(
+        (await call<Schema<"CandidateSearchPage">>("GET", "/api/search/candidates?skill=voegen", { token: employer.token })).body.items,
+      ).toHaveLength(2);
     // Another instance created a's document of the day first: this instance's create is refused (409) and it increments instead.
     await container("audit").items.create({
       id,
@@ -346,8 +358,8 @@ describe("GET /me/access-log", () => {
       (await call("GET", `/api/candidates/${c.id}/access-log`, { token: await tokenFor("coach", newMunicipality("other")) })).status,
     ).toBe(404);
     expect((await call("GET", `/api/candidates/${c.id}/access-log`, { token: c.coach })).status).toBe(200);
-    const mine = await call("GET", "/api/me/access-log", { token: c.token });
-    expect(mine.body.items.some((e: any) => e.action === "accessLog" && e.who.role === "coach")).toBe(true);
+    const mine = await call<Schema<"AccessLogPage">>("GET", "/api/me/access-log", { token: c.token });
+    expect(mine.body.items.some((e) => e.action === "accessLog" && e.who.role === "coach")).toBe(true);
   });
 });
 
@@ -360,16 +372,16 @@ describe("GET /me/profile: the deletion date", () => {
       body: { endedOn: "2026-01-15", reason: "completed", esfProgrammeEndsOn: "2027-12-31" },
     });
 
-    const mine = await call("GET", "/api/me/profile", { token: c.token });
-    const staff = await call("GET", `/api/candidates/${c.id}`, { token: c.coach });
+    const mine = await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token });
+    const staff = await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${c.id}`, { token: c.coach });
 
     expect(mine.body.retention).toEqual({
       deleteOn: "2037-12-31",
-      rule: expect.stringMatching(/^esf:/),
+      rule: expect.stringMatching(/^esf:/) as unknown,
       explanation:
         "Part of your support was paid for by the European Social Fund (ESF). The municipality must keep your data for 10 years after that programme ends (2027-12-31), so it is deleted on 2037-12-31.",
     });
-    expect(staff.body.retention).toEqual({ deleteOn: "2037-12-31", rule: expect.stringMatching(/^esf:/) });
+    expect(staff.body.retention).toEqual({ deleteOn: "2037-12-31", rule: expect.stringMatching(/^esf:/) as unknown });
   });
 });
 
@@ -410,7 +422,7 @@ describe("GET /signals", () => {
     const otherCoach = await tokenFor("coach", m);
     const am = await tokenFor("accountManager", m);
 
-    const page = await call("GET", "/api/signals?pageSize=1", { token: coach });
+    const page = await call<Schema<"SignalPage">>("GET", "/api/signals?pageSize=1", { token: coach });
     expect(page.status).toBe(200);
     expect(page.body.items).toEqual([
       {
@@ -418,22 +430,26 @@ describe("GET /signals", () => {
         type: "retentionDue",
         candidateId: `${m}.00000000-0000-0000-0000-000000000002`,
         deleteOn: "2027-01-02",
-        createdAt: expect.any(String),
+        createdAt: expect.any(String) as unknown,
         read: false,
       },
     ]);
-    const next = await call("GET", `/api/signals?pageSize=1&continuation=${encodeURIComponent(page.body.continuation)}`, { token: coach });
-    expect(next.body.items.map((s: { id: string }) => s.id)).toEqual([`retention-${m}.x-1`]);
+    const next = await call<Schema<"SignalPage">>(
+      "GET",
+      `/api/signals?pageSize=1&continuation=${encodeURIComponent(page.body.continuation!)}`,
+      { token: coach },
+    );
+    expect(next.body.items.map((s) => s.id)).toEqual([`retention-${m}.x-1`]);
 
-    const marked = await call("POST", `/api/signals/retention-${m}.x-1/read`, { token: coach });
+    const marked = await call<Schema<"Signal">>("POST", `/api/signals/retention-${m}.x-1/read`, { token: coach });
     expect(marked.status).toBe(200);
     expect(marked.body.read).toBe(true);
-    const mine = (await call("GET", "/api/signals", { token: coach })).body.items;
-    const theirs = (await call("GET", "/api/signals", { token: otherCoach })).body.items;
-    expect(mine.map((s: any) => s.read)).toEqual([false, true]);
-    expect(theirs.map((s: any) => s.read)).toEqual([false, false]);
+    const mine = (await call<Schema<"SignalPage">>("GET", "/api/signals", { token: coach })).body.items;
+    const theirs = (await call<Schema<"SignalPage">>("GET", "/api/signals", { token: otherCoach })).body.items;
+    expect(mine.map((s) => s.read)).toEqual([false, true]);
+    expect(theirs.map((s) => s.read)).toEqual([false, false]);
 
-    const managers = (await call("GET", "/api/signals", { token: am })).body.items;
+    const managers = (await call<Schema<"SignalPage">>("GET", "/api/signals", { token: am })).body.items;
     expect(managers).toEqual([
       {
         id: `view-limit-e1-${todayIso()}`,
@@ -451,7 +467,7 @@ describe("GET /signals", () => {
     expect(
       (await call("POST", `/api/signals/retention-${m}.x-1/read`, { token: await tokenFor("coach", newMunicipality("other")) })).status,
     ).toBe(404);
-    const stored = (await container("outbox").item(`retention-${m}.x-1`, m).read()).resource;
+    const stored = (await container("outbox").item(`retention-${m}.x-1`, m).read<StoredNotification>()).resource!;
     expect(JSON.stringify(stored.readBy)).not.toContain("coach-");
   });
 });

@@ -12,6 +12,7 @@ import { registeredTimers } from "../shared/http/timers.js";
 import { checkAnswer, fetchChecked } from "./support/contract.js";
 import { stagePackage } from "./support/deployment-package.js";
 import { signedUpCandidate, newMunicipality } from "./support/factories.js";
+import type { Schema } from "./support/http.js";
 
 // What the Node worker receives from the deployment package, seen through the stand-in core
 // module: the package's files alone in a folder (no node_modules), its package.json `main` loaded
@@ -116,7 +117,7 @@ describe("the deployment package as the Node worker loads it", () => {
       ["candidates-get", read!],
       ["me-uploads-start", upload!],
     ] as const) {
-      const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
       checkAnswer(name, { status: r.status, headers, text: r.body ?? "" });
     }
     expect(read!.status).toBe(viaHost.status);
@@ -130,7 +131,9 @@ describe("the deployment package as the Node worker loads it", () => {
     expect(upload!.status).toBe(started.status);
     expect(upload!.status).toBe(201);
     expect(Object.keys(JSON.parse(upload!.body!) as object).sort()).toEqual(Object.keys((await started.json()) as object).sort());
-    expect(JSON.parse(upload!.body!).uploadUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/candidate-uploads\/.+\?.*sig=/);
+    expect((JSON.parse(upload!.body!) as Schema<"UploadTicket">).uploadUrl).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/candidate-uploads\/.+\?.*sig=/,
+    );
   });
 });
 

@@ -1,6 +1,5 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { container } from "../shared/data/cosmos.js";
-import { setClock } from "../shared/domain/clock.js";
 import { toCsv } from "../shared/http/csv.js";
 import {
   buildEmployer,
@@ -12,13 +11,17 @@ import {
   tokenFor,
 } from "./support/factories.js";
 import { jpeg, pdf } from "./support/files.js";
-import { call } from "./support/http.js";
+import { call, type Problem, type Schema } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
+import { testClock } from "./support/runtime.js";
 
-afterEach(() => setClock(undefined));
-
-const report = async (m: string, query = "", headers: Record<string, string> = {}, role: "teamLead" | "admin" = "teamLead") =>
-  call("GET", `/api/reports/summary${query}`, { token: await tokenFor(role, m), headers });
+/** The summary; `T` says which answer the test expects: the JSON figures unless it asks for CSV (a string) or a refusal. */
+const report = async <T = Schema<"ReportSummary">>(
+  m: string,
+  query = "",
+  headers: Record<string, string> = {},
+  role: "teamLead" | "admin" = "teamLead",
+) => call<T>("GET", `/api/reports/summary${query}`, { token: await tokenFor(role, m), headers });
 
 const times = async (n: number, act: (i: number) => Promise<unknown>) => {
   for (let i = 0; i < n; i++) await act(i);
@@ -37,12 +40,16 @@ function csvFigures(text: string): Record<string, string> {
   );
 }
 
+/** A report's figures as JSON: numbers and strings, grouped in sections. */
+interface Figures {
+  [key: string]: string | number | null | Figures;
+}
+
 /** The same from the JSON answer. */
-function jsonFigures(body: Record<string, unknown>, prefix = "report"): Record<string, string> {
+function jsonFigures(body: Figures, prefix = "report"): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (value !== null && typeof value === "object")
-      Object.assign(out, jsonFigures(value as Record<string, unknown>, prefix === "report" ? key : `${prefix}.${key}`));
+    if (value !== null && typeof value === "object") Object.assign(out, jsonFigures(value, prefix === "report" ? key : `${prefix}.${key}`));
     else out[`${prefix}.${key}`] = value === null ? "" : String(value);
   }
   return out;
@@ -75,7 +82,7 @@ describe("GET /reports/summary", () => {
     const employer = await employerUser(m);
     expect((await call("POST", "/api/employers", { token: employer.accountManager, body: buildEmployer() })).status).toBe(201);
     await times(5, async (i) => {
-      const created = await call("POST", "/api/vacancies", {
+      const created = await call<Schema<"VacancyView">>("POST", "/api/vacancies", {
         token: employer.accountManager,
         body: { employerId: employer.id, title: `Lasser ${i}`, description: "Lassen", occupation: "lasser", sector: "metaal" },
       });
@@ -115,7 +122,7 @@ describe("GET /reports/summary", () => {
     expect(res.body).toEqual({
       municipalityId: m,
       month: new Date().toISOString().slice(0, 7),
-      generatedAt: expect.any(String),
+      generatedAt: expect.any(String) as unknown,
       candidates: {
         byStatus: { invited: 5, active: 6, inactive: 0, total: 11 },
         sharingWithEmployers: 5,
@@ -150,7 +157,7 @@ describe("GET /reports/summary", () => {
 
   it("when asked for CSV, then the same figures come as an attachment, one RFC 4180 row per figure", async () => {
     const json = await report(m);
-    const csv = await report(m, "", { accept: "text/csv" });
+    const csv = await report<string>(m, "", { accept: "text/csv" });
 
     expect(csv.status).toBe(200);
     expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
@@ -171,8 +178,8 @@ describe("GET /reports/summary", () => {
 
   it("when the figures are read, then nothing in them names a person or staff member, and the read is logged", async () => {
     const lead = await tokenFor("teamLead", m, { sub: "lead-report-reader" });
-    const res = await call("GET", "/api/reports/summary?month=2026-10", { token: lead });
-    const csv = await call("GET", "/api/reports/summary", { token: lead, headers: { accept: "text/csv" } });
+    const res = await call<Schema<"ReportSummary">>("GET", "/api/reports/summary?month=2026-10", { token: lead });
+    const csv = await call<string>("GET", "/api/reports/summary", { token: lead, headers: { accept: "text/csv" } });
 
     const text = JSON.stringify(res.body) + csv.body;
     for (const sub of [...subs, "lead-report-reader"]) expect(text).not.toContain(sub);
@@ -204,7 +211,7 @@ describe("GET /reports/summary", () => {
   });
 
   it("when Accept allows neither JSON nor CSV, then 406 says which it can send", async () => {
-    const res = await report(m, "", { accept: "application/xml, text/html;q=0.9" });
+    const res = await report<Problem>(m, "", { accept: "application/xml, text/html;q=0.9" });
     expect(res.status).toBe(406);
     expect(res.body.detail).toMatch(/application\/json or text\/csv/);
   });
@@ -216,16 +223,16 @@ describe("GET /reports/summary", () => {
     ["?month=2999-01", "month"],
     ["?period=2026-11", "period"],
   ])("when the query is %s, then 400 names %s", async (query, path) => {
-    const res = await report(m, query);
+    const res = await report<Schema<"ValidationProblem">>(m, query);
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(res.body.errors?.map((e) => e.path)).toContain(path);
   });
 
   it("when the month has not begun, then 400 says which months can be asked for", async () => {
-    setClock({ now: () => new Date("2026-11-30T23:59:59.999Z") });
-    const res = await report(m, "?month=2026-12");
+    testClock.set(() => new Date("2026-11-30T23:59:59.999Z"));
+    const res = await report<Schema<"ValidationProblem">>(m, "?month=2026-12");
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].message).toMatch(/this month \(UTC\) or an earlier one/);
+    expect(res.body.errors?.[0]?.message).toMatch(/this month \(UTC\) or an earlier one/);
   });
 });
 
@@ -234,9 +241,9 @@ describe("GET /reports/summary: month boundaries", () => {
     const m = newMunicipality("boundary");
     const employer = await employerUser(m);
     const search = () => call("GET", "/api/search/candidates?skill=lassen", { token: employer.token });
-    setClock({ now: () => new Date("2026-10-31T23:59:59.999Z") });
+    testClock.set(() => new Date("2026-10-31T23:59:59.999Z"));
     await times(5, async () => expect((await search()).status).toBe(200));
-    setClock({ now: () => new Date("2026-11-01T00:00:00.000Z") });
+    testClock.set(() => new Date("2026-11-01T00:00:00.000Z"));
     await times(6, async () => expect((await search()).status).toBe(200));
 
     const october = await report(m, "?month=2026-10");
@@ -247,7 +254,7 @@ describe("GET /reports/summary: month boundaries", () => {
 
   it("when the retention sweep deletes candidates, then they count under their rule in the month of deletion, not before", async () => {
     const m = newMunicipality("deleted");
-    setClock({ now: () => new Date("2026-11-20T10:00:00Z") });
+    testClock.set(() => new Date("2026-11-20T10:00:00Z"));
     await times(5, async () => {
       const c = await inviteCandidate(m);
       const ended = await call("POST", `/api/candidates/${c.id}/service-end`, {
@@ -262,7 +269,7 @@ describe("GET /reports/summary: month boundaries", () => {
       body: { endedOn: "2015-06-01", reason: "completed" },
     });
     // The dates moved 30 days out (2026-12-20) so the coaches hear first; the sweep runs on 2027-01-01.
-    setClock({ now: () => new Date("2027-01-01T00:00:00.000Z") });
+    testClock.set(() => new Date("2027-01-01T00:00:00.000Z"));
     const run = await call("POST", "/api/admin/retention/run", { token: await tokenFor("admin", m), body: { dryRun: false } });
     expect(run.status).toBe(200);
 

@@ -43,11 +43,11 @@ const MACHINE =
 
 const lineOf = (text: string, index: number) => text.slice(0, index).split("\n").length;
 
-/** `.js` in an import stands for the TypeScript file next to it. */
+/** `.js` in an import stands for the TypeScript file next to it, or for its declarations (`.d.ts`). */
 function exists(path: string, repo: Repo): boolean {
   const p = path.replace(/\/+$/, "");
   if (p === "" || p === ".") return true;
-  return repo.has(p) || (p.endsWith(".js") && repo.has(p.replace(/\.js$/, ".ts"))) || repo.ignored(p);
+  return repo.has(p) || (p.endsWith(".js") && [".ts", ".d.ts"].some((ext) => repo.has(p.replace(/\.js$/, ext)))) || repo.ignored(p);
 }
 
 function findingsIn(file: string, text: string, repo: Repo): Finding[] {
@@ -58,17 +58,17 @@ function findingsIn(file: string, text: string, repo: Repo): Finding[] {
   for (const m of text.matchAll(RELATIVE)) {
     const path = m[1]!.replace(/\\/g, "/").replace(/(?<=\w)\.$/, ""); // a sentence may end right after a path
     const resolved = posix.normalize(posix.join(dir, path));
-    if (resolved === ".." || resolved.startsWith("../")) add(m.index!, m[1]!, "climbs out of the repository");
-    else if (!exists(resolved, repo)) add(m.index!, m[1]!, `names ${resolved}, which is not in the repository`);
+    if (resolved === ".." || resolved.startsWith("../")) add(m.index, m[1]!, "climbs out of the repository");
+    else if (!exists(resolved, repo)) add(m.index, m[1]!, `names ${resolved}, which is not in the repository`);
   }
   for (const m of text.matchAll(MARKDOWN)) {
     const name = m[1]!;
     const candidates = [posix.normalize(posix.join(dir, name)), posix.normalize(name)];
     if (!candidates.some((c) => repo.has(c)) && !repo.has(`**/${posix.basename(name)}`)) {
-      add(m.index!, name, "names a document that is not in the repository");
+      add(m.index, name, "names a document that is not in the repository");
     }
   }
-  for (const m of text.matchAll(MACHINE)) add(m.index!, m[1]!, "names a path on somebody's machine");
+  for (const m of text.matchAll(MACHINE)) add(m.index, m[1]!, "names a path on somebody's machine");
   return findings;
 }
 
@@ -136,6 +136,7 @@ describe("the repository stands on its own", () => {
     const repo = repoOf(["README.md", "CONTRIBUTING.md", "shared/domain/bsn.ts", "dev/start.ts"]);
     const api = "API" + ".md";
     const notes = "NOTES" + ".md"; // not in the repository, but only inside a URL
+    const machinePath = "/work" + "/shared/REQ";
 
     expect(findingsIn("README.md", `The rules come from the DPIA (\`${up}shared/seed/dpia-hallowerk.txt\`).`, repo)).toEqual([
       expect.objectContaining({ line: 1, match: `${up}shared/seed/dpia-hallowerk.txt`, problem: "climbs out of the repository" }),
@@ -147,7 +148,7 @@ describe("the repository stands on its own", () => {
       "names shared/seed/dpia.txt, which is not in the repository",
       "climbs out of the repository",
     ]);
-    expect(findingsIn("dev/x.ts", `const spec = "${"/work"}/shared/REQ";`, repo)).toEqual([
+    expect(findingsIn("dev/x.ts", `const spec = "${machinePath}";`, repo)).toEqual([
       expect.objectContaining({ problem: "names a path on somebody's machine" }),
     ]);
 

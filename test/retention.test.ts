@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
 import azureFunctions from "@azure/functions";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditTrail, deletionRecords } from "../shared/data/audit.js";
 import { readInvitation } from "../shared/data/invitations.js";
-import { setClock } from "../shared/domain/clock.js";
 import { registeredTimers } from "../shared/http/timers.js";
-import { recordedNotifications, recordingNotifier } from "../shared/services/notifier.js";
 import { runRetention } from "../shared/services/retention.js";
 import { blobContainer, candidatePrefix } from "../shared/storage/blob.js";
 import {
@@ -18,13 +16,14 @@ import {
   tokenFor,
 } from "./support/factories.js";
 import { pdf } from "./support/files.js";
-import { call } from "./support/http.js";
+import { call, type Schema } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
+import { recordingNotifier } from "./support/recording-notifier.js";
+import { testClock, testRuntime } from "./support/runtime.js";
 
-// Signals are kept in memory in this file's process, so the test can read them.
-process.env.NOTIFIER = "recording";
-
-afterEach(() => setClock(undefined));
+// Signals are kept in memory in this file's runtime, so the test can read them.
+const notifications = recordingNotifier();
+testRuntime({}, { notifier: notifications });
 
 async function signedUpCandidateWithEnd() {
   const c = await signedUpCandidate(newMunicipality());
@@ -32,12 +31,16 @@ async function signedUpCandidateWithEnd() {
   return c;
 }
 
-const at = (date: string) => setClock({ now: () => new Date(`${date}T03:00:00Z`) });
+const at = (date: string) => testClock.set(() => new Date(`${date}T03:00:00Z`));
 /** Past the notice every recorded end gets (RETENTION_SIGNAL_DAYS), for ends recorded long after the fact. */
-const afterNotice = () => setClock({ now: () => new Date(Date.now() + 31 * 86_400_000) });
-const endService = (coach: string, id: string, body: object) => call("POST", `/api/candidates/${id}/service-end`, { token: coach, body });
+const afterNotice = () => testClock.set(() => new Date(Date.now() + 31 * 86_400_000));
+const endService = <T>(coach: string, id: string, body: object) =>
+  call<T>("POST", `/api/candidates/${id}/service-end`, { token: coach, body });
 const sweep = async (m: string, dryRun = false) => {
-  const res = await call("POST", "/api/admin/retention/run", { token: await tokenFor("admin", m), body: { dryRun } });
+  const res = await call<Schema<"RetentionRun">>("POST", "/api/admin/retention/run", {
+    token: await tokenFor("admin", m),
+    body: { dryRun },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 };
@@ -55,7 +58,7 @@ describe("recording the end of service", () => {
     expect(res.body).toMatchObject({
       status: "inactive",
       serviceEnd: { endedOn, reason },
-      retention: { deleteOn, rule: expect.stringContaining(reason) },
+      retention: { deleteOn, rule: expect.stringContaining(reason) as unknown },
     });
   });
 
@@ -63,25 +66,36 @@ describe("recording the end of service", () => {
     const m = newMunicipality();
     const late = await inviteCandidate(m);
     const early = await inviteCandidate(m);
-    const a = await endService(late.coach, late.id, { endedOn: "2026-01-10", reason: "completed", esfProgrammeEndsOn: "2027-12-31" });
-    const b = await endService(early.coach, early.id, { endedOn: "2026-01-10", reason: "completed", esfProgrammeEndsOn: "2020-06-30" });
-    expect(a.body.retention).toEqual({ deleteOn: "2037-12-31", rule: expect.stringMatching(/^esf: 10 years after/) });
-    expect(b.body.retention.deleteOn).toBe("2036-01-10");
+    const a = await endService<Schema<"CandidateStaffView">>(late.coach, late.id, {
+      endedOn: "2026-01-10",
+      reason: "completed",
+      esfProgrammeEndsOn: "2027-12-31",
+    });
+    const b = await endService<Schema<"CandidateStaffView">>(early.coach, early.id, {
+      endedOn: "2026-01-10",
+      reason: "completed",
+      esfProgrammeEndsOn: "2020-06-30",
+    });
+    expect(a.body.retention).toEqual({ deleteOn: "2037-12-31", rule: expect.stringMatching(/^esf: 10 years after/) as unknown });
+    expect(b.body.retention?.deleteOn).toBe("2036-01-10");
   });
 
   it("when an end is recorded long after the fact, then the date moves to 30 days out, so the coaches are told first", async () => {
     const c = await inviteCandidate(newMunicipality());
-    const res = await endService(c.coach, c.id, { endedOn: "2015-06-01", reason: "aborted" });
+    const res = await endService<Schema<"CandidateStaffView">>(c.coach, c.id, { endedOn: "2015-06-01", reason: "aborted" });
     const expected = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     expect(res.body.retention).toEqual({
       deleteOn: expected,
-      rule: expect.stringMatching(/^aborted: 1 years after 2015-06-01; postponed to/),
+      rule: expect.stringMatching(/^aborted: 1 years after 2015-06-01; postponed to/) as unknown,
     });
   });
 
   it("when a coach reactivates a candidate whose service ended, then the retention date is gone", async () => {
     const c = await signedUpCandidateWithEnd();
-    const res = await call("PUT", `/api/candidates/${c.id}/status`, { token: c.coach, body: { status: "active" } });
+    const res = await call<Schema<"CandidateStaffView">>("PUT", `/api/candidates/${c.id}/status`, {
+      token: c.coach,
+      body: { status: "active" },
+    });
     expect(res.body.status).toBe("active");
     expect(res.body).not.toHaveProperty("retention");
     expect(res.body).not.toHaveProperty("serviceEnd");
@@ -89,26 +103,29 @@ describe("recording the end of service", () => {
 
   it("when the municipality overrides a period, then a longer one applies and a shorter one is refused", async () => {
     const m = newMunicipality();
-    const shorter = await call("PUT", "/api/municipality/settings", {
+    const shorter = await call<Schema<"ValidationProblem">>("PUT", "/api/municipality/settings", {
       token: await tokenFor("admin", m),
       body: { employerReach: "all", retentionYears: { completed: 5 } },
     });
     expect(shorter.status).toBe(400);
-    expect(shorter.body.errors[0].path).toBe("retentionYears.completed");
+    expect(shorter.body.errors![0]!.path).toBe("retentionYears.completed");
     await call("PUT", "/api/municipality/settings", {
       token: await tokenFor("admin", m),
       body: { employerReach: "all", retentionYears: { aborted: 2 } },
     });
     const c = await inviteCandidate(m);
-    expect((await endService(c.coach, c.id, { endedOn: "2026-02-01", reason: "aborted" })).body.retention.deleteOn).toBe("2028-02-01");
+    expect(
+      (await endService<Schema<"CandidateStaffView">>(c.coach, c.id, { endedOn: "2026-02-01", reason: "aborted" })).body.retention
+        ?.deleteOn,
+    ).toBe("2028-02-01");
   });
 
   it("when the date is in the future or the reason unknown, then 400", async () => {
     const c = await inviteCandidate(newMunicipality());
     expect((await endService(c.coach, c.id, { endedOn: "2999-01-01", reason: "completed" })).status).toBe(400);
-    const bad = await endService(c.coach, c.id, { endedOn: "2026-01-01", reason: "bored" });
+    const bad = await endService<Schema<"ValidationProblem">>(c.coach, c.id, { endedOn: "2026-01-01", reason: "bored" });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].path).toBe("reason");
+    expect(bad.body.errors![0]!.path).toBe("reason");
   });
 });
 
@@ -125,8 +142,8 @@ describe("the retention sweep", () => {
     const onTheDay = await sweep(m);
 
     expect(kept).toBe(true);
-    expect(before.municipalities[m].candidates).toEqual({});
-    expect(onTheDay.municipalities[m].candidates).toEqual({ aborted: 1 });
+    expect(before.municipalities[m]!.candidates).toEqual({});
+    expect(onTheDay.municipalities[m]!.candidates).toEqual({ aborted: 1 });
     expect(await exists(c.coach, c.id)).toBe(false);
   });
 
@@ -142,12 +159,16 @@ describe("the retention sweep", () => {
 
     const result = await sweep(m);
 
-    expect(result.items).toEqual([expect.objectContaining({ type: "candidate", id: c.id, rule: expect.stringContaining("aborted") })]);
+    expect(result.items).toEqual([
+      expect.objectContaining({ type: "candidate", id: c.id, rule: expect.stringContaining("aborted") as unknown }),
+    ]);
     expect((await call("GET", `/api/candidates/${c.id}`, { token: c.coach })).status).toBe(404);
     expect((await call("GET", `/api/candidates/${c.id}`, { token: employer.token })).status).toBe(404);
     expect((await call("GET", "/api/me/profile", { token: c.token })).status).toBe(404);
-    expect((await call("GET", "/api/candidates?q=vergeetmij", { token: c.coach })).body.items).toEqual([]);
-    expect((await call("GET", "/api/search/candidates?q=uniekwoordxyz", { token: employer.token })).body.items).toEqual([]);
+    expect((await call<Schema<"CandidateListPage">>("GET", "/api/candidates?q=vergeetmij", { token: c.coach })).body.items).toEqual([]);
+    expect(
+      (await call<Schema<"CandidateSearchPage">>("GET", "/api/search/candidates?q=uniekwoordxyz", { token: employer.token })).body.items,
+    ).toEqual([]);
     const blobs: string[] = [];
     for await (const b of (await blobContainer("candidateFiles")).listBlobsFlat({ prefix: candidatePrefix(m, c.id) })) blobs.push(b.name);
     expect(blobs).toEqual([]);
@@ -159,7 +180,7 @@ describe("the retention sweep", () => {
       recordType: "candidate",
       trigger: "retention",
       serviceEndedOn: "2020-01-01",
-      rule: expect.stringContaining("postponed"),
+      rule: expect.stringContaining("postponed") as unknown,
     });
     expect(record!.removed).toMatchObject({ files: 1, invitations: 1, accounts: 1, records: 1 });
     expect(record!.removed.auditEvents).toBeGreaterThan(3);
@@ -173,11 +194,11 @@ describe("the retention sweep", () => {
     const admin = await tokenFor("admin", m);
     await endService(c.coach, c.id, { endedOn: "2020-01-01", reason: "aborted" });
     afterNotice();
-    const held = await call("PUT", `/api/candidates/${c.id}/legal-hold`, {
+    const held = await call<Schema<"CandidateStaffView">>("PUT", `/api/candidates/${c.id}/legal-hold`, {
       token: admin,
       body: { hold: true, reason: "lopende bezwaarprocedure" },
     });
-    expect(held.body.legalHold).toEqual({ since: expect.any(String), reason: "lopende bezwaarprocedure" });
+    expect(held.body.legalHold).toEqual({ since: expect.any(String) as unknown, reason: "lopende bezwaarprocedure" });
 
     await sweep(m);
     expect(await exists(c.coach, c.id)).toBe(true);
@@ -208,8 +229,8 @@ describe("the retention sweep", () => {
     expect(cut).toMatchObject({ complete: false });
     expect(cut.municipalities[m]!.candidates).toEqual({ aborted: 2 });
     expect(resumed).toMatchObject({ complete: true });
-    expect(resumed.municipalities[m].candidates).toEqual({ aborted: 3 });
-    expect(again.municipalities[m].candidates).toEqual({});
+    expect(resumed.municipalities[m]!.candidates).toEqual({ aborted: 3 });
+    expect(again.municipalities[m]!.candidates).toEqual({});
     for (const id of ids) expect(await exists(keep.coach, id)).toBe(false);
     expect(await exists(keep.coach, keep.id)).toBe(true);
   });
@@ -221,9 +242,9 @@ describe("the retention sweep", () => {
     for (const c of [busy, other]) await endService(c.coach, c.id, { endedOn: "2020-01-01", reason: "aborted" });
     afterNotice();
     // Midway through the erase (when notifications are withdrawn) a coach edits the record once.
-    const forget = recordingNotifier.forget;
+    const forget = notifications.forget.bind(notifications);
     let edited = false;
-    recordingNotifier.forget = async (municipalityId, candidateId) => {
+    notifications.forget = async (municipalityId, candidateId) => {
       if (candidateId === busy.id && !edited) {
         edited = true;
         await call("PATCH", `/api/candidates/${busy.id}`, { token: busy.coach, body: { admin: { caseManager: "Nieuw" } } });
@@ -232,7 +253,7 @@ describe("the retention sweep", () => {
     };
 
     const first = await sweep(m);
-    recordingNotifier.forget = forget;
+    notifications.forget = forget;
 
     expect(first.municipalities[m]).toMatchObject({ candidates: { aborted: 1 }, failed: 1 });
     expect(await exists(busy.coach, busy.id)).toBe(true);
@@ -252,15 +273,17 @@ describe("the retention sweep", () => {
 
     await sweep(m);
     await sweep(m);
-    const preview = await call("GET", "/api/admin/retention/preview?withinDays=30", { token: await tokenFor("admin", m) });
+    const preview = await call<Schema<"RetentionPreviewPage">>("GET", "/api/admin/retention/preview?withinDays=30", {
+      token: await tokenFor("admin", m),
+    });
 
-    const signals = recordedNotifications().filter((n) => n.municipalityId === m);
+    const signals = notifications.sent.filter((n) => n.municipalityId === m);
     expect(signals).toEqual([
       expect.objectContaining({ audience: "coach", type: "retentionDue", candidateId: soon.id, deleteOn: "2027-01-20" }),
     ]);
     expect(preview.status).toBe(200);
     expect(preview.body.items).toEqual([
-      { type: "candidate", id: soon.id, deleteOn: "2027-01-20", rule: expect.stringContaining("aborted"), overdue: false },
+      { type: "candidate", id: soon.id, deleteOn: "2027-01-20", rule: expect.stringContaining("aborted") as unknown, overdue: false },
     ]);
   });
 
@@ -270,8 +293,8 @@ describe("the retention sweep", () => {
     await endService(c.coach, c.id, { endedOn: "2020-01-01", reason: "rejected" });
     at("2030-01-01");
     const dry = await sweep(m, true);
-    expect(dry).toMatchObject({ dryRun: true, items: [expect.objectContaining({ id: c.id, deleteOn: expect.any(String) })] });
-    expect(dry.municipalities[m].candidates).toEqual({ rejected: 1 });
+    expect(dry).toMatchObject({ dryRun: true, items: [expect.objectContaining({ id: c.id, deleteOn: expect.any(String) as unknown })] });
+    expect(dry.municipalities[m]!.candidates).toEqual({ rejected: 1 });
     expect(await exists(c.coach, c.id)).toBe(true);
   });
 
@@ -282,9 +305,9 @@ describe("the retention sweep", () => {
     const nightly = registeredTimers.find((t) => t.name === "retentionSweep")!;
     afterNotice();
 
-    const summary = (await nightly.run(new azureFunctions.InvocationContext({ functionName: "retentionSweep" }))) as Record<string, any>;
+    const summary = await nightly.run(new azureFunctions.InvocationContext({ functionName: "retentionSweep" }));
 
-    expect(summary.municipalities[m].candidates).toEqual({ aborted: 1 });
+    expect(summary).toHaveProperty(["municipalities", m, "candidates"], { aborted: 1 });
     expect(JSON.stringify(summary)).not.toContain(c.id);
     expect(await exists(c.coach, c.id)).toBe(false);
   });
@@ -307,7 +330,7 @@ describe("deleting on request", () => {
       expect.objectContaining({
         trigger: "request",
         rule: "request to stop participating",
-        actor: { sub: expect.any(String), role: "coach" },
+        actor: { sub: expect.any(String) as unknown, role: "coach" },
       }),
     ]);
     expect((await call("DELETE", `/api/candidates/${c.id}`, { token: c.coach })).status).toBe(404);
@@ -328,22 +351,19 @@ describe("POST /integrations/service-ends", () => {
       { clientNumber: "RAAK-2", endedOn: "2999-02-01", reason: "completed" },
     ];
 
-    const res = await call("POST", "/api/integrations/service-ends", { token: system, body: { items } });
-    const again = await call("POST", "/api/integrations/service-ends", { token: system, body: { items: items.slice(0, 1) } });
+    const res = await call<Schema<"ServiceEndBatchResult">>("POST", "/api/integrations/service-ends", { token: system, body: { items } });
+    const again = await call<Schema<"ServiceEndBatchResult">>("POST", "/api/integrations/service-ends", {
+      token: system,
+      body: { items: items.slice(0, 1) },
+    });
 
     expect(res.status).toBe(200);
-    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual([
-      "recorded",
-      "alreadyRecorded",
-      "unknownClientNumber",
-      "invalid",
-      "invalid",
-    ]);
-    expect(res.body.results[3].errors[0].path).toBe("endedOn");
+    expect(res.body.results.map((r) => r.status)).toEqual(["recorded", "alreadyRecorded", "unknownClientNumber", "invalid", "invalid"]);
+    expect(res.body.results[3]).toHaveProperty(["errors", 0, "path"], "endedOn");
     expect(res.body.summary).toEqual({ recorded: 1, alreadyRecorded: 1, unknownClientNumber: 1, invalid: 2 });
-    expect(again.body.results[0].status).toBe("alreadyRecorded");
-    const view = await call("GET", `/api/candidates/${a.id}`, { token: a.coach });
-    expect(view.body.retention.deleteOn).toBe("2036-02-01");
+    expect(again.body.results[0]!.status).toBe("alreadyRecorded");
+    const view = await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${a.id}`, { token: a.coach });
+    expect(view.body.retention?.deleteOn).toBe("2036-02-01");
     const line = (await auditTrail(a.id)).find((e) => e.fields?.includes("serviceEnd"))!;
     expect(line.actor).toMatchObject({ role: "integration", municipalityId: m });
   });
@@ -360,14 +380,17 @@ describe("ending an employer", () => {
   it("when an account manager ends an employer, then its users lose access, vacancies close, and after the period everything goes", async () => {
     const m = newMunicipality();
     const e = await employerUser(m);
-    const v = await call("POST", "/api/vacancies", {
+    const v = await call<Schema<"VacancyView">>("POST", "/api/vacancies", {
       token: e.accountManager,
       body: { employerId: e.id, title: "Kok", description: "Koken", occupation: "kok", sector: "horeca" },
     });
 
-    const pending = await call("POST", "/api/employers", { token: e.accountManager, body: buildEmployer() });
+    const pending = await call<Schema<"EmployerCreated">>("POST", "/api/employers", { token: e.accountManager, body: buildEmployer() });
     await call("POST", `/api/employers/${pending.body.id}/end`, { token: e.accountManager, body: {} });
-    const ended = await call("POST", `/api/employers/${e.id}/end`, { token: e.accountManager, body: { endedOn: "2026-05-01" } });
+    const ended = await call<Schema<"EmployerView">>("POST", `/api/employers/${e.id}/end`, {
+      token: e.accountManager,
+      body: { endedOn: "2026-05-01" },
+    });
 
     expect(ended.status).toBe(200);
     expect(ended.body.status).toBe("ended");
@@ -378,12 +401,14 @@ describe("ending an employer", () => {
     });
     expect(late.status).toBe(404);
     expect((await call("GET", "/api/search/candidates", { token: e.token })).status).toBe(403);
-    expect((await call("GET", `/api/vacancies/${v.body.id}`, { token: e.accountManager })).body.status).toBe("closed");
+    expect((await call<Schema<"VacancyView">>("GET", `/api/vacancies/${v.body.id}`, { token: e.accountManager })).body.status).toBe(
+      "closed",
+    );
 
     at("2027-04-30");
-    expect((await sweep(m)).municipalities[m].employers).toBe(0);
+    expect((await sweep(m)).municipalities[m]!.employers).toBe(0);
     at("2027-05-01");
-    expect((await sweep(m)).municipalities[m].employers).toBe(1);
+    expect((await sweep(m)).municipalities[m]!.employers).toBe(1);
     expect((await call("GET", `/api/employers/${e.id}`, { token: e.accountManager })).status).toBe(404);
     expect((await call("GET", `/api/vacancies/${v.body.id}`, { token: e.accountManager })).status).toBe(404);
   });

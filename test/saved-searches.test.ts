@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { container } from "../shared/data/cosmos.js";
 import type { StoredNotification } from "../shared/data/outbox.js";
+import type { SavedSearchDoc } from "../shared/data/saved-searches.js";
 import { render } from "../shared/services/messages.js";
 import { queueSavedSearchDigests } from "../shared/services/saved-searches.js";
 import { queueVacancyAlerts } from "../shared/services/vacancy-alerts.js";
 import { employerUser, newMunicipality, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
-import { call } from "./support/http.js";
+import { call, type Problem, type Schema } from "./support/http.js";
 
 const TAG = `bewaard${Date.now().toString(36)}`;
 
@@ -25,7 +26,7 @@ const outboxOf = async <T extends StoredNotification["type"]>(m: string, type: T
       .fetchAll()
   ).resources;
 
-const save = (token: string, body: unknown) => call("POST", "/api/me/saved-searches", { token, body });
+const save = <T = Schema<"SavedSearch">>(token: string, body: unknown) => call<T>("POST", "/api/me/saved-searches", { token, body });
 
 describe("saved searches: each user's own", () => {
   let home: string;
@@ -43,24 +44,24 @@ describe("saved searches: each user's own", () => {
 
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toEqual({
-      id: expect.any(String),
+      id: expect.any(String) as unknown,
       name: "Lassers",
       filters: { skill: ["lassen", "heftruck"], drivingLicence: "B" },
-      createdAt: expect.any(String),
+      createdAt: expect.any(String) as unknown,
     });
-    const mine = await call("GET", "/api/me/saved-searches", { token: employer.token });
-    expect(mine.body.items.map((s: { id: string }) => s.id)).toEqual([res.body.id]);
-    const theirs = await call("GET", "/api/me/saved-searches", { token: colleague.token });
+    const mine = await call<Schema<"SavedSearchPage">>("GET", "/api/me/saved-searches", { token: employer.token });
+    expect(mine.body.items.map((s) => s.id)).toEqual([res.body.id]);
+    const theirs = await call<Schema<"SavedSearchPage">>("GET", "/api/me/saved-searches", { token: colleague.token });
     expect(theirs.body.items).toEqual([]);
-    const stored = (await container("savedSearches").item(res.body.id, home).read()).resource;
+    const stored = (await container("savedSearches").item(res.body.id, home).read<SavedSearchDoc>()).resource;
     expect(JSON.stringify(stored)).not.toContain(employer.sub);
   });
 
   it("when the filters are not those of the search, then 400 names the field", async () => {
-    const res = await save(employer.token, { name: "Fout", filters: { drivingLicence: "Z", colour: "blue" } });
+    const res = await save<Schema<"ValidationProblem">>(employer.token, { name: "Fout", filters: { drivingLicence: "Z", colour: "blue" } });
 
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["filters.colour", "filters.drivingLicence"]);
+    expect(res.body.errors?.map((e) => e.path).sort()).toEqual(["filters.colour", "filters.drivingLicence"]);
   });
 
   it("when someone else's saved search is deleted, then 404 and it stays; the owner's delete removes it", async () => {
@@ -70,15 +71,15 @@ describe("saved searches: each user's own", () => {
     expect((await call("DELETE", `/api/me/saved-searches/${body.id}`, { token: colleague.token })).status).toBe(404);
     expect((await call("DELETE", `/api/me/saved-searches/${body.id}`, { token: am })).status).toBe(404);
     expect((await call("DELETE", `/api/me/saved-searches/${body.id}`, { token: employer.token })).status).toBe(204);
-    const mine = await call("GET", "/api/me/saved-searches", { token: employer.token });
-    expect(mine.body.items.map((s: { id: string }) => s.id)).not.toContain(body.id);
+    const mine = await call<Schema<"SavedSearchPage">>("GET", "/api/me/saved-searches", { token: employer.token });
+    expect(mine.body.items.map((s) => s.id)).not.toContain(body.id);
   });
 
   it("when a user has 20, then the 21st is refused with 409 saying what to do", async () => {
     const am = await tokenFor("accountManager", newMunicipality("saved"));
     for (let i = 0; i < 20; i++) expect((await save(am, { name: `Zoek ${i}`, filters: {} })).status).toBe(201);
 
-    const res = await save(am, { name: "Een te veel", filters: {} });
+    const res = await save<Problem>(am, { name: "Een te veel", filters: {} });
 
     expect(res.status).toBe(409);
     expect(res.body.detail).toMatch(/20 saved searches.*delete one/);
@@ -130,7 +131,7 @@ describe("the weekly vacancy alert", () => {
     expect(set.status, JSON.stringify(set.body)).toBe(200);
     const employer = await employerUser(home);
     const post = (body: Record<string, unknown>) =>
-      call("POST", "/api/vacancies", {
+      call<Schema<"VacancyView">>("POST", "/api/vacancies", {
         token: employer.accountManager,
         body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "Lasser", sector: "Metaal", ...body },
       });

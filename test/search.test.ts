@@ -2,9 +2,9 @@ import { test as base, describe, expect } from "vitest";
 import { auditTrail } from "../shared/data/audit.js";
 import { searchAuditPartition } from "../shared/services/audit.js";
 import { employerUser, newMunicipality, setReach, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
-import { call } from "./support/http.js";
+import { call, type Schema } from "./support/http.js";
 
-type Page = { items: { id: string; admin: Record<string, unknown> }[]; continuation: string | null };
+type Page = Schema<"CandidateSearchPage">;
 
 /** One search world of its own: a word every candidate here carries, so other tests' data never shows. */
 interface World {
@@ -66,18 +66,15 @@ async function buildWorld(): Promise<World> {
   ids.quiet = quiet.id;
 
   const search = async (token: string, query: string) => {
-    const res = await call("GET", `/api/search/candidates?q=${tag}${query ? `&${query}` : ""}`, { token });
+    const res = await call<Page>("GET", `/api/search/candidates?q=${tag}${query ? `&${query}` : ""}`, { token });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body as Page;
+    return res.body;
   };
   return { tag, home, away, employer, search, named: (...names) => names.map((n) => ids[n]!).sort(), ids };
 }
 
 /** Built once for the file, on first use, and only read by the tests. */
-const it = base.extend<{ world: World }>({
-  // The empty pattern tells vitest this fixture needs no other.
-  world: [async ({}, use) => use(await buildWorld()), { scope: "file" }],
-});
+const it = base.extend("world", { scope: "file" }, buildWorld);
 
 const idsOf = (page: { items: { id: string }[] }) => page.items.map((c) => c.id).sort();
 
@@ -93,7 +90,7 @@ describe("GET /search/candidates as an employer", () => {
     expect(idsOf(await world.search(t, `municipality=${world.away}`))).toEqual(world.named("cook"));
     expect(idsOf(await world.search(t, "availableFrom=2027-01-01"))).toEqual(world.named("welder", "cook"));
     expect(idsOf(await world.search(t, "targetGroup=bbl"))).toEqual(world.named("cook"));
-    const byWord = await call("GET", `/api/search/candidates?q=${world.tag}%20chauffeur`, { token: t });
+    const byWord = await call<Page>("GET", `/api/search/candidates?q=${world.tag}%20chauffeur`, { token: t });
     expect(idsOf(byWord.body)).toEqual(world.named("driver"));
   });
 
@@ -136,9 +133,9 @@ describe("GET /search/candidates as an employer", () => {
       [world.employer.token, `pageSize=1&skill=koken&continuation=${token}`],
       [other.token, `pageSize=1&continuation=${token}`],
     ] as const) {
-      const res = await call("GET", `/api/search/candidates?q=${world.tag}&${query}`, { token: who });
+      const res = await call<Schema<"ValidationProblem">>("GET", `/api/search/candidates?q=${world.tag}&${query}`, { token: who });
       expect(res.status).toBe(400);
-      expect(res.body.errors[0].path).toBe("continuation");
+      expect(res.body.errors?.[0]?.path).toBe("continuation");
     }
   });
 
@@ -146,7 +143,7 @@ describe("GET /search/candidates as an employer", () => {
     const m = newMunicipality("zoekflip");
     const c = await sharedCandidate(m, { description: `${world.tag}flip` });
     const look = async () =>
-      (await call("GET", `/api/search/candidates?q=${world.tag}flip`, { token: world.employer.token })).body.items.length;
+      (await call<Page>("GET", `/api/search/candidates?q=${world.tag}flip`, { token: world.employer.token })).body.items.length;
     expect(await look()).toBe(1);
 
     await call("PUT", "/api/me/sharing", { token: c.token, body: { withEmployers: false } });
@@ -164,7 +161,8 @@ describe("GET /search/candidates as an employer", () => {
     const m = newMunicipality("zoekdicht");
     await sharedCandidate(m, { description: `${world.tag}dicht` });
     const own = await employerUser(m);
-    const look = async (token: string) => (await call("GET", `/api/search/candidates?q=${world.tag}dicht`, { token })).body.items.length;
+    const look = async (token: string) =>
+      (await call<Page>("GET", `/api/search/candidates?q=${world.tag}dicht`, { token })).body.items.length;
     expect(await look(world.employer.token)).toBe(1);
 
     await setReach(m, "ownMunicipality");
@@ -199,16 +197,15 @@ describe("GET /search/candidates as an employer", () => {
   });
 
   it("when filter values are wrong, then 400 names them", async ({ world }) => {
-    const res = await call("GET", "/api/search/candidates?drivingLicence=Z&availableFrom=morgen&targetGroup=x&pageSize=0", {
-      token: world.employer.token,
-    });
+    const res = await call<Schema<"ValidationProblem">>(
+      "GET",
+      "/api/search/candidates?drivingLicence=Z&availableFrom=morgen&targetGroup=x&pageSize=0",
+      {
+        token: world.employer.token,
+      },
+    );
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
-      "availableFrom",
-      "drivingLicence",
-      "pageSize",
-      "targetGroup",
-    ]);
+    expect(res.body.errors?.map((e) => e.path).sort()).toEqual(["availableFrom", "drivingLicence", "pageSize", "targetGroup"]);
   });
 });
 
@@ -217,7 +214,7 @@ describe("GET /search/candidates as an account manager", () => {
     world,
   }) => {
     const am = await tokenFor("accountManager", world.home);
-    const seen: { id: string; admin: Record<string, unknown> }[] = [];
+    const seen: Page["items"] = [];
     let continuation: string | null = null;
     do {
       const query: string = `pageSize=2${continuation ? `&continuation=${encodeURIComponent(continuation)}` : ""}`;

@@ -37,7 +37,7 @@ const groups = fc
     minLength: 1,
     maxLength: 5,
   })
-  .map((values) => Object.fromEntries(values.map((v, i) => [`c${i}`, v])) as Cells);
+  .map((values): Cells => Object.fromEntries(values.map((v, i) => [`c${i}`, v])));
 
 describe("small-cell suppression", () => {
   it("when a count is 1 to 4, then it shows as <5; 0 and 5 or more show as they are", () => {

@@ -1,16 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { container } from "../shared/data/cosmos.js";
 import type { StoredNotification } from "../shared/data/outbox.js";
-import { setClock, todayIso } from "../shared/domain/clock.js";
+import type { CandidateDoc } from "../shared/domain/candidate.js";
+import { todayIso } from "../shared/domain/clock.js";
 import { TIP_KEYS, type TipKey } from "../shared/domain/tips.js";
 import { registeredTimers } from "../shared/http/timers.js";
 import { queueTips } from "../shared/services/tips.js";
 import { inviteCandidate, newMunicipality, sharedCandidate, signedUpCandidate } from "./support/factories.js";
 import { pdf } from "./support/files.js";
-import { call } from "./support/http.js";
+import { call, type Schema } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
-
-afterEach(() => setClock(undefined));
+import { testClock } from "./support/runtime.js";
 
 const tipsIn = async (m: string) =>
   (
@@ -58,14 +58,17 @@ describe("PUT /me/notifications", () => {
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ tips: false, vacancyAlerts: true });
-    const stored = (await container("candidates").item(c.id, c.id.split(".")[0]!).read()).resource;
-    expect(stored.notifications).toEqual({ tips: false, vacancyAlerts: true });
-    expect((await call("GET", "/api/me/profile", { token: c.token })).body.notifications).toEqual({ tips: false, vacancyAlerts: true });
-    expect((await call("GET", "/api/me/export", { token: c.token })).body.candidate.notifications).toEqual({
+    const stored = (await container("candidates").item(c.id, c.id.split(".")[0]).read<CandidateDoc>()).resource;
+    expect(stored!.notifications).toEqual({ tips: false, vacancyAlerts: true });
+    expect((await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token })).body.notifications).toEqual({
       tips: false,
       vacancyAlerts: true,
     });
-    const log = (await call("GET", "/api/me/access-log", { token: c.token })).body.items;
+    expect((await call<Schema<"CandidateExport">>("GET", "/api/me/export", { token: c.token })).body.candidate.notifications).toEqual({
+      tips: false,
+      vacancyAlerts: true,
+    });
+    const log = (await call<Schema<"AccessLogPage">>("GET", "/api/me/access-log", { token: c.token })).body.items;
     expect(log).toContainEqual(expect.objectContaining({ action: "update", fields: ["notifications"] }));
   });
 
@@ -79,14 +82,16 @@ describe("PUT /me/notifications", () => {
       [[true, false], "(body)"],
     ];
     for (const [body, path] of cases) {
-      const res = await call("PUT", "/api/me/notifications", { token: c.token, body });
+      const res = await call<Schema<"ValidationProblem">>("PUT", "/api/me/notifications", { token: c.token, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(
-        res.body.errors.map((e: { path: string }) => e.path),
+        res.body.errors?.map((e) => e.path),
         JSON.stringify(body),
       ).toContain(path);
     }
-    expect((await container("candidates").item(c.id, c.id.split(".")[0]!).read()).resource).not.toHaveProperty("notifications");
+    expect((await container("candidates").item(c.id, c.id.split(".")[0]).read<CandidateDoc>()).resource).not.toHaveProperty(
+      "notifications",
+    );
   });
 });
 
@@ -94,7 +99,7 @@ describe("the tips timer", () => {
   it("when profiles lack something, then each lacking part is the tip of its own e-mail, and a complete profile gets none", async () => {
     const m = newMunicipality("tips");
     const complete = await candidateLacking(m);
-    const lacking = Object.fromEntries(await Promise.all(TIP_KEYS.map(async (k) => [(await candidateLacking(m, k)).id, k])));
+    const lacking = Object.fromEntries(await Promise.all(TIP_KEYS.map(async (k) => [(await candidateLacking(m, k)).id, k] as const)));
 
     const summary = await queue(m);
 
@@ -116,7 +121,7 @@ describe("the tips timer", () => {
     const m = newMunicipality("tips");
     await signedUpCandidate(m);
     const t0 = Date.now();
-    const at = (days: number) => setClock({ now: () => new Date(t0 + days * 86_400_000) });
+    const at = (days: number) => testClock.set(() => new Date(t0 + days * 86_400_000));
 
     at(0);
     const first = await queue(m);

@@ -3,10 +3,12 @@ import { readUpload } from "../shared/data/uploads.js";
 import { blobContainer, blobInfo } from "../shared/storage/blob.js";
 import { newMunicipality, signedUpCandidate } from "./support/factories.js";
 import { pdf } from "./support/files.js";
+import { call, type Problem } from "./support/http.js";
+import { testRuntime } from "./support/runtime.js";
 import { complete, upload } from "./support/uploads.js";
 
-// This file's process runs with Defender for Storage scanning switched on (read at first use).
-process.env.MALWARE_SCANNING = "defender";
+// This file's runtime has Defender for Storage scanning switched on.
+testRuntime({ MALWARE_SCANNING: "defender" });
 
 /** What Defender for Storage does when it has scanned a blob. */
 const scanned = async (uploadId: string, result: string) => {
@@ -27,7 +29,7 @@ describe("uploads with malware scanning", () => {
     expect(early.status).toBe(409);
     expect(early.headers["retry-after"]).toBe("10");
     expect(later.status).toBe(200);
-    expect(later.body.files.cv.uploadId).toBe(ticket.uploadId);
+    expect(later.body.files.cv?.uploadId).toBe(ticket.uploadId);
   });
 
   it("when the scan found malware, then 422 and the blob is deleted", async () => {
@@ -35,7 +37,7 @@ describe("uploads with malware scanning", () => {
     const { ticket } = await upload(c.token, "cv", "application/pdf", pdf());
     const blobName = await scanned(ticket.uploadId, "Malicious");
 
-    const res = await complete(c.token, ticket.uploadId);
+    const res = await call<Problem>("POST", `/api/me/uploads/${ticket.uploadId}/complete`, { token: c.token });
 
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/malware scan found a threat/);

@@ -1,15 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { registeredTimers } from "../shared/http/timers.js";
-import { setClock } from "../shared/domain/clock.js";
-import {
-  BLOB_CONTAINERS,
-  blobBytesRead,
-  blobContainer,
-  blobInfo,
-  candidatePrefix,
-  copyToFiles,
-  snapshotUpload,
-} from "../shared/storage/blob.js";
+import { BLOB_CONTAINERS, blobContainer, blobInfo, candidatePrefix, copyToFiles, snapshotUpload } from "../shared/storage/blob.js";
 import { snapshotReadLink } from "../shared/storage/sas.js";
 import { cleanupUploads } from "../shared/services/uploads.js";
 import { HEAD_BYTES, TAIL_BYTES } from "../shared/domain/uploads.js";
@@ -19,10 +10,10 @@ import { container } from "../shared/data/cosmos.js";
 import { readUpload } from "../shared/data/uploads.js";
 import { employerUser, newMunicipality, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
 import { contentTypes, docx, DOCX_TYPE, exe, jpeg, mp4, pdf, png, REL, rels, wordDocument, zip } from "./support/files.js";
-import { call } from "./support/http.js";
+import { call, type Problem, type Response, type Schema } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
-
-afterEach(() => setClock(undefined));
+import { startFaultProxy } from "./support/fault-proxy.js";
+import { testClock, testRuntime } from "./support/runtime.js";
 
 /** The candidate's blobs in every container (uploads and verified files). */
 async function anyBlobsOf(m: string, id: string): Promise<string[]> {
@@ -32,6 +23,9 @@ async function anyBlobsOf(m: string, id: string): Promise<string[]> {
   }
   return names;
 }
+
+/** `complete` with the body's schema named, which the support helper leaves `unknown`: the candidate's record, or a problem. */
+const completeAs = <T>(token: string, uploadId: string) => call<T>("POST", `/api/me/uploads/${uploadId}/complete`, { token });
 
 async function blobsOf(m: string, id: string): Promise<string[]> {
   const names: string[] = [];
@@ -46,7 +40,7 @@ describe("uploads", () => {
     const bytes = pdf(5000);
 
     const { ticket, putStatus } = await upload(c.token, "cv", "application/pdf", bytes, { fileName: '../../Mijn "CV".pdf' });
-    const done = await complete(c.token, ticket.uploadId);
+    const done = await completeAs<Schema<"CandidateOwnView">>(c.token, ticket.uploadId);
 
     expect(putStatus).toBe(201);
     expect(ticket.uploadUrl).toContain(`/${m}/${c.id}/cv/${ticket.uploadId}?`);
@@ -59,7 +53,7 @@ describe("uploads", () => {
     });
     // The file name travelled with the blob; the upload's own record never held it.
     expect(await readUpload(ticket.uploadId)).not.toHaveProperty("fileName");
-    const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
+    const link = await call<Schema<"FileLink">>("GET", `/api/candidates/${c.id}/files/cv`, { token: c.coach });
     expect(link.status).toBe(200);
     const download = await fetch(link.body.url);
     expect(download.headers.get("content-disposition")).toMatch(/^attachment; filename="Mijn CV.pdf"/);
@@ -72,7 +66,7 @@ describe("uploads", () => {
     expect((await complete(c.token, good.ticket.uploadId)).status).toBe(200);
 
     const fake = await upload(c.token, "cv", DOCX_TYPE, zip({ "hello.txt": "not a document" }));
-    const res = await complete(c.token, fake.ticket.uploadId);
+    const res = await completeAs<Problem>(c.token, fake.ticket.uploadId);
 
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/not a Word/);
@@ -87,7 +81,7 @@ describe("uploads", () => {
       DOCX_TYPE,
       zip({ "[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>", "word/VBAProject.bin": "VBA" }),
     );
-    const res = await complete(c.token, macro.ticket.uploadId);
+    const res = await completeAs<Problem>(c.token, macro.ticket.uploadId);
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/macros/);
   });
@@ -144,13 +138,13 @@ describe("uploads", () => {
     ];
     for (const [what, bytes, reason] of attacks) {
       const { ticket } = await upload(c.token, "cv", DOCX_TYPE, bytes);
-      const res = await complete(c.token, ticket.uploadId);
+      const res = await completeAs<Problem>(c.token, ticket.uploadId);
       expect(res.status, what).toBe(422);
       expect(res.headers["content-type"], what).toBe("application/problem+json");
       expect(res.body.detail, what).toMatch(reason);
     }
     expect(await anyBlobsOf(m, c.id)).toEqual([]);
-    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
+    expect((await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
   });
 
   it("when a large Word document loads a remote template from a part in its middle, then a few range reads find it", async () => {
@@ -165,37 +159,45 @@ describe("uploads", () => {
       "word/media/image2.png": randomBytes(600_000),
     });
     const { ticket } = await upload(c.token, "cv", DOCX_TYPE, bytes);
-    const before = blobBytesRead();
+    // From here the app reads Blob storage through a proxy that counts the bytes it answers.
+    const storage = testRuntime().config.STORAGE_CONNECTION_STRING!;
+    const origin = new URL(/BlobEndpoint=([^;]+);/.exec(storage)![1]!).origin;
+    const counting = await startFaultProxy(origin, "blob");
+    testRuntime({ STORAGE_CONNECTION_STRING: storage.replace(origin, counting.url) });
 
-    const res = await complete(c.token, ticket.uploadId);
+    const res = await completeAs<Problem>(c.token, ticket.uploadId).finally(() => testRuntime());
+    await counting.close();
 
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/outside the file/);
     // head, tail, and two small ranges (document.xml.rels, settings.xml.rels) of a 1.2 MB file
-    expect(blobBytesRead() - before).toBeLessThan(HEAD_BYTES + TAIL_BYTES + 8 * 1024);
+    expect(counting.answeredBytes).toBeGreaterThan(0);
+    expect(counting.answeredBytes).toBeLessThan(HEAD_BYTES + TAIL_BYTES + 8 * 1024);
     expect(await anyBlobsOf(m, c.id)).toEqual([]);
   });
 
   it("when the file name holds a BSN, declared at the start or set on the PUT, then it is refused", async () => {
     const m = newMunicipality();
     const c = await signedUpCandidate(m);
-    const start = (fileName: string) =>
-      call("POST", "/api/me/uploads", { token: c.token, body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName } });
+    const start = <T>(fileName: string) =>
+      call<T>("POST", "/api/me/uploads", { token: c.token, body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName } });
     for (const fileName of ["BSN 111222333.pdf", "１１１２２２３３３.pdf", "bsn_111.222.333.pdf"]) {
-      const refused = await start(fileName);
+      const refused = await start<Schema<"ValidationProblem">>(fileName);
       expect(refused.status, fileName).toBe(400);
-      expect(refused.body.errors, fileName).toEqual([{ path: "fileName", message: expect.stringMatching(/citizen service number/) }]);
+      expect(refused.body.errors, fileName).toEqual([
+        { path: "fileName", message: expect.stringMatching(/citizen service number/) as unknown },
+      ]);
     }
 
     // A client that sends another name in the blob's metadata than the one it declared.
-    const ok = await start("cv.pdf");
+    const ok = await start<Schema<"UploadTicket">>("cv.pdf");
     const put = await fetch(ok.body.uploadUrl, {
       method: "PUT",
       headers: { ...ok.body.headers, "x-ms-meta-filename": encodeURIComponent("BSN 111 222 333.pdf") },
       body: pdf(2000),
     });
     expect(put.status).toBe(201);
-    const res = await complete(c.token, ok.body.uploadId);
+    const res = await completeAs<Problem>(c.token, ok.body.uploadId);
 
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/file name .*BSN/);
@@ -214,13 +216,13 @@ describe("uploads", () => {
 
   it("when kind, type or size are not allowed, then 400 before any URL is handed out", async () => {
     const c = await signedUpCandidate(newMunicipality());
-    const start = (body: object) =>
-      call("POST", "/api/me/uploads", {
+    const start = <T>(body: object) =>
+      call<T>("POST", "/api/me/uploads", {
         token: c.token,
         body: { kind: "photo", contentType: "image/jpeg", size: 10, fileName: "a.jpg", ...body },
       });
     expect((await start({ contentType: "image/gif" })).status).toBe(400);
-    const big = await start({ kind: "video", contentType: "video/mp4", size: 600 * 1024 * 1024 });
+    const big = await start<Problem>({ kind: "video", contentType: "video/mp4", size: 600 * 1024 * 1024 });
     expect(big.status).toBe(400);
     expect(big.body.detail).toMatch(/at most 500 MB/);
     expect((await start({ kind: "spreadsheet" })).status).toBe(400);
@@ -233,20 +235,20 @@ describe("uploads", () => {
     const renamed = await upload(c.token, "cv", "application/pdf", exe(), { fileName: "cv.pdf" });
     const lie = await upload(c.token, "photo", "image/png", png(3000), { declaredSize: 1000 });
 
-    const r1 = await complete(c.token, renamed.ticket.uploadId);
-    const r2 = await complete(c.token, lie.ticket.uploadId);
+    const r1 = await completeAs<Problem>(c.token, renamed.ticket.uploadId);
+    const r2 = await completeAs<Problem>(c.token, lie.ticket.uploadId);
 
     expect(r1.status).toBe(422);
     expect(r1.body.detail).toMatch(/not application\/pdf/);
     expect(r2.status).toBe(422);
     expect(r2.body.detail).toMatch(/3000 bytes arrived but 1000 were declared/);
     expect(await anyBlobsOf(m, c.id)).toEqual([]);
-    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
+    expect((await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
   });
 
   it("when nothing was uploaded yet, then 422 and the upload can still be completed later", async () => {
     const c = await signedUpCandidate(newMunicipality());
-    const start = await call("POST", "/api/me/uploads", {
+    const start = await call<Schema<"UploadTicket">>("POST", "/api/me/uploads", {
       token: c.token,
       body: { kind: "photo", contentType: "image/jpeg", size: 3000, fileName: "me.jpg" },
     });
@@ -257,12 +259,12 @@ describe("uploads", () => {
 
   it("when the upload URL has expired, then Blob storage refuses the bytes", async () => {
     const c = await signedUpCandidate(newMunicipality());
-    setClock({ now: () => new Date(Date.now() - 3600_000) });
-    const start = await call("POST", "/api/me/uploads", {
+    testClock.set(() => new Date(Date.now() - 3600_000));
+    const start = await call<Schema<"UploadTicket">>("POST", "/api/me/uploads", {
       token: c.token,
       body: { kind: "cv", contentType: "application/pdf", size: 2000, fileName: "cv.pdf" },
     });
-    setClock(undefined);
+    testClock.set(undefined);
     const put = await fetch(start.body.uploadUrl, { method: "PUT", headers: start.body.headers, body: pdf() });
     expect(put.status).toBe(403);
   });
@@ -297,7 +299,7 @@ describe("uploads", () => {
     expect([202, 404]).toContain(lease.status); // 404: the upload itself is gone once verified
     expect(overwrite.status).toBe(201); // the URL still writes, but only to the uploads container
     for (const token of [c.coach, employer.token]) {
-      const link = await call("GET", `/api/candidates/${c.id}/files/cv`, { token });
+      const link = await call<Schema<"FileLink">>("GET", `/api/candidates/${c.id}/files/cv`, { token });
       expect(link.status).toBe(200);
       expect(new URL(link.body.url).pathname).toContain(`/candidate-files/${m}/${c.id}/cv/${ticket.uploadId}`);
       const download = await fetch(link.body.url);
@@ -305,13 +307,13 @@ describe("uploads", () => {
       expect(served.length).toBe(1009);
       expect(served.equals(bytes)).toBe(true);
     }
-    expect((await call("GET", `/api/candidates/${c.id}`, { token: c.coach })).body.files.cv).toMatchObject({
+    expect((await call<Schema<"CandidateStaffView">>("GET", `/api/candidates/${c.id}`, { token: c.coach })).body.files.cv).toMatchObject({
       size: 1009,
       fileName: "cv.pdf",
     });
 
     // What the URL wrote is never verified and goes with the hourly cleanup; the verified copy stays.
-    setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
+    testClock.set(() => new Date(Date.now() + 2 * 86_400_000));
     await cleanupUploads({ municipalityId: m });
     expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}cv/${ticket.uploadId}`]);
   });
@@ -331,7 +333,7 @@ describe("uploads", () => {
   it("when a verified file is over the synchronous copy limit, then it is copied asynchronously from the checked snapshot", async () => {
     const m = newMunicipality();
     const c = await signedUpCandidate(m);
-    const start = await call("POST", "/api/me/uploads", {
+    const start = await call<Schema<"UploadTicket">>("POST", "/api/me/uploads", {
       token: c.token,
       body: { kind: "video", contentType: "video/mp4", size: 50_000, fileName: "pitch.mp4" },
     });
@@ -373,7 +375,7 @@ describe("uploads", () => {
       .item(record.id, record.day)
       .patch([{ op: "set", path: "/status", value: "pending" }]);
 
-    setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
+    testClock.set(() => new Date(Date.now() + 2 * 86_400_000));
     await cleanupUploads({ municipalityId: m });
 
     expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}cv/${ticket.uploadId}`]);
@@ -387,9 +389,9 @@ describe("uploads", () => {
     await complete(c.token, first.ticket.uploadId);
     const second = await upload(c.token, "photo", "image/png", png());
 
-    const res = await complete(c.token, second.ticket.uploadId);
+    const res = await completeAs<Schema<"CandidateOwnView">>(c.token, second.ticket.uploadId);
 
-    expect(res.body.files.photo.uploadId).toBe(second.ticket.uploadId);
+    expect(res.body.files.photo?.uploadId).toBe(second.ticket.uploadId);
     expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${second.ticket.uploadId}`]);
   });
 
@@ -414,7 +416,7 @@ describe("uploads", () => {
 
     expect((await call("DELETE", "/api/me/files/cv", { token: c.token })).status).toBe(204);
     expect(await blobsOf(m, c.id)).toEqual([]);
-    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
+    expect((await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token })).body.files).toEqual({});
     expect((await call("DELETE", "/api/me/files/cv", { token: c.token })).status).toBe(404);
   });
 
@@ -426,12 +428,14 @@ describe("uploads", () => {
     const admin = await tokenFor("admin", m);
     await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: true, reason: "lopende bezwaarprocedure" } });
 
-    const refused = await call("DELETE", "/api/me/files/cv", { token: c.token });
+    const refused = await call<Problem>("DELETE", "/api/me/files/cv", { token: c.token });
 
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(/legal hold.*lopende bezwaarprocedure.*Art\. 17\(3\)\(e\)/);
     expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}cv/${ticket.uploadId}`]);
-    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files.cv.uploadId).toBe(ticket.uploadId);
+    expect((await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token })).body.files.cv?.uploadId).toBe(
+      ticket.uploadId,
+    );
 
     await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: false } });
     expect((await call("DELETE", "/api/me/files/cv", { token: c.token })).status).toBe(204);
@@ -447,7 +451,7 @@ describe("uploads", () => {
     await call("PUT", `/api/candidates/${c.id}/legal-hold`, { token: admin, body: { hold: true, reason: "lopende bezwaarprocedure" } });
     const second = await upload(c.token, "photo", "image/png", png());
 
-    const refused = await complete(c.token, second.ticket.uploadId);
+    const refused = await completeAs<Problem>(c.token, second.ticket.uploadId);
 
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(
@@ -455,14 +459,16 @@ describe("uploads", () => {
     );
     expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${first.ticket.uploadId}`]);
     expect((await readUpload(second.ticket.uploadId))?.status).toBe("failed");
-    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files.photo.uploadId).toBe(first.ticket.uploadId);
+    expect((await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token })).body.files.photo?.uploadId).toBe(
+      first.ticket.uploadId,
+    );
     expect((await complete(c.token, second.ticket.uploadId)).status).toBe(409);
 
     const cv = await upload(c.token, "cv", "application/pdf", pdf());
-    const added = await complete(c.token, cv.ticket.uploadId);
+    const added = await completeAs<Schema<"CandidateOwnView">>(c.token, cv.ticket.uploadId);
     expect(added.status).toBe(200);
-    expect(added.body.files.photo.uploadId).toBe(first.ticket.uploadId);
-    expect(added.body.files.cv.uploadId).toBe(cv.ticket.uploadId);
+    expect(added.body.files.photo?.uploadId).toBe(first.ticket.uploadId);
+    expect(added.body.files.cv?.uploadId).toBe(cv.ticket.uploadId);
   });
 
   it("when two photos are completed at once under a legal hold and there is none yet, then one is attached and the other refused with 409, leaving no blob of it", async () => {
@@ -473,14 +479,16 @@ describe("uploads", () => {
     const a = await upload(c.token, "photo", "image/jpeg", jpeg());
     const b = await upload(c.token, "photo", "image/png", png());
 
-    const results = await Promise.all([complete(c.token, a.ticket.uploadId), complete(c.token, b.ticket.uploadId)]);
+    const results = await Promise.all([a, b].map((u) => completeAs<Schema<"CandidateOwnView"> | Problem>(c.token, u.ticket.uploadId)));
 
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    const refused = results.find((r) => r.status === 409)!;
+    const refused = results.find((r): r is Response<Problem> => r.status === 409)!;
     expect(refused.body.detail).toMatch(/legal hold.*lopende bezwaarprocedure.*new upload was not attached and has been removed/);
-    const attached = results.find((r) => r.status === 200)!.body.files.photo.uploadId;
+    const attached = results.find((r): r is Response<Schema<"CandidateOwnView">> => r.status === 200)!.body.files.photo?.uploadId;
     expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${attached}`]);
-    expect((await call("GET", "/api/me/profile", { token: c.token })).body.files.photo.uploadId).toBe(attached);
+    expect((await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token })).body.files.photo?.uploadId).toBe(
+      attached,
+    );
   });
 
   it("when uploads are started and never completed, then the cleanup timer removes them after their URL expired", async () => {
@@ -494,12 +502,12 @@ describe("uploads", () => {
     const early = await cleanup.run({} as never);
     const untouched = await readUpload(abandoned.ticket.uploadId);
     // Later, for this municipality only: uploads of other test files running now stay untouched.
-    setClock({ now: () => new Date(Date.now() + 2 * 86_400_000) });
+    testClock.set(() => new Date(Date.now() + 2 * 86_400_000));
     const later = await cleanupUploads({ municipalityId: m });
 
     expect(early).toMatchObject({ removedBlobs: 0, failed: 0 });
     expect(untouched).toMatchObject({ status: "pending" });
-    expect(later).toMatchObject({ removedBlobs: expect.any(Number), failed: 0 });
+    expect(later).toMatchObject({ removedBlobs: expect.any(Number) as unknown, failed: 0 });
     expect(await readUpload(abandoned.ticket.uploadId)).toBeUndefined();
     expect(await readUpload(kept.ticket.uploadId)).toBeUndefined();
     expect(await anyBlobsOf(m, c.id)).toEqual([`candidateFiles:${candidatePrefix(m, c.id)}photo/${kept.ticket.uploadId}`]);

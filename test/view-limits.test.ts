@@ -1,27 +1,28 @@
+import { decodeJwt } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { insertAccount } from "../shared/data/accounts.js";
 import { auditTrail, deletionRecords } from "../shared/data/audit.js";
 import { container } from "../shared/data/cosmos.js";
+import type { StoredNotification } from "../shared/data/outbox.js";
 import { readViewCounter } from "../shared/data/counters.js";
-import { setClock } from "../shared/domain/clock.js";
 import { searchAuditPartition } from "../shared/services/audit.js";
-import { forgetViewLimits, viewCounterId } from "../shared/services/view-limits.js";
+import { viewCounterId } from "../shared/services/view-limits.js";
 import { employerUser, inviteCandidate, newMunicipality, sharedCandidate, tokenFor } from "./support/factories.js";
-import { call } from "./support/http.js";
+import { call, type Problem, type Schema } from "./support/http.js";
+import { testClock, testRuntime } from "./support/runtime.js";
 
 // The daily limit of candidates is made small for this file's process, so a test can reach it
 // with a handful of candidates; the page limits keep their defaults (60 a minute per user, 240 per
 // organisation, 300 for staff).
-process.env.VIEW_LIMIT_EMPLOYER_CANDIDATES_PER_DAY = "5";
+/** A fresh instance: it knows nothing of the counters yet. */
+const freshInstance = () => testRuntime({ VIEW_LIMIT_EMPLOYER_CANDIDATES_PER_DAY: "5" });
+freshInstance();
 
 // Far-future days of their own, so no other test's sweep (or this file's) touches these counters.
-const at = (time: string) => setClock({ now: () => new Date(time) });
-afterEach(() => {
-  setClock(undefined);
-  forgetViewLimits();
-});
+const at = (time: string) => testClock.set(() => new Date(time));
+afterEach(freshInstance);
 
-const get = (path: string, token: string) => call("GET", path, { token });
+const get = <T = unknown>(path: string, token: string) => call<T>("GET", path, { token });
 
 describe("pages a minute", () => {
   it("when an employer user opens a 61st page within a minute, then 429 with Retry-After and a problem naming the time; the next minute it works again", async () => {
@@ -30,13 +31,17 @@ describe("pages a minute", () => {
     at("2099-03-10T10:00:05Z");
     for (let i = 0; i < 60; i++) expect((await get("/api/vacancies", e.token)).status).toBe(200);
 
-    const search = await get("/api/search/candidates?q=nietsgevonden", e.token);
+    const search = await get<Problem>("/api/search/candidates?q=nietsgevonden", e.token);
     const list = await get("/api/vacancies", e.token);
 
     expect(search.status).toBe(429);
     expect(search.headers["retry-after"]).toBe("55");
     expect(search.headers["content-type"]).toBe("application/problem+json");
-    expect(search.body).toMatchObject({ status: 429, title: "Too Many Requests", detail: expect.stringContaining("2099-03-10T10:01:00Z") });
+    expect(search.body).toMatchObject({
+      status: 429,
+      title: "Too Many Requests",
+      detail: expect.stringContaining("2099-03-10T10:01:00Z") as unknown,
+    });
     expect(search.body.detail).toContain("60 pages");
     expect(list.status).toBe(429);
     // A refused search showed nothing, so it left no usage-log line.
@@ -52,7 +57,7 @@ describe("pages a minute", () => {
     expect((await get("/api/vacancies", e.token)).status).toBe(200);
     const id = viewCounterId({ principal: { sub: e.sub, role: "employer" }, recordId: e.id }, "2099-03-10");
     const stored = await readViewCounter(id);
-    expect(stored).toMatchObject({ id, subject: `employer:${e.id}`, day: "2099-03-10", ttl: expect.any(Number) });
+    expect(stored).toMatchObject({ id, subject: `employer:${e.id}`, day: "2099-03-10", ttl: expect.any(Number) as unknown });
     const mine = Object.keys(stored!.pages).find((k) => !k.startsWith("all."))!;
     expect(stored!.pages).toEqual({ [mine]: 1, "all.660": 1 });
     // No sub and no candidate id in the counters: keyed hashes only.
@@ -62,7 +67,7 @@ describe("pages a minute", () => {
     await container("counters")
       .item(id, id)
       .patch([{ op: "incr", path: `/pages/${mine}`, value: 59 }]);
-    forgetViewLimits();
+    freshInstance();
 
     expect((await get("/api/vacancies", e.token)).status).toBe(429);
     expect((await readViewCounter(id))!.pages[mine]).toBe(61);
@@ -99,14 +104,14 @@ describe("pages a minute", () => {
     expect((await get("/api/vacancies", employer.token)).status).toBe(429);
 
     // Up to the staff limit (as if served by other instances), then refused.
-    const sub = JSON.parse(Buffer.from(coach.split(".")[1]!, "base64url").toString()).sub as string;
+    const sub = decodeJwt(coach).sub!;
     const id = viewCounterId({ principal: { sub, role: "coach" } }, "2099-03-10");
     const key = Object.keys((await readViewCounter(id))!.pages)[0]!;
     await container("counters")
       .item(id, id)
       .patch([{ op: "incr", path: `/pages/${key}`, value: 300 - 62 }]);
     expect((await get("/api/candidates", coach)).status).toBe(200);
-    const refused = await get("/api/candidates", coach);
+    const refused = await get<Problem>("/api/candidates", coach);
     expect(refused.status).toBe(429);
     expect(refused.body.detail).toContain("300 pages");
     expect(refused.headers["retry-after"]).toBe("50");
@@ -116,14 +121,14 @@ describe("pages a minute", () => {
     const c = await sharedCandidate(newMunicipality("stfr"));
     at("2099-03-11T12:00:10Z");
     expect((await get(`/api/candidates/${c.id}`, c.coach)).status).toBe(200);
-    const sub = JSON.parse(Buffer.from(c.coach.split(".")[1]!, "base64url").toString()).sub as string;
+    const sub = decodeJwt(c.coach).sub!;
     const id = viewCounterId({ principal: { sub, role: "coach" } }, "2099-03-11");
     const key = Object.keys((await readViewCounter(id))!.pages)[0]!;
     await container("counters")
       .item(id, id)
       .patch([{ op: "incr", path: `/pages/${key}`, value: 300 }]);
 
-    const refused = await get(`/api/candidates/${c.id}`, c.coach);
+    const refused = await get<Problem>(`/api/candidates/${c.id}`, c.coach);
     const again = await get(`/api/candidates/${c.id}`, c.coach);
 
     expect([refused.status, again.status]).toEqual([429, 429]);
@@ -145,13 +150,13 @@ describe("distinct candidates a day per employer organisation", () => {
     const b = await tokenFor("employer", undefined, { sub: bSub });
     const id = viewCounterId({ principal: { sub: a.sub, role: "employer" }, recordId: a.id }, "2099-03-10");
     const shown = async () => new Set((await readViewCounter(id))!.seen.flat()).size;
-    const signal = () => container("outbox").item(`view-limit-${a.id}-2099-03-10`, m).read();
+    const signal = () => container("outbox").item(`view-limit-${a.id}-2099-03-10`, m).read<StoredNotification>();
     at("2099-03-10T13:00:00Z");
 
     // A sees three on a search page; B reads one of them and, twice, one more.
-    const page = await get(`/api/search/candidates?q=${word}&pageSize=3`, a.token);
+    const page = await get<Schema<"CandidateSearchPage">>(`/api/search/candidates?q=${word}&pageSize=3`, a.token);
     expect(page.status).toBe(200);
-    const first3 = page.body.items.map((c: { id: string }) => c.id) as string[];
+    const first3 = page.body.items.map((c) => c.id);
     const rest = ids.filter((x) => !first3.includes(x));
     expect((await get(`/api/candidates/${first3[0]}`, b)).status).toBe(200);
     expect(await shown()).toBe(3);
@@ -172,7 +177,7 @@ describe("distinct candidates a day per employer organisation", () => {
     });
 
     expect((await get(`/api/candidates/${rest[1]}`, a.token)).status).toBe(200);
-    const refused = await get(`/api/candidates/${rest[2]}`, b);
+    const refused = await get<Problem>(`/api/candidates/${rest[2]}`, b);
     expect(refused.status).toBe(429);
     expect(refused.headers["retry-after"]).toBe(String(11 * 3600));
     expect(refused.body.detail).toContain("2099-03-11T00:00:00Z");
@@ -217,7 +222,10 @@ describe("distinct candidates a day per employer organisation", () => {
 
 describe("clean-up by the nightly sweep", () => {
   const sweep = async (m: string) => {
-    const res = await call("POST", "/api/admin/retention/run", { token: await tokenFor("admin", m), body: { dryRun: false } });
+    const res = await call<Schema<"RetentionRun">>("POST", "/api/admin/retention/run", {
+      token: await tokenFor("admin", m),
+      body: { dryRun: false },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
   };
@@ -235,7 +243,7 @@ describe("clean-up by the nightly sweep", () => {
     const oldSearches = searchAuditPartition(m, employer.sub, written);
     expect(await auditTrail(oldSearches)).toHaveLength(1);
     const later = new Date(Date.now() + 400 * 86_400_000);
-    setClock({ now: () => later });
+    testClock.set(() => later);
     await get(`/api/candidates/${c.id}`, c.coach);
     const before = await auditTrail(c.id);
     expect(before.length).toBeGreaterThan(3);

@@ -1,6 +1,5 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-
-let credential: Promise<TokenCredential> | undefined;
+import { runtime } from "../runtime.js";
 
 /**
  * The app's one Azure credential: in Azure, the user-assigned managed identity named by
@@ -10,7 +9,8 @@ let credential: Promise<TokenCredential> | undefined;
  */
 export const azureCredential: TokenCredential = {
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-    credential ??= import("@azure/identity").then(({ DefaultAzureCredential }) => new DefaultAzureCredential());
-    return (await credential).getToken(scopes, options);
+    const memory = runtime().memory;
+    memory.credential ??= import("@azure/identity").then(({ DefaultAzureCredential }) => new DefaultAzureCredential());
+    return (await memory.credential).getToken(scopes, options);
   },
 };

@@ -2,25 +2,31 @@ import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify,
 import { config, LOCAL_AUDIENCE, LOCAL_ISSUER, type Config } from "../config/index.js";
 import { AppError, dependencyUnavailable, unauthorized } from "../domain/errors.js";
 import { hasMunicipalityClaim, isStaff, ROLES, type Principal, type Role } from "../domain/roles.js";
+import { runtime } from "../runtime.js";
 import { localPublicJwk } from "./local-issuer.js";
 
 const ALGORITHMS = ["RS256", "ES256"];
 
-interface Verifier {
+export interface Verifier {
   keys: JWTVerifyGetKey;
   issuer: string;
   audience: string;
 }
 
-// One key set per process; jose's remote set caches keys and refetches on an unknown kid.
-let verifier: Promise<Verifier> | undefined;
+/** A token already verified, and until when it holds. */
+export interface Verified {
+  principal: Principal;
+  exp: number;
+}
 
+// One key set per instance; jose's remote set caches keys and refetches on an unknown kid.
 function getVerifier(c: Config): Promise<Verifier> {
-  verifier ??= buildVerifier(c).catch((err) => {
-    verifier = undefined; // a failed discovery must not stick
+  const memory = runtime().memory;
+  memory.verifier ??= buildVerifier(c).catch((err: unknown) => {
+    memory.verifier = undefined; // a failed discovery must not stick
     throw err;
   });
-  return verifier;
+  return memory.verifier;
 }
 
 async function buildVerifier(c: Config): Promise<Verifier> {
@@ -28,23 +34,17 @@ async function buildVerifier(c: Config): Promise<Verifier> {
     const jwk = await localPublicJwk(c.LOCAL_ISSUER_KEY_FILE);
     return { keys: createLocalJWKSet({ keys: [jwk] }), issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE };
   }
+  const { AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience } = c;
+  // The configuration requires these without the local issuer (shared/config); here the type learns it.
+  if (!issuer || !audience) throw new Error("without the local issuer, AUTH_ISSUER and AUTH_AUDIENCE are required");
   let jwksUrl = c.AUTH_JWKS_URL;
   if (!jwksUrl && c.AUTH_OIDC_DISCOVERY_URL) {
     const res = await fetch(c.AUTH_OIDC_DISCOVERY_URL, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) throw dependencyUnavailable("the identity provider could not be reached; try again shortly", 30);
     jwksUrl = ((await res.json()) as { jwks_uri: string }).jwks_uri;
   }
-  return {
-    keys: createRemoteJWKSet(new URL(jwksUrl!), { timeoutDuration: 5000, cooldownDuration: 30_000 }),
-    issuer: c.AUTH_ISSUER!,
-    audience: c.AUTH_AUDIENCE!,
-  };
-}
-
-/** Forget the cached key set and verified tokens (tests switch issuers). */
-export function resetVerifier(): void {
-  verifier = undefined;
-  verified.clear();
+  if (!jwksUrl) throw new Error("without the local issuer, AUTH_JWKS_URL or AUTH_OIDC_DISCOVERY_URL is required");
+  return { keys: createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }), issuer, audience };
 }
 
 function explain(err: unknown): AppError {
@@ -77,23 +77,23 @@ const MUNICIPALITY_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
  */
 const SUBJECT = /^[A-Za-z0-9._~:@|-]{1,256}$/;
 
-// Tokens already verified, until they expire: a client sends the same token many times, and a
-// signature check costs more than the Cosmos point read it guards. Bounded, oldest out first.
-const verified = new Map<string, { principal: Principal; exp: number }>();
+// Tokens already verified (the runtime's memory), until they expire: a client sends the same token
+// many times, and a signature check costs more than the Cosmos point read it guards. Bounded, oldest out first.
 const VERIFIED_LIMIT = 5_000;
 
 /** Verifies `Authorization: Bearer …` strictly and reduces it to a Principal, or throws 401. */
 export async function authenticate(authorization: string | null, ip?: string): Promise<Principal> {
   const c = config();
-  const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization ?? "");
-  if (!match) throw unauthorized("send an access token as 'Authorization: Bearer <token>'", "invalid_request");
-  const token = match[1]!;
+  const token = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization ?? "")?.[1];
+  if (!token) throw unauthorized("send an access token as 'Authorization: Bearer <token>'", "invalid_request");
+  const verified = runtime().memory.verifiedTokens;
   const hit = verified.get(token);
   if (hit && Date.now() / 1000 <= hit.exp + c.AUTH_CLOCK_TOLERANCE_SECONDS) return withIp(hit.principal, ip);
   verified.delete(token);
 
   const principal = await verify(token, c);
-  if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value!);
+  const oldest = verified.keys().next();
+  if (verified.size >= VERIFIED_LIMIT && !oldest.done) verified.delete(oldest.value);
   verified.set(token, principal);
   return withIp(principal.principal, ip);
 }
@@ -101,7 +101,7 @@ export async function authenticate(authorization: string | null, ip?: string): P
 /** Staff requests carry the caller's IP for the usage log; others never do. */
 const withIp = (p: Principal, ip: string | undefined): Principal => (isStaff(p.role) && ip ? { ...p, ip } : p);
 
-async function verify(token: string, c: Config): Promise<{ principal: Principal; exp: number }> {
+async function verify(token: string, c: Config): Promise<Verified> {
   let payload: JWTPayload;
   try {
     const v = await getVerifier(c);
@@ -118,10 +118,10 @@ async function verify(token: string, c: Config): Promise<{ principal: Principal;
 
   const sub = payload.sub;
   if (typeof sub !== "string" || !SUBJECT.test(sub)) throw unauthorized("the token's sub claim is not accepted");
-  const roles = claimRoles(payload, c.AUTH_ROLES_CLAIM);
-  if (roles.length !== 1) throw new AppError(403, "Forbidden", "the token must carry exactly one platform role");
-  const role = roles[0]!;
-  const exp = payload.exp!;
+  const [role, ...others] = claimRoles(payload, c.AUTH_ROLES_CLAIM);
+  if (!role || others.length) throw new AppError(403, "Forbidden", "the token must carry exactly one platform role");
+  const { exp } = payload; // required above (requiredClaims)
+  if (exp === undefined) throw unauthorized("the token has no exp claim");
   if (!hasMunicipalityClaim(role)) return { principal: { sub, role }, exp };
 
   const municipality = payload[c.AUTH_MUNICIPALITY_CLAIM];

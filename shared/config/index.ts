@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { runtime } from "../runtime.js";
 
 /** Issuer and audience of the local development issuer; production config may never name them. */
 export const LOCAL_ISSUER = "urn:hallowerk:local-issuer";
@@ -95,8 +96,6 @@ const schema = z
      * back (a point-in-time restore): 35 covers Cosmos DB's 30-day continuous backup tier (7 here) with margin.
      */
     RETENTION_REPLAY_DAYS: z.coerce.number().int().min(1).max(366).default(35),
-    /** `outbox`: notifications are stored for delivery; `recording`: kept in memory (local, tests). */
-    NOTIFIER: z.enum(["outbox", "recording"]).default("outbox"),
     /** Usage-log events are deleted this many days after they were written (sweep; Cosmos TTL in Azure). */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
 
@@ -182,30 +181,27 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-let cached: Config | undefined;
-
-/** Reads and validates the environment once per process. */
+/** The configuration of the runtime in use (shared/runtime.ts), validated when that was made. */
 export function config(): Config {
-  cached ??= parseConfig(process.env);
-  return cached;
+  return runtime().config;
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const result = schema.safeParse(env);
-  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-  if (result.data?.AUTH_LOCAL_ISSUER && runningInAzure(env)) {
+  if (!result.success) throw invalid(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  const problems: string[] = [];
+  if (result.data.AUTH_LOCAL_ISSUER && runningInAzure(env)) {
     problems.push("AUTH_LOCAL_ISSUER: the local issuer is for local development only and refuses to run in Azure");
   }
   for (const key of ["CONTINUATION_KEY", "PSEUDONYM_KEY"] as const) {
-    if (result.success && !result.data[key] && runningInAzure(env)) {
+    if (!result.data[key] && runningInAzure(env)) {
       problems.push(`${key}: required in Azure, the same on every instance and kept (at least 32 characters)`);
     }
   }
-  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
-  return result.data!;
+  if (problems.length) throw invalid(problems);
+  return result.data;
 }
 
-/** Tests only: read the environment again on next use. */
-export function resetConfig(): void {
-  cached = undefined;
+function invalid(problems: string[]): ConfigError {
+  return new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
 }

@@ -1,3 +1,4 @@
+import { runtime } from "../runtime.js";
 import { container, isStatus, withoutSystemFields } from "./cosmos.js";
 import { DuplicateKey } from "./errors.js";
 import { ignoreNotFound } from "./status.js";
@@ -16,9 +17,9 @@ export interface AccountDoc {
 
 const accounts = () => container("accounts");
 
-// A small per-process cache saves a round trip on every /me call. Links are removed when a record
-// is deleted or an employer ends: other instances notice within CACHE_MS.
-const cache = new Map<string, { doc: AccountDoc; until: number }>();
+// A small per-instance cache (the runtime's memory) saves a round trip on every /me call. Links are
+// removed when a record is deleted or an employer ends: other instances notice within CACHE_MS.
+const cache = () => runtime().memory.accounts;
 const CACHE_LIMIT = 10_000;
 const CACHE_MS = 60_000;
 
@@ -32,22 +33,23 @@ export async function insertAccount(doc: AccountDoc): Promise<void> {
 }
 
 export async function deleteAccount(sub: string): Promise<void> {
-  cache.delete(sub);
+  cache().delete(sub);
   await ignoreNotFound(accounts().item(sub, sub).delete());
 }
 
 export async function findAccount(sub: string): Promise<AccountDoc | undefined> {
-  const hit = cache.get(sub);
+  const hit = cache().get(sub);
   if (hit && hit.until > Date.now()) return hit.doc;
   const { resource } = await accounts().item(sub, sub).read<AccountDoc>();
   if (!resource) return undefined;
   const doc = withoutSystemFields(resource);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(sub, { doc, until: Date.now() + CACHE_MS });
+  const cached = cache();
+  if (cached.size >= CACHE_LIMIT) cached.clear(); // bounded; refilled on the next calls
+  cached.set(sub, { doc, until: Date.now() + CACHE_MS });
   return doc;
 }
 
 /** Forget a link that turned out stale (its record is gone). */
 export function forgetAccount(sub: string): void {
-  cache.delete(sub);
+  cache().delete(sub);
 }

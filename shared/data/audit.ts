@@ -2,6 +2,7 @@ import type { JSONObject, OperationInput } from "@azure/cosmos";
 import { config } from "../config/index.js";
 import type { Principal } from "../domain/roles.js";
 import { dependencyUnavailable } from "../domain/errors.js";
+import { runtime } from "../runtime.js";
 import { container, isStatus } from "./cosmos.js";
 import type { StoredPage } from "./paging.js";
 import { ignoreNotFound } from "./status.js";
@@ -118,6 +119,7 @@ export async function countAppearances(
   const id = `appearances:${day}:${orgKey}`;
   const ttl = config().AUDIT_RETENTION_DAYS * 86_400;
   const key = (candidateId: string) => `${candidateId}|${id}`;
+  const counted = runtime().memory.appearances;
   const doc = (c: { id: string; municipalityId: string }, count: number): JSONObject =>
     ({
       id,
@@ -140,6 +142,7 @@ export async function countAppearances(
   });
   const results = operations.length
     ? await container("audit")
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- on purpose: executeBulkOperations waits a second a call (above)
         .items.bulk(operations)
         .catch(() => {
           throw dependencyUnavailable("the database is busy or unreachable; try again shortly", 5);
@@ -151,7 +154,7 @@ export async function countAppearances(
     try {
       const { resource, etag } = await container("audit")
         .item(id, c.id)
-        .patch([
+        .patch<JSONObject>([
           { op: "incr", path: "/count", value: 1 },
           { op: "set", path: "/at", value: at },
           { op: "set", path: "/ttl", value: ttl },
@@ -171,18 +174,19 @@ export async function countAppearances(
     }
   };
   await Promise.all(
-    results.map((r, i) => {
-      const c = candidates[i]!;
-      if (r.statusCode < 300) return remember(key(c.id), r.resourceBody, r.eTag);
-      if (r.statusCode === 404) return counted.delete(key(c.id));
-      return countOne(c, operations[i]!.operationType === "Create");
+    results.map(async (r, i) => {
+      const [c, operation] = [candidates[i], operations[i]];
+      if (!c || !operation) throw new Error("Cosmos DB answered more bulk operations than it was sent");
+      if (r.statusCode < 300) remember(key(c.id), r.resourceBody, r.eTag);
+      else if (r.statusCode === 404) counted.delete(key(c.id));
+      else await countOne(c, operation.operationType === "Create");
     }),
   );
 }
 
-/** The count and ETag of appearance documents as this instance last wrote them (bounded): the next repeat replaces them. */
-const counted = new Map<string, { count: number; etag: string }>();
+/** Keeps the count and ETag of an appearance document as this instance wrote it (bounded): the next repeat replaces it. */
 function remember(key: string, written: JSONObject | undefined, etag: string | undefined): void {
+  const counted = runtime().memory.appearances;
   if (counted.size >= 20_000) counted.clear();
   const count = written?.count;
   if (typeof count === "number" && etag) counted.set(key, { count, etag });

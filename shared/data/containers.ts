@@ -170,6 +170,6 @@ export type ContainerName = keyof typeof CONTAINERS;
 
 export async function ensureContainers(database: Database): Promise<void> {
   for (const definition of Object.values(CONTAINERS)) {
-    await database.containers.createIfNotExists(structuredClone(definition) as ContainerDefinition);
+    await database.containers.createIfNotExists(structuredClone(definition));
   }
 }

@@ -3,16 +3,16 @@ import { azureCredential } from "../auth/azure-credential.js";
 import { config } from "../config/index.js";
 import { COSMOS_CONNECTION } from "../config/limits.js";
 import { budgetedHttpClient } from "../http/deadline.js";
+import { runtime } from "../runtime.js";
 import { CONTAINERS, ensureContainers, type ContainerName } from "./containers.js";
 import { statusOf } from "./status.js";
 
-let client: CosmosClient | undefined;
-
-/** The one CosmosClient of the process, made on first use. */
+/** The one CosmosClient of the runtime, made on first use. */
 export function cosmos(): CosmosClient {
-  if (!client) {
+  const memory = runtime().memory;
+  if (!memory.cosmos) {
     const c = config();
-    client = new CosmosClient({
+    memory.cosmos = new CosmosClient({
       endpoint: c.COSMOS_ENDPOINT,
       ...(c.COSMOS_KEY ? { key: c.COSMOS_KEY } : { aadCredentials: azureCredential }),
       // The plain-HTTP emulator has no regional endpoints to discover; Azure does not need it either for one region.
@@ -20,7 +20,7 @@ export function cosmos(): CosmosClient {
       httpClient: budgetedHttpClient(),
     });
   }
-  return client;
+  return memory.cosmos;
 }
 
 export function database(): Database {

@@ -29,6 +29,12 @@ export interface ViewCounter {
 
 const counters = () => container("counters");
 
+/** The document a successful write answers with (the SDK's type leaves it optional). */
+function written(resource: ViewCounter | undefined): ViewCounter {
+  if (!resource) throw new Error("Cosmos DB answered a write to the counters without the document");
+  return resource;
+}
+
 export type PatchOutcome = { doc: ViewCounter } | { missing: true } | { full: true } | { badRequest: true };
 
 /**
@@ -40,7 +46,7 @@ export async function patchViewCounter(id: string, operations: PatchOperation[],
     const { resource } = await counters()
       .item(id, id)
       .patch<ViewCounter>(condition ? { condition, operations } : operations);
-    return { doc: resource! };
+    return { doc: written(resource) };
   } catch (err) {
     if (isStatus(err, 404)) return { missing: true };
     if (isStatus(err, 412)) return { full: true };
@@ -53,7 +59,7 @@ export async function patchViewCounter(id: string, operations: PatchOperation[],
 export async function createViewCounter(doc: ViewCounter): Promise<ViewCounter | undefined> {
   try {
     const { resource } = await counters().items.create(doc);
-    return resource!;
+    return written(resource);
   } catch (err) {
     if (isStatus(err, 409)) return undefined;
     throw err;

@@ -30,8 +30,9 @@ export function documents<T extends { id: string; municipalityId: string; type: 
   duplicate = `the ${type} conflicts with an existing one`,
 ) {
   const c = () => container(name);
-  return {
-    async insert(doc: W): Promise<Versioned<T>> {
+  // Arrow functions: callers take these off the store one by one (`export const readX = store.read`).
+  const store = {
+    insert: async (doc: W): Promise<Versioned<T>> => {
       try {
         const { resource, etag } = await c().items.create(prepare(doc));
         return { doc: withoutSystemFields(resource as T), etag };
@@ -42,14 +43,14 @@ export function documents<T extends { id: string; municipalityId: string; type: 
     },
 
     /** Point read inside the partition: one round trip; another partition's id is simply absent. */
-    async read(municipalityId: string, id: string): Promise<Versioned<T> | undefined> {
+    read: async (municipalityId: string, id: string): Promise<Versioned<T> | undefined> => {
       const { resource, etag } = await c().item(id, municipalityId).read<T>();
       if (!resource || resource.type !== type) return undefined;
       return { doc: withoutSystemFields(resource), etag };
     },
 
     /** Replaces only if nobody wrote since `etag` was read; otherwise StaleVersion. */
-    async replace(doc: W, etag: string): Promise<Versioned<T>> {
+    replace: async (doc: W, etag: string): Promise<Versioned<T>> => {
       const prepared = prepare(doc);
       try {
         const { resource, etag: next } = await c()
@@ -67,13 +68,13 @@ export function documents<T extends { id: string; municipalityId: string; type: 
      * One page of a query. `partition` names the single partition it runs in; only the
      * employer-wide search passes none. Continuations are the SDK's own: services wrap them.
      */
-    async page<R>(
+    page: async <R>(
       query: string,
       parameters: SqlParameter[],
       partition: string | undefined,
       pageSize: number,
       continuation: string | undefined,
-    ): Promise<StoredPage<R>> {
+    ): Promise<StoredPage<R>> => {
       const { resources, continuationToken } = await c()
         .items.query<R>(
           { query, parameters },
@@ -84,25 +85,25 @@ export function documents<T extends { id: string; municipalityId: string; type: 
     },
 
     /** The first result of a query inside one partition, or undefined. */
-    async first<R>(query: string, parameters: SqlParameter[], partition: string): Promise<R | undefined> {
+    first: async <R>(query: string, parameters: SqlParameter[], partition: string): Promise<R | undefined> => {
       const { resources } = await c().items.query<R>({ query, parameters }, { partitionKey: partition }).fetchNext();
       return resources[0];
     },
 
     /** Everything a query returns, inside one partition: for small, bounded result sets only. */
-    async all<R>(query: string, parameters: SqlParameter[], partition: string): Promise<R[]> {
+    all: async <R>(query: string, parameters: SqlParameter[], partition: string): Promise<R[]> => {
       const { resources } = await c().items.query<R>({ query, parameters }, { partitionKey: partition }).fetchAll();
       return resources;
     },
 
     /** All ids a query returns, inside one partition (small result sets: uniqueness checks). */
-    async ids(query: string, parameters: SqlParameter[], partition: string): Promise<string[]> {
-      return this.all<string>(query, parameters, partition);
+    ids: async (query: string, parameters: SqlParameter[], partition: string): Promise<string[]> => {
+      return store.all<string>(query, parameters, partition);
     },
 
     /** Whether another document of this type in the municipality has `value` at `field` (a dotted path). */
-    async taken(municipalityId: string, field: string, value: string, exceptId?: string): Promise<boolean> {
-      const ids = await this.ids(
+    taken: async (municipalityId: string, field: string, value: string, exceptId?: string): Promise<boolean> => {
+      const ids = await store.ids(
         `SELECT VALUE c.id FROM c WHERE c.municipalityId = @m AND c.type = @t AND c.${field} = @v`,
         [
           { name: "@m", value: municipalityId },
@@ -118,11 +119,12 @@ export function documents<T extends { id: string; municipalityId: string; type: 
      * Deletes a document; one that is gone already counts as deleted (deletion is retried).
      * With `etag`, only that version: a change made meanwhile keeps it (StaleVersion).
      */
-    async remove(municipalityId: string, id: string, etag?: string): Promise<void> {
+    remove: async (municipalityId: string, id: string, etag?: string): Promise<void> => {
       const options = etag ? { accessCondition: { type: "IfMatch", condition: etag } } : {};
       await ignoreNotFound(c().item(id, municipalityId).delete(options)).catch((err: unknown) => {
         throw statusOf(err) === 412 ? new StaleVersion(`the ${type} was changed meanwhile; it was not deleted`) : err;
       });
     },
   };
+  return store;
 }

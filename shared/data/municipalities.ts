@@ -1,5 +1,6 @@
 import { config } from "../config/index.js";
 import type { MunicipalitySettings } from "../domain/municipality.js";
+import { runtime } from "../runtime.js";
 import { container, withoutSystemFields } from "./cosmos.js";
 import { ignoreNotFound, statusOf } from "./status.js";
 import type { Versioned } from "./documents.js";
@@ -46,15 +47,15 @@ export async function writeSettings(
     const written = await ignoreNotFound(write, 412);
     return written?.etag ?? false;
   } finally {
-    restricted = undefined; // this instance sees the change at once; others within SETTINGS_CACHE_SECONDS
+    runtime().memory.restrictedMunicipalities = undefined; // this instance sees the change at once; others within SETTINGS_CACHE_SECONDS
   }
 }
 
 // The municipalities that keep their candidates to their own employers, read at most every
 // SETTINGS_CACHE_SECONDS: searches and reads consult it on every request.
-let restricted: { ids: Promise<Set<string>>; until: number } | undefined;
-
 export function restrictedMunicipalities(): Promise<Set<string>> {
+  const memory = runtime().memory;
+  const restricted = memory.restrictedMunicipalities;
   const now = Date.now();
   if (!restricted || restricted.until <= now) {
     const ids = municipalities()
@@ -67,20 +68,20 @@ export function restrictedMunicipalities(): Promise<Set<string>> {
       )
       .fetchAll()
       .then((r) => new Set(r.resources));
-    restricted = { ids, until: now + config().SETTINGS_CACHE_SECONDS * 1000 };
-    ids.catch(() => (restricted = undefined));
+    memory.restrictedMunicipalities = { ids, until: now + config().SETTINGS_CACHE_SECONDS * 1000 };
+    ids.catch(() => (memory.restrictedMunicipalities = undefined));
+    return ids;
   }
   return restricted.ids;
 }
 
-// Municipalities this process has seen registered, so registering costs a round trip once.
-const registered = new Set<string>();
-
 /**
  * Makes sure a municipality has its settings document (with the defaults): the retention
- * sweep walks the municipalities through these, one partition each.
+ * sweep walks the municipalities through these, one partition each. Those this instance has
+ * seen registered are remembered, so registering costs a round trip once.
  */
 export async function registerMunicipality(municipalityId: string, at: string, o: { force?: boolean } = {}): Promise<void> {
+  const registered = runtime().memory.registeredMunicipalities;
   if (registered.has(municipalityId) && !o.force) return;
   const doc: SettingsDoc = { id: municipalityId, partition: PARTITION, employerReach: "all", updatedAt: at };
   await municipalities()

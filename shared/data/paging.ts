@@ -17,17 +17,31 @@ export type StoredPage<T> = Page<T, string | undefined>;
 const sign = (payload: string) => createHmac("sha256", secretKey("CONTINUATION_KEY")).update(payload).digest();
 
 /**
- * Wraps a position in a result set (the SDK's continuation, plus anything the caller needs)
- * into an opaque token bound to the query's scope (the caller and the filters) and signed,
- * so a token is only ever accepted, unaltered, for the query that produced it.
+ * The continuation tokens of one query. `encode` wraps a position in a result set (the SDK's
+ * continuation, plus anything the caller needs) into an opaque token bound to the query's scope
+ * (the caller and the filters) and signed, so `decode` only ever accepts, unaltered, a token of
+ * this query, and gives back the position as it was encoded.
  */
-export function encodeContinuation(position: unknown, scope: string): string | null {
+export function continuations<P = string>(scope: string): Continuations<P> {
+  return {
+    encode: (position) => encodeContinuation(position, scope),
+    // Signed by this service for this scope: what comes back is a P that `encode` was given.
+    decode: (token) => decodeContinuation(token, scope) as P | undefined,
+  };
+}
+
+export interface Continuations<P> {
+  encode: (position: P | null | undefined) => string | null;
+  decode: (token: string | undefined) => P | undefined;
+}
+
+function encodeContinuation(position: unknown, scope: string): string | null {
   if (position === undefined || position === null) return null;
   const body = Buffer.from(JSON.stringify(position)).toString("base64url");
   return `${body}.${sign(`${scope}\n${body}`).toString("base64url")}`;
 }
 
-export function decodeContinuation<T = string>(continuation: string | undefined, scope: string): T | undefined {
+function decodeContinuation(continuation: string | undefined, scope: string): unknown {
   if (!continuation) return undefined;
   const [body, mac, extra] = continuation.split(".");
   if (body && mac && extra === undefined) {
@@ -35,7 +49,7 @@ export function decodeContinuation<T = string>(continuation: string | undefined,
     const given = Buffer.from(mac, "base64url");
     if (given.length === expected.length && timingSafeEqual(given, expected)) {
       try {
-        return JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as T;
+        return JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
       } catch {
         // fall through
       }

@@ -2,6 +2,7 @@ import type { SqlParameter } from "@azure/cosmos";
 import { deletionPartition } from "./audit.js";
 import type { ContainerName } from "./containers.js";
 import { container } from "./cosmos.js";
+import { runtime } from "../runtime.js";
 
 /**
  * The counts behind the team leads' report. Each is one `SELECT VALUE COUNT(1)` that Cosmos
@@ -42,12 +43,11 @@ const within = (field: string, period: Period): Filter =>
  * with 429s), and the emulator, which scans the whole container for each, answers each in time.
  */
 const AT_ONCE = 4;
-let running = 0;
-const waiting: (() => void)[] = [];
 
 async function count(name: ContainerName, filter: Filter, partitionKey?: string): Promise<number> {
-  if (running < AT_ONCE) running++;
-  else await new Promise<void>((resolve) => waiting.push(resolve)); // a finishing count hands its place over
+  const places = runtime().memory.reportCounts;
+  if (places.running < AT_ONCE) places.running++;
+  else await new Promise<void>((resolve) => places.waiting.push(resolve)); // a finishing count hands its place over
   try {
     const { resources } = await container(name)
       .items.query<number>(
@@ -57,9 +57,9 @@ async function count(name: ContainerName, filter: Filter, partitionKey?: string)
       .fetchAll();
     return resources.reduce((a, b) => a + b, 0);
   } finally {
-    const next = waiting.shift();
+    const next = places.waiting.shift();
     if (next) next();
-    else running--;
+    else places.running--;
   }
 }
 

@@ -14,13 +14,19 @@ export function codeOf(err: unknown): unknown {
   return typeof err === "object" && err !== null && "code" in err ? err.code : undefined;
 }
 
+/** The error's `code` as a log line shows it: a status or a name; anything else is left out. */
+export function codeTextOf(err: unknown): string | undefined {
+  const code = codeOf(err);
+  return typeof code === "number" || typeof code === "string" ? String(code) : undefined;
+}
+
 /** The error's `name` ("TimeoutError", "RestError"), when it has one. */
 export function nameOf(err: unknown): string | undefined {
   return typeof err === "object" && err !== null && "name" in err && typeof err.name === "string" ? err.name : undefined;
 }
 
 /** A failure for a log line: the error's class and code only, as its message can hold personal data. */
-export const failureOf = (err: unknown) => `${nameOf(err) ?? "Error"} ${codeOf(err) ?? ""}`.trim();
+export const failureOf = (err: unknown) => `${nameOf(err) ?? "Error"} ${codeTextOf(err) ?? ""}`.trim();
 
 /**
  * What `call` resolves to, or undefined when it fails with 404 or one of `also`: for a delete, a

@@ -29,8 +29,8 @@ export function digitsOf(text: string): string {
     .normalize("NFKC")
     .replace(/[\p{Cf}\p{Mn}]/gu, "")
     .replace(/\p{Nd}/gu, (ch) => {
-      const cp = ch.codePointAt(0)!;
-      if (cp < 0x80) return ch;
+      const cp = ch.codePointAt(0);
+      if (cp === undefined || cp < 0x80) return ch;
       // Unicode encodes each script's digits as a run starting at zero.
       let k = 0;
       while (/\p{Nd}/u.test(String.fromCodePoint(cp - k - 1))) k++;
@@ -53,18 +53,17 @@ export function containsBsn(text: string): boolean {
 export function bsnFieldErrors(value: unknown, prefix: string[] = []): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
   const pathOf = (path: string[]) => path.join(".") || "(body)";
-  // [value, its path, whether its last path segment is a key to check too]
-  const stack: [unknown, string[], boolean][] = [[value, prefix, false]];
-  while (stack.length) {
-    const [node, path, keyed] = stack.pop()!;
-    if ((keyed && containsBsn(path.at(-1)!)) || (typeof node === "string" && containsBsn(node))) {
+  // [value, its path, the key it stands under when that is to be checked too]
+  const stack: [unknown, string[], string | undefined][] = [[value, prefix, undefined]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, path, key] = top;
+    if ((key !== undefined && containsBsn(key)) || (typeof node === "string" && containsBsn(node))) {
       errors.push({ path: pathOf(path), message: BSN_MESSAGE });
     }
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], [...path, String(i)], false]);
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], [...path, String(i)], undefined]);
     } else if (node !== null && typeof node === "object") {
-      const entries = Object.entries(node);
-      for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], [...path, entries[i]![0]], true]);
+      for (const [key, child] of Object.entries(node).reverse()) stack.push([child, [...path, key], key]);
     }
   }
   return errors;

@@ -10,7 +10,20 @@ export const text = (max: number) => z.string().trim().min(1).max(max);
  * candidate sends is checked as a whole as well (`bsnFieldErrors`, applied in shared/http/routes.ts),
  * so a candidate's field is covered whether or not it is declared as free text.
  */
-export const freeText = (max: number) => text(max).refine((s) => !containsBsn(s), { message: BSN_MESSAGE });
+export const freeText = (max: number) => text(max).refine((s) => !containsBsn(s), { error: BSN_MESSAGE });
+
+/** A switch that needs a reason to be turned on, as it parses: turned on, it has its reason. */
+export type SwitchWithReason<F extends string> =
+  (Record<F, true> & { reason: string }) | (Record<F, false> & { reason?: string | undefined });
+
+/** `{ [flag]: boolean, reason?: string }`, refused without a reason when the flag is set (hiding a profile, suspending deletion). */
+export function switchWithReason<F extends string>(flag: F, missingReason: string) {
+  // The key is only known as F here, so the shape is typed loosely and the refinement states the real type.
+  const shape: Record<string, z.ZodBoolean | z.ZodOptional<z.ZodString>> = { [flag]: z.boolean(), reason: text(500).optional() };
+  return z
+    .strictObject(shape)
+    .refine((b): b is SwitchWithReason<F> => !b[flag] || b.reason !== undefined, { error: missingReason, path: ["reason"] });
+}
 
 export const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max);
 export const isoDate = z.iso.date();

@@ -211,8 +211,8 @@ export function vacancyMatchQuery(t: CandidateTerms): MatchQuery {
   const { parameters, param } = parameterList();
   const skills = param(t.skills);
   const licences = param(t.drivingLicences);
-  const yes = param(t.physical.filter((p) => p.endsWith(":yes")).map((p) => p.split(":")[0]!));
-  const no = param(t.physical.filter((p) => p.endsWith(":no")).map((p) => p.split(":")[0]!));
+  const yes = param(t.physical.filter((p) => p.endsWith(":yes")).map((p) => p.slice(0, p.indexOf(":"))));
+  const no = param(t.physical.filter((p) => p.endsWith(":no")).map((p) => p.slice(0, p.indexOf(":"))));
   const languages = param(t.languages);
   const each = (list: string, have: string) => `ARRAY(SELECT VALUE ARRAY_CONTAINS(${have}, x) FROM x IN ${list})`;
   const metCount = (list: string, have: string) => `ARRAY_LENGTH(ARRAY(SELECT VALUE x FROM x IN ${list} WHERE ARRAY_CONTAINS(${have}, x)))`;

@@ -5,10 +5,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 /** RFC 7396 JSON merge patch: objects merge, `null` removes, anything else replaces. */
 export function mergePatch<T>(target: T, patch: unknown): T {
   if (!isObject(patch)) return patch as T;
-  const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  const result = new Map(Object.entries(isObject(target) ? target : {}));
   for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
-    else result[key] = mergePatch(result[key] as Json, value);
+    if (value === null) result.delete(key);
+    else result.set(key, mergePatch(result.get(key) as Json, value));
   }
-  return result as T;
+  return Object.fromEntries(result) as T;
 }

@@ -39,12 +39,10 @@ export const UPLOAD_KINDS = FILE_KINDS;
 const count = (id: string) =>
   z.union([z.int().min(0), z.literal(SMALL)]).meta({ id, description: `a count; from 1 to 4 it shows as "${SMALL}"` });
 const ReportCount = count("ReportCount");
-const ReportTotal = z
-  .union([z.int().min(0), z.literal(WITHHELD)])
-  .meta({
-    id: "ReportTotal",
-    description: `the sum of the group; "${WITHHELD}" when it is below 5 or would let a "${SMALL}" count be worked out`,
-  });
+const ReportTotal = z.union([z.int().min(0), z.literal(WITHHELD)]).meta({
+  id: "ReportTotal",
+  description: `the sum of the group; "${WITHHELD}" when it is below 5 or would let a "${SMALL}" count be worked out`,
+});
 
 const group = <K extends string>(keys: readonly K[]) =>
   z.object({ ...(Object.fromEntries(keys.map((k) => [k, ReportCount])) as Record<K, typeof ReportCount>), total: ReportTotal });

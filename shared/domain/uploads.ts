@@ -4,8 +4,10 @@ import * as z from "zod";
 export const FILE_KINDS = ["cv", "video", "photo"] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
+const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
 export const CONTENT_TYPES: Record<FileKind, readonly string[]> = {
-  cv: ["application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
+  cv: ["application/pdf", DOCX],
   photo: ["image/jpeg", "image/png", "image/webp"],
   video: ["video/mp4", "video/webm", "video/quicktime"],
 };
@@ -38,7 +40,7 @@ export function sanitiseFileName(name: string, kind: string, contentType: string
   const base = name.split(/[\\/]/).pop() ?? "";
   const cleaned = base
     .normalize("NFKC")
-    .replace(/[\u0000-\u001f\u007f"<>:|?*;%]/g, "")
+    .replace(/[\p{Cc}"<>:|?*;%]/gu, "")
     .replace(/\s+/g, " ")
     .replace(/^[.\s]+/, "")
     .trim();
@@ -50,8 +52,6 @@ export function sanitiseFileName(name: string, kind: string, contentType: string
 /** How many bytes from the start and the end of a file the signature check needs. */
 export const HEAD_BYTES = 4096;
 export const TAIL_BYTES = 65_557; // a zip's end-of-central-directory record with the longest comment
-
-const DOCX = CONTENT_TYPES.cv[1]!;
 
 const startsWith = (buf: Buffer, bytes: number[], at = 0) => bytes.every((b, i) => buf[at + i] === b);
 const ascii = (buf: Buffer, at: number, text: string) => buf.subarray(at, at + text.length).toString("latin1") === text;
@@ -280,6 +280,24 @@ function relationshipsProblem(xml: string): string | undefined {
   return undefined;
 }
 
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Merges the two neighbouring spans (sorted, apart) with the smallest gap between them into one. */
+function mergeClosest(spans: Span[]): void {
+  let closest: { left: Span; right: Span } | undefined;
+  let left: Span | undefined;
+  for (const right of spans) {
+    if (left && (!closest || right.start - left.end < closest.right.start - closest.left.end)) closest = { left, right };
+    left = right;
+  }
+  if (!closest) return;
+  closest.left.end = Math.max(closest.left.end, closest.right.end);
+  spans.splice(spans.indexOf(closest.right), 1);
+}
+
 /**
  * Reads [Content_Types].xml and every relationship part (`*.rels`) of a Word package and refuses
  * macro-enabled or object-carrying content types, macro/OLE/ActiveX relationships, and external
@@ -310,35 +328,30 @@ export async function docxPartsProblem(entries: ZipEntry[], fileSize: number, re
     }))
     .sort((a, b) => a.start - b.start);
   const atHand = spans.filter((s) => read.has?.(s.start, s.end - s.start));
-  const groups: { start: number; end: number }[] = [];
+  const groups: Span[] = [];
   for (const s of spans.filter((s) => !atHand.includes(s))) {
     const last = groups.at(-1);
     if (last && s.start - last.end <= MERGE_GAP) last.end = Math.max(last.end, s.end);
     else groups.push({ ...s });
   }
-  while (groups.length > MAX_PART_READS) {
-    let best = 1;
-    for (let i = 2; i < groups.length; i++)
-      if (groups[i]!.start - groups[i - 1]!.end < groups[best]!.start - groups[best - 1]!.end) best = i;
-    groups[best - 1]!.end = Math.max(groups[best - 1]!.end, groups[best]!.end);
-    groups.splice(best, 1);
-  }
+  while (groups.length > MAX_PART_READS) mergeClosest(groups);
   if (groups.reduce((sum, g) => sum + (g.end - g.start), 0) > MAX_READ_BYTES)
     return "the document's package parts are too spread out to check";
   groups.push(...atHand);
-  const buffers = await Promise.all(groups.map((g) => read(g.start, g.end - g.start)));
+  const loaded = await Promise.all(groups.map(async (g) => ({ start: g.start, end: g.end, buf: await read(g.start, g.end - g.start) })));
   let extraReads = 0;
 
   for (const p of parts) {
-    const i = groups.findIndex((g) => p.localOffset >= g.start && p.localOffset < g.end);
-    const buf = buffers[i]!;
-    const at = p.localOffset - groups[i]!.start;
+    const group = loaded.find((g) => p.localOffset >= g.start && p.localOffset < g.end);
+    if (!group) throw new Error("a package part lies outside every range read for it");
+    const { buf } = group;
+    const at = p.localOffset - group.start;
     if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) return UNREADABLE;
     const dataAt = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
     // A local extra field larger than the slack allowed for: one more read for this part (twice at most).
     const inBuffer = dataAt + p.compressedSize <= buf.length;
     if (!inBuffer && ++extraReads > MAX_EXTRA_READS) return "the document's package parts are too spread out to check";
-    const raw = inBuffer ? buf.subarray(dataAt, dataAt + p.compressedSize) : await read(groups[i]!.start + dataAt, p.compressedSize);
+    const raw = inBuffer ? buf.subarray(dataAt, dataAt + p.compressedSize) : await read(group.start + dataAt, p.compressedSize);
     let data: Buffer;
     try {
       data = p.method === 8 ? inflateRawSync(raw, { maxOutputLength: MAX_PART_BYTES }) : raw;

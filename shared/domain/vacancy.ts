@@ -21,7 +21,7 @@ export const VacancyFields = z.strictObject({
     .describe("true: a candidate must hold every listed driving licence; otherwise they are nice to have"),
   hoursPerWeek: z
     .strictObject({ min: z.number().int().min(1).max(60), max: z.number().int().min(1).max(60) })
-    .refine((h) => h.min <= h.max, { message: "min must not exceed max", path: ["min"] })
+    .refine((h) => h.min <= h.max, { error: "min must not exceed max", path: ["min"] })
     .meta({ id: "VacancyHours", description: "hours per week the vacancy offers" })
     .optional(),
   location: text(100).optional(),

@@ -9,8 +9,8 @@ interface Range {
 /** `text/csv;q=0.8` → its type, subtype and weight; undefined for what is not a media range. */
 function parseRange(part: string): Range | undefined {
   const [mediaRange = "", ...params] = part.split(";").map((p) => p.trim());
-  const m = /^([a-z0-9!#$&^_.+-]+|\*)\/([a-z0-9!#$&^_.+-]+|\*)$/i.exec(mediaRange);
-  if (!m || (m[1] === "*" && m[2] !== "*")) return undefined;
+  const [, type, subtype] = /^([a-z0-9!#$&^_.+-]+|\*)\/([a-z0-9!#$&^_.+-]+|\*)$/i.exec(mediaRange) ?? [];
+  if (!type || !subtype || (type === "*" && subtype !== "*")) return undefined;
   let q = 1;
   for (const param of params) {
     const [name = "", value = ""] = param.split("=", 2).map((p) => p.trim());
@@ -18,7 +18,7 @@ function parseRange(part: string): Range | undefined {
     if (!/^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value)) return undefined;
     q = Number(value);
   }
-  return { type: m[1]!.toLowerCase(), subtype: m[2]!.toLowerCase(), q };
+  return { type: type.toLowerCase(), subtype: subtype.toLowerCase(), q };
 }
 
 /** How closely a range names a media type: 3 exactly, 2 `type/*`, 1 `*\/*`, 0 not at all. */

@@ -25,7 +25,8 @@ function refine(ctx: { zodSchema: unknown; jsonSchema: Json }, io: Io): void {
   const documented = DOCUMENTED_AS.get(ctx.zodSchema as z.ZodType);
   if (documented) {
     const { $schema: _s, ...shape } = z.toJSONSchema(documented, options(io)) as Json;
-    for (const key of Object.keys(json)) delete json[key];
+    // zod's override edits the JSON Schema in place: empty it, then fill it with the documented shape.
+    for (const key of Object.keys(json)) Reflect.deleteProperty(json, key);
     Object.assign(json, shape);
     return;
   }
@@ -244,9 +245,13 @@ function operation(spec: RouteDescription, components: Components) {
     500,
     ...(secured ? [503] : []),
   ];
-  for (const status of standard) responses[status] ??= { $ref: `#/components/responses/${STANDARD[status]!.name}` };
+  for (const status of standard) {
+    const shared = STANDARD[status];
+    if (!shared) throw new Error(`no standard response is described for ${status}`);
+    if (!(status in responses)) responses[status] = { $ref: `#/components/responses/${shared.name}` };
+  }
   // A 429 a route declares itself (a volume limit) says when to come back, too.
-  const r429 = responses[429] as { $ref?: string; headers?: Json };
+  const r429 = responses[429] as { $ref?: string; headers?: Json } | undefined;
   if (r429 && !r429.$ref) r429.headers = { "Retry-After": headerObject("Retry-After", true), ...r429.headers };
   responses.default = { $ref: "#/components/responses/UnexpectedError" };
 
@@ -304,15 +309,17 @@ const TAG_BY_SEGMENT: Record<string, (typeof TAGS)[number]["name"]> = {
   reports: "Reports",
 };
 
-const tagOf = (path: string) => TAG_BY_SEGMENT[path.split("/")[0]!] ?? "Platform";
+const tagOf = (path: string) => TAG_BY_SEGMENT[path.replace(/\/.*/s, "")] ?? "Platform"; // by the first segment
 
 // ---- the document ----------------------------------------------------------
 
-let cached: { routes: number; document: Json } | undefined;
+// The document as last built. Like the route registry it derives from (filled as the app's modules
+// load), it is the same for every runtime and needs no configuration: `npm run openapi` builds it without any.
+let built: { routes: number; document: Json } | undefined;
 
 /** The OpenAPI 3.1 document, built from the registered routes and their zod schemas (once, while no route is added). */
 export function openApiDocument(): Json {
-  if (cached?.routes === registeredRoutes.length) return structuredClone(cached.document);
+  if (built?.routes === registeredRoutes.length) return structuredClone(built.document);
   const components = new Components();
   // The problem schemas first, so they are there whichever statuses the routes list.
   components.schema(Problem, "output");
@@ -364,6 +371,6 @@ export function openApiDocument(): Json {
       schemas: Object.fromEntries(Object.entries(components.schemas).sort(([a], [b]) => a.localeCompare(b))),
     },
   };
-  cached = { routes: registeredRoutes.length, document };
-  return structuredClone(document) as Json;
+  built = { routes: registeredRoutes.length, document };
+  return structuredClone(document);
 }

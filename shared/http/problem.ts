@@ -1,6 +1,6 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { BadContinuation, DuplicateKey, StaleVersion } from "../data/errors.js";
-import { codeOf, nameOf, statusOf } from "../data/status.js";
+import { codeOf, codeTextOf, nameOf, statusOf } from "../data/status.js";
 import {
   AppError,
   badRequest,
@@ -79,7 +79,7 @@ export function errorResponse(err: unknown, context: InvocationContext): HttpRes
   const unavailable = asDependencyUnavailable(err);
   if (unavailable) {
     context.warn(
-      `dependency unavailable: ${nameOf(err) ?? typeof err} code=${String(codeOf(err) ?? "-")} in ${context.functionName} invocation=${context.invocationId}`,
+      `dependency unavailable: ${nameOf(err) ?? typeof err} code=${codeTextOf(err) ?? "-"} in ${context.functionName} invocation=${context.invocationId}`,
     );
     return problem(503, unavailable.title, unavailable.detail, unavailable);
   }
@@ -92,7 +92,7 @@ export function errorResponse(err: unknown, context: InvocationContext): HttpRes
   // Name, code and stack only: messages of storage errors can echo request content.
   const stack = err instanceof Error ? err.stack : undefined;
   context.error(
-    `unhandled ${nameOf(err) ?? typeof err} code=${String(codeOf(err) ?? "-")} in ${context.functionName} invocation=${context.invocationId}`,
+    `unhandled ${nameOf(err) ?? typeof err} code=${codeTextOf(err) ?? "-"} in ${context.functionName} invocation=${context.invocationId}`,
     stack?.split("\n").slice(1, 6).join("\n"),
   );
   return problem(500, "Internal Server Error", "something went wrong on our side; try again later");

@@ -32,14 +32,14 @@ export interface Input<B, Q, P, A extends Action = Action> {
 }
 
 /** What a handler returns; the helper turns it into JSON with the right headers. */
-export interface Reply {
+export type Reply = {
   status?: number;
-  /** JSON; or, with `contentType`, text sent as it is. */
-  body?: unknown;
-  contentType?: string;
   etag?: string;
   headers?: Record<string, string>;
-}
+} & (
+  | { /** JSON. */ body?: unknown; contentType?: undefined }
+  | { /** Text sent as it is, of this media type. */ body: string; contentType: string }
+);
 
 /** Response headers the OpenAPI document describes (besides WWW-Authenticate on 401, which it adds). */
 export type ResponseHeader = "ETag" | "Location" | "Retry-After" | "Content-Disposition";
@@ -209,7 +209,7 @@ function toResponse(reply: Reply, personal: boolean): HttpResponseInit {
   if (reply.etag) headers.ETag = reply.etag;
   if (reply.body === undefined) return { status: reply.status ?? 204, headers };
   if (reply.contentType)
-    return { status: reply.status ?? 200, headers: { ...headers, "Content-Type": reply.contentType }, body: String(reply.body) };
+    return { status: reply.status ?? 200, headers: { ...headers, "Content-Type": reply.contentType }, body: reply.body };
   // An error a handler answers itself is a problem (with extension members), as thrown ones are.
   headers["Content-Type"] = (reply.status ?? 200) >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
   return { status: reply.status ?? 200, headers, body: JSON.stringify(reply.body) };

@@ -1,7 +1,7 @@
 import { auditTrailPage, type AppearanceEvent, type AuditAction, type AuditEvent } from "../data/audit.js";
 import { readCandidate } from "../data/candidates.js";
 import { readEmployer } from "../data/employers.js";
-import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { continuations, type Continuations, type Page } from "../data/paging.js";
 import { municipalityOfCandidate } from "../domain/candidate.js";
 import { notFound } from "../domain/errors.js";
 import type { Principal, Role } from "../domain/roles.js";
@@ -36,7 +36,7 @@ export interface AccessLogEntry {
 export const municipalityName = (id: string) =>
   `Municipality of ${id
     .split("-")
-    .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w))
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(" ")}`;
 
 type TrailItem = AuditEvent | AppearanceEvent;
@@ -46,13 +46,12 @@ async function toEntries(events: TrailItem[]): Promise<AccessLogEntry[]> {
   const companies = new Map<string, Promise<string>>();
   const company = (id: string, municipalityId: string) => {
     const key = `${municipalityId}/${id}`;
-    if (!companies.has(key)) {
-      companies.set(
-        key,
-        readEmployer(municipalityId, id).then((e) => e?.doc.companyName ?? "an employer that no longer takes part"),
-      );
+    let name = companies.get(key);
+    if (!name) {
+      name = readEmployer(municipalityId, id).then((e) => e?.doc.companyName ?? "an employer that no longer takes part");
+      companies.set(key, name);
     }
-    return companies.get(key)!;
+    return name;
   };
   return Promise.all(
     events.map(async (e): Promise<AccessLogEntry> => {
@@ -75,9 +74,14 @@ async function toEntries(events: TrailItem[]): Promise<AccessLogEntry[]> {
 }
 
 /** `token` is the decoded continuation: callers decode it before they write anything, so a bad one is a 400 that leaves no trace. */
-async function logPage(candidateId: string, pageSize: number, token: string | undefined, scope: string): Promise<Page<AccessLogEntry>> {
+async function logPage(
+  candidateId: string,
+  pageSize: number,
+  token: string | undefined,
+  tokens: Continuations<string>,
+): Promise<Page<AccessLogEntry>> {
   const page = await auditTrailPage(candidateId, pageSize, token);
-  return { items: await toEntries(page.items), continuation: encodeContinuation(page.continuation, scope) };
+  return { items: await toEntries(page.items), continuation: tokens.encode(page.continuation) };
 }
 
 /** Every line, newest first (the export): bounded by the usage log's retention and the viewing limits. */
@@ -96,10 +100,10 @@ export async function wholeAccessLog(candidateId: string): Promise<AccessLogEntr
 export async function myAccessLog(principal: Principal, pageSize: number, continuation?: string): Promise<Page<AccessLogEntry>> {
   const { municipalityId, recordId } = await linkedAccount(principal, "candidate");
   const subject = { id: recordId, municipalityId };
-  const scope = JSON.stringify(["access-log", recordId]);
-  const token = decodeContinuation(continuation, scope);
+  const tokens = continuations(JSON.stringify(["access-log", recordId]));
+  const token = tokens.decode(continuation);
   await admitView({ principal, municipalityId, recordId }, []);
-  const [page] = await Promise.all([logPage(recordId, pageSize, token, scope), audit(principal, "accessLog", subject)]);
+  const [page] = await Promise.all([logPage(recordId, pageSize, token, tokens), audit(principal, "accessLog", subject)]);
   return page;
 }
 
@@ -112,12 +116,12 @@ export async function candidateAccessLog(
 ): Promise<Page<AccessLogEntry>> {
   const m = municipalityOf(principal);
   if (municipalityOfCandidate(candidateId) !== m) throw notFound("no such candidate, or not one you may see");
-  const scope = JSON.stringify(["access-log", candidateId]);
-  const token = decodeContinuation(continuation, scope);
+  const tokens = continuations(JSON.stringify(["access-log", candidateId]));
+  const token = tokens.decode(continuation);
   await admitView({ principal }, [candidateId]);
   if (!(await readCandidate(m, candidateId))) throw notFound("no such candidate, or not one you may see");
   const [page] = await Promise.all([
-    logPage(candidateId, pageSize, token, scope),
+    logPage(candidateId, pageSize, token, tokens),
     audit(principal, "accessLog", { id: candidateId, municipalityId: m }),
   ]);
   return page;

@@ -82,7 +82,7 @@ const SEARCH_BUCKETS = 16;
  * bound (a day's searches of one bucket are bounded by the viewing limits).
  */
 export function searchAuditPartition(municipalityId: string, sub: string, at: string): string {
-  const bucket = createHash("sha256").update(sub).digest()[0]! % SEARCH_BUCKETS;
+  const bucket = createHash("sha256").update(sub).digest().readUInt8(0) % SEARCH_BUCKETS;
   return `search:${municipalityId}:${at.slice(0, 10)}:${bucket.toString(16)}`;
 }
 

@@ -11,7 +11,7 @@ import {
 } from "../data/candidates.js";
 import type { VersionCheck } from "../data/documents.js";
 import { deleteInvitation } from "../data/invitations.js";
-import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { continuations, type Page } from "../data/paging.js";
 import {
   AdminFields,
   municipalityOfCandidate,
@@ -23,6 +23,7 @@ import {
 } from "../domain/candidate.js";
 import { nowIso } from "../domain/clock.js";
 import { conflict, conflictIf, notFound } from "../domain/errors.js";
+import type { SwitchWithReason } from "../domain/fields.js";
 import { mergePatch } from "../domain/merge-patch.js";
 import type { Principal } from "../domain/roles.js";
 import { EMPLOYER_PROJECTION, sightOf } from "../domain/visibility.js";
@@ -71,8 +72,8 @@ export async function createCandidate(
     invitationIds: [invitation.doc.id],
   };
   const stored = await insertCandidate(doc);
-  await Promise.all([storeInvitation(invitation.doc), audit(principal, "create", doc), registerMunicipality(municipalityId)]).catch((err) =>
-    undoCreate(doc, stored.etag, invitation.doc.id, err),
+  await Promise.all([storeInvitation(invitation.doc), audit(principal, "create", doc), registerMunicipality(municipalityId)]).catch(
+    (err: unknown) => undoCreate(doc, stored.etag, invitation.doc.id, err),
   );
   return {
     ...candidateView(stored),
@@ -109,13 +110,13 @@ export async function listCandidates(principal: Principal, query: ListQuery): Pr
   const filter: CandidateFilter = {};
   if (query.status) filter.status = query.status;
   if (query.q) filter.term = normalise(query.q);
-  const scope = JSON.stringify(["candidates", municipalityId, filter]);
-  const page = await queryCandidates(municipalityId, filter, query.pageSize, decodeContinuation(query.continuation, scope));
+  const tokens = continuations(JSON.stringify(["candidates", municipalityId, filter]));
+  const page = await queryCandidates(municipalityId, filter, query.pageSize, tokens.decode(query.continuation));
   await admitView(
     { principal },
     page.items.map((c) => c.id),
   );
-  return { items: page.items, continuation: encodeContinuation(page.continuation, scope) };
+  return { items: page.items, continuation: tokens.encode(page.continuation) };
 }
 
 /**
@@ -174,11 +175,11 @@ export async function updateCandidateAdmin(
 export async function setEmployerVisibility(
   principal: Principal,
   id: string,
-  visibility: { hidden: boolean; reason?: string | undefined },
+  visibility: SwitchWithReason<"hidden">,
   expected: VersionCheck | undefined,
 ): Promise<VersionedView> {
   const employerVisibility = visibility.hidden
-    ? { hidden: true, reason: visibility.reason! }
+    ? { hidden: true, reason: visibility.reason }
     : { hidden: false, ...(visibility.reason ? { reason: visibility.reason } : {}) };
   const updated = await modifyCandidate({
     municipalityId: municipalityOf(principal),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { VersionCheck } from "../data/documents.js";
 import { insertEmployer, listEmployers as queryEmployers, readEmployer } from "../data/employers.js";
-import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { continuations, type Page } from "../data/paging.js";
 import { nowIso } from "../domain/clock.js";
 import { EmployerFields, toEmployerView, type EmployerRecord, type EmployerView } from "../domain/employer.js";
 import { notFound, parseOr400 } from "../domain/errors.js";
@@ -53,13 +53,13 @@ export async function listEmployers(
 ): Promise<Page<EmployerView>> {
   const municipalityId = municipalityOf(principal);
   const prefix = query.q ? normalise(query.q) : undefined;
-  const scope = JSON.stringify(["employers", municipalityId, prefix]);
+  const tokens = continuations(JSON.stringify(["employers", municipalityId, prefix]));
   // A page without candidates: counted alongside the query, no added latency.
   const [page] = await Promise.all([
-    queryEmployers(municipalityId, prefix, query.pageSize, decodeContinuation(query.continuation, scope)),
+    queryEmployers(municipalityId, prefix, query.pageSize, tokens.decode(query.continuation)),
     admitView({ principal }, []),
   ]);
-  return { items: page.items.map(toEmployerView), continuation: encodeContinuation(page.continuation, scope) };
+  return { items: page.items.map(toEmployerView), continuation: tokens.encode(page.continuation) };
 }
 
 /** Account managers read employers of their municipality; an employer user reads only their own, with its contact person. */

@@ -1,4 +1,5 @@
 import { database } from "../data/cosmos.js";
+import { runtime } from "../runtime.js";
 import { blobContainer } from "../storage/blob.js";
 
 /** How long each dependency may take to answer the readiness probe. */
@@ -15,20 +16,13 @@ export interface Readiness {
   checks: Record<Dependency, CheckResult>;
 }
 
+export type Probes = Record<Dependency, Probe>;
+
 /** The cheapest calls that prove each dependency answers with the app's identity: properties only. */
-const defaultProbes: Record<Dependency, Probe> = {
+export const defaultProbes: Probes = {
   cosmos: (abortSignal) => database().read({ abortSignal }),
   blobStorage: async (abortSignal) => (await blobContainer("candidateFiles")).getProperties({ abortSignal }),
 };
-
-let probes = defaultProbes;
-let last: { at: number; result: Promise<Readiness> } | undefined;
-
-/** Tests point a probe elsewhere (a dead port, a server that never answers); `undefined` restores the real ones. */
-export function useReadinessProbes(override?: Partial<Record<Dependency, Probe>>): void {
-  probes = { ...defaultProbes, ...override };
-  last = undefined;
-}
 
 async function check(probe: Probe, deadlineMs: number): Promise<CheckResult> {
   const controller = new AbortController();
@@ -54,12 +48,13 @@ async function check(probe: Probe, deadlineMs: number): Promise<CheckResult> {
 
 /** Both dependencies, in parallel, each within the deadline; nothing about the data, only whether they answer. */
 export function readiness(deadlineMs = READINESS_DEADLINE_MS): Promise<Readiness> {
+  const { probes, memory } = runtime();
   const now = Date.now();
-  if (last && now - last.at < SHARED_MS) return last.result;
+  if (memory.readiness && now - memory.readiness.at < SHARED_MS) return memory.readiness.result;
   const result = (async () => {
     const [cosmos, blobStorage] = await Promise.all([check(probes.cosmos, deadlineMs), check(probes.blobStorage, deadlineMs)]);
     return { ready: cosmos === "ok" && blobStorage === "ok", checks: { cosmos, blobStorage } };
   })();
-  last = { at: now, result };
+  memory.readiness = { at: now, result };
   return result;
 }

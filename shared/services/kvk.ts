@@ -1,7 +1,7 @@
-import { config } from "../config/index.js";
 import { nameOf } from "../data/status.js";
 import { AppError, dependencyUnavailable, notFound } from "../domain/errors.js";
 import { callSignal } from "../http/deadline.js";
+import { runtime } from "../runtime.js";
 
 /** Company details as the platform uses them, from the KvK Basisprofiel. */
 export interface KvkCompany {
@@ -48,7 +48,7 @@ function toCompany(p: Basisprofiel): KvkCompany {
     const number = [visit.huisnummer, visit.huisletter, visit.huisnummerToevoeging].filter(Boolean).join("");
     company.address = {
       street: `${visit.straatnaam} ${number}`.trim(),
-      postcode: visit.postcode.replace(/^(\d{4})\s*([A-Za-z]{2})$/, (_, d, l) => `${d} ${l.toUpperCase()}`),
+      postcode: visit.postcode.replace(/^(\d{4})\s*([A-Za-z]{2})$/, (_, d: string, l: string) => `${d} ${l.toUpperCase()}`),
       city: visit.plaats,
     };
   }
@@ -76,17 +76,10 @@ export function httpKvkClient(baseUrl: string, apiKey: string | undefined, timeo
   };
 }
 
-let client: KvkClient | undefined;
-
-function kvk(): KvkClient {
-  const c = config();
-  if (!c.KVK_BASE_URL) throw unavailable("KVK_BASE_URL is not configured");
-  client ??= httpKvkClient(c.KVK_BASE_URL, c.KVK_API_KEY, c.KVK_TIMEOUT_MS);
-  return client;
-}
-
 export async function lookupCompany(kvkNumber: string): Promise<KvkCompany> {
-  const company = await kvk().basisprofiel(kvkNumber);
+  const kvk = runtime().kvk;
+  if (!kvk) throw unavailable("KVK_BASE_URL is not configured");
+  const company = await kvk.basisprofiel(kvkNumber);
   if (!company) throw notFound(`KvK knows no company with number ${kvkNumber}`);
   return company;
 }

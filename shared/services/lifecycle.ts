@@ -6,6 +6,7 @@ import { vacanciesOfEmployer } from "../data/vacancies.js";
 import { nowIso, todayIso } from "../domain/clock.js";
 import { toEmployerView, type EmployerView } from "../domain/employer.js";
 import { AppError, badRequest, fieldErrors, notFound, type FieldError } from "../domain/errors.js";
+import type { SwitchWithReason } from "../domain/fields.js";
 import { addDays, legalHoldApplies, retentionFor, ServiceEndLine, type RetentionPeriods, type ServiceEnd } from "../domain/retention.js";
 import type { Principal } from "../domain/roles.js";
 import { config } from "../config/index.js";
@@ -70,15 +71,15 @@ export async function recordServiceEnds(
   items: unknown[],
 ): Promise<{ results: LineResult[]; summary: Record<string, number> }> {
   const municipalityId = municipalityOf(principal);
-  const parsed = items.map((item, i) => ({ line: i + 1, result: ServiceEndLine.safeParse(item) }));
+  const parsed = items.map((item, i) => ({ line: i + 1, item, result: ServiceEndLine.safeParse(item) }));
   const numbers = [...new Set(parsed.flatMap((p) => (p.result.success ? [p.result.data.clientNumber] : [])))];
   const known = new Map((numbers.length ? await candidatesByClientNumbers(municipalityId, numbers) : []).map((c) => [c.clientNumber, c]));
   const periods = await retentionPeriods(municipalityId);
 
   const results: LineResult[] = [];
-  for (const { line, result } of parsed) {
+  for (const { line, item, result } of parsed) {
     if (!result.success) {
-      const clientNumber = (items[line - 1] as { clientNumber?: unknown })?.clientNumber;
+      const clientNumber = typeof item === "object" && item !== null && "clientNumber" in item ? item.clientNumber : undefined;
       results.push({
         line,
         ...(typeof clientNumber === "string" ? { clientNumber } : {}),
@@ -106,8 +107,8 @@ export async function recordServiceEnds(
       results.push({ line, clientNumber, status: "invalid", errors: err.errors ?? [{ path: "(line)", message: err.detail }] });
     }
   }
-  const summary: Record<string, number> = { recorded: 0, alreadyRecorded: 0, unknownClientNumber: 0, invalid: 0 };
-  for (const r of results) summary[r.status]!++;
+  const summary: Record<LineResult["status"], number> = { recorded: 0, alreadyRecorded: 0, unknownClientNumber: 0, invalid: 0 };
+  for (const r of results) summary[r.status]++;
   return { results, summary };
 }
 
@@ -115,7 +116,7 @@ export async function recordServiceEnds(
 export async function setLegalHold(
   principal: Principal,
   id: string,
-  hold: { hold: boolean; reason?: string | undefined },
+  hold: SwitchWithReason<"hold">,
   expected: VersionCheck | undefined,
 ): Promise<VersionedView> {
   const updated = await modifyCandidate({
@@ -125,7 +126,7 @@ export async function setLegalHold(
     change: (doc) => {
       const { legalHold: _old, ...rest } = doc;
       return hold.hold
-        ? { ...rest, legalHold: { since: nowIso(), reason: hold.reason! }, updatedAt: nowIso() }
+        ? { ...rest, legalHold: { since: nowIso(), reason: hold.reason }, updatedAt: nowIso() }
         : { ...rest, updatedAt: nowIso() };
     },
     alongside: auditChange(principal, "update", ["legalHold"]),

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EmailClient } from "@azure/communication-email";
 import { azureCredential } from "../auth/azure-credential.js";
-import { config } from "../config/index.js";
 import { MAIL_CALL_MS } from "../config/limits.js";
 import { nameOf, statusOf } from "../data/status.js";
 import { callSignal } from "../http/deadline.js";
@@ -36,7 +35,7 @@ export class MailError extends Error {
 /** ACS wants the operation id as a UUID: the message id's hash, shaped as one, is the same on every try. */
 export function operationIdOf(id: string): string {
   const h = createHash("sha256").update(`hallowerk-mail:${id}`).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.charAt(16), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** 408, 429 and 5xx may pass later; any other refusal is about the message. */
@@ -81,14 +80,4 @@ export function acsMailer(endpoint: string, sender: string, accessKey?: string):
       if (result.status !== "Succeeded") throw new MailError(`status.${result.status}`, result.status === "Failed");
     },
   };
-}
-
-let mailer: Mailer | undefined;
-
-/** The configured mailer, or undefined when MAIL_ENDPOINT is not set (messages wait in the outbox). */
-export function configuredMailer(): Mailer | undefined {
-  const c = config();
-  if (!c.MAIL_ENDPOINT) return undefined;
-  mailer ??= acsMailer(c.MAIL_ENDPOINT, c.MAIL_SENDER, c.MAIL_ACCESS_KEY);
-  return mailer;
 }

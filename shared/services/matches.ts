@@ -1,5 +1,5 @@
 import { searchTermsOf, type FoundCandidate } from "../data/candidates.js";
-import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { continuations, type Page } from "../data/paging.js";
 import { mostCriteriaMet, openVacanciesMeeting } from "../data/vacancies.js";
 import type { CandidateView } from "../domain/candidate.js";
 import { notFound } from "../domain/errors.js";
@@ -46,9 +46,11 @@ export async function vacancyMatches(principal: Principal, vacancyId: string, qu
   const criteria = criteriaOf(vacancy);
   const match = candidateMatchQuery(criteria);
   // A changed vacancy changes the tiers: its tokens are refused, and the client starts again.
-  const scope = JSON.stringify(["matches", principal.role, principal.sub, home, vacancyId, vacancy.updatedAt]);
+  const tokens = continuations<Tiered<Position>>(
+    JSON.stringify(["matches", principal.role, principal.sub, home, vacancyId, vacancy.updatedAt]),
+  );
   const start = (tier: number): Tiered<Position> => ({ ...firstPosition(principal, home, {}), tier });
-  const position = decodeContinuation<Tiered<Position>>(query.continuation, scope) ?? start(criteria.filter((c) => !c.required).length);
+  const position = tokens.decode(query.continuation) ?? start(criteria.filter((c) => !c.required).length);
 
   const found: FoundCandidate[] = [];
   let next: Tiered<Position> | undefined = position;
@@ -69,7 +71,7 @@ export async function vacancyMatches(principal: Principal, vacancyId: string, qu
   return {
     order: principal.role === "accountManager" ? MATCH_ORDER.candidatesForAccountManager : MATCH_ORDER.candidates,
     items: found.map((c) => withCriteria(c, explainCandidate(criteria, (c as { matched?: Record<string, boolean> }).matched))),
-    continuation: encodeContinuation(next, scope),
+    continuation: tokens.encode(next),
   };
 }
 
@@ -81,8 +83,8 @@ export async function myMatches(principal: Principal, query: Paging): Promise<Ma
   if (!me) throw notFound("no profile is linked to this account");
   const match = vacancyMatchQuery(candidateTerms(municipalityId, me.search));
   // A changed profile changes the tiers: its tokens are refused, and the client starts again.
-  const scope = JSON.stringify(["myMatches", principal.sub, municipalityId, me.updatedAt]);
-  let next = decodeContinuation<Tiered<{ token?: string }>>(query.continuation, scope);
+  const tokens = continuations<Tiered<{ token?: string }>>(JSON.stringify(["myMatches", principal.sub, municipalityId, me.updatedAt]));
+  let next = tokens.decode(query.continuation);
   // Vacancies set their own criteria, so the top tier is asked once (an aggregate in one partition).
   if (!query.continuation) {
     const top = await mostCriteriaMet(municipalityId, match);
@@ -105,6 +107,6 @@ export async function myMatches(principal: Principal, query: Paging): Promise<Ma
   return {
     order: MATCH_ORDER.vacancies,
     items: found.map((v) => withCriteria(v, explainVacancy(v, v.matched))),
-    continuation: encodeContinuation(next, scope),
+    continuation: tokens.encode(next),
   };
 }

@@ -1,8 +1,8 @@
-import { config } from "../config/index.js";
 import { container } from "../data/cosmos.js";
 import { notificationsAbout, type Delivery } from "../data/outbox.js";
 import { ignoreNotFound, statusOf } from "../data/status.js";
 import type { TipKey } from "../domain/tips.js";
+import { runtime } from "../runtime.js";
 
 /** A message to the coaches of a municipality; ids only, the coach looks the candidate up. */
 export interface RetentionSignal {
@@ -83,30 +83,12 @@ export interface VacancyAlert {
 /** Every kind of message; each type has its Dutch e-mail in shared/services/messages.ts. */
 export type Notification = RetentionSignal | ViewLimitSignal | TipsMessage | SavedSearchDigest | VacancyAlert;
 
-/** Where notifications go: an outbox that a mailer drains (Azure), or memory (local runs, tests). */
+/** Where notifications go: an outbox that a mailer drains (tests record them instead). */
 export interface Notifier {
   send(notification: Notification): Promise<void>;
   /** Removes what is still waiting about a candidate (their data is being deleted). */
   forget(municipalityId: string, candidateId: string): Promise<void>;
 }
-
-const recorded: Notification[] = [];
-
-/** Keeps what was sent in memory: for `npm start` and the tests, chosen with NOTIFIER=recording. */
-export const recordingNotifier: Notifier = {
-  async send(n) {
-    const i = recorded.findIndex((r) => r.id === n.id);
-    if (i >= 0) recorded[i] = n;
-    else recorded.push(n);
-  },
-  async forget(municipalityId, candidateId) {
-    for (let i = recorded.length - 1; i >= 0; i--) {
-      if (recorded[i]!.municipalityId === municipalityId && recorded[i]!.candidateId === candidateId) recorded.splice(i, 1);
-    }
-  },
-};
-
-export const recordedNotifications = (): readonly Notification[] => recorded;
 
 /**
  * Stores notifications in the `outbox` container, due for the drainer (shared/services/outbox-drain.ts)
@@ -128,4 +110,5 @@ export const outboxNotifier: Notifier = {
   },
 };
 
-export const notifier = (): Notifier => (config().NOTIFIER === "recording" ? recordingNotifier : outboxNotifier);
+/** The runtime's notifier: the outbox, unless a test put a recorder in its place. */
+export const notifier = (): Notifier => runtime().notifier;

@@ -7,7 +7,8 @@ import { dueNotifications, writeDelivery, type Delivery, type DueNotification, t
 import { nameOf } from "../data/status.js";
 import { DEFAULT_NOTIFICATIONS, type NotificationSettings } from "../domain/candidate.js";
 import { clock } from "../domain/clock.js";
-import { MailError, configuredMailer, type Mailer } from "./mailer.js";
+import { runtime } from "../runtime.js";
+import { MailError, type Mailer } from "./mailer.js";
 import { render } from "./messages.js";
 import type { Notification } from "./notifier.js";
 import { emitEvent } from "./telemetry.js";
@@ -119,7 +120,7 @@ async function deliver(mailer: Mailer, { doc, etag }: { doc: DueNotification; et
  */
 export async function drainOutbox(o: { budgetMs: number; municipalities?: string[] }): Promise<DrainSummary> {
   const counts: Counts = { sent: 0, notMailed: 0, retried: 0, deadLettered: 0, skipped: 0 };
-  const mailer = configuredMailer();
+  const mailer = runtime().mailer;
   if (!mailer) return { complete: true, mailer: false, ...counts };
   const started = Date.now();
   let complete = true;

@@ -99,7 +99,8 @@ export async function replayDeletions(options: ReplayOptions): Promise<ReplaySum
   return summary;
 }
 
-type Wanted = Map<string, Pick<DeletionKey, "recordType" | "deletedAt">>;
+type WantedDeletion = Pick<DeletionKey, "recordType" | "deletedAt">;
+type Wanted = Map<string, WantedDeletion>;
 
 /**
  * Pseudonym → what to re-apply. A candidate deleted outright outranks an earlier profile
@@ -115,13 +116,16 @@ function wantedOf(records: DeletionKey[]): Wanted {
   return wanted;
 }
 
-/** Ids in a municipality's candidates or employers whose pseudonym is wanted (ids only, a page at a time). */
-async function present(m: string, of: "candidates" | "employers", wanted: Wanted): Promise<string[]> {
-  const found: string[] = [];
+/** Ids in a municipality's candidates or employers whose pseudonym is wanted, with what is wanted (ids only, a page at a time). */
+async function present(m: string, of: "candidates" | "employers", wanted: Wanted): Promise<{ id: string; what: WantedDeletion }[]> {
+  const found: { id: string; what: WantedDeletion }[] = [];
   const ids = container(of).items.query<string>("SELECT VALUE c.id FROM c", { partitionKey: m, maxItemCount: ID_PAGE });
   while (ids.hasMoreResults()) {
     const { resources } = await ids.fetchNext();
-    for (const id of resources ?? []) if (wanted.has(pseudonym(id))) found.push(id);
+    for (const id of resources) {
+      const what = wanted.get(pseudonym(id));
+      if (what) found.push({ id, what });
+    }
   }
   return found;
 }
@@ -159,9 +163,8 @@ async function eraseFound(
   const types = new Set([...wanted.values()].map((w) => w.recordType));
   for (const of of ["candidates", "employers"] as const) {
     if (of === "employers" ? !types.has("employer") : !types.has("candidate") && !types.has("profile")) continue;
-    for (const id of await present(m, of, wanted)) {
+    for (const { id, what } of await present(m, of, wanted)) {
       if (shouldStop()) return;
-      const what = wanted.get(pseudonym(id))!;
       // An employer's pseudonym never equals a candidate's (their ids differ); check the kind anyway.
       if ((of === "employers") !== (what.recordType === "employer")) continue;
       try {

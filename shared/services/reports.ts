@@ -18,8 +18,8 @@ import { municipalityOf } from "./municipalities.js";
 
 /** `{ a: count(a), b: count(b) }`, the counts made in parallel. */
 async function each<K extends string>(keys: readonly K[], count: (key: K) => Promise<number>): Promise<Record<K, number>> {
-  const values = await Promise.all(keys.map(count));
-  return Object.fromEntries(keys.map((k, i) => [k, values[i]!])) as Record<K, number>;
+  const counted = await Promise.all(keys.map(async (k) => [k, await count(k)] as const));
+  return Object.fromEntries(counted) as Record<K, number>;
 }
 
 /** Every count of the report, at once: each an indexed count in Cosmos DB. */

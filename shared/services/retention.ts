@@ -7,7 +7,7 @@ import { deleteEmployerDoc, employersDue } from "../data/employers.js";
 import { deleteInvitation } from "../data/invitations.js";
 import { deleteUploadsOf } from "../data/uploads.js";
 import { municipalityIds } from "../data/municipalities.js";
-import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { continuations, type Page } from "../data/paging.js";
 import { failureOf } from "../data/status.js";
 import { deleteVacancy, vacanciesOfEmployer } from "../data/vacancies.js";
 import { nowIso, todayIso } from "../domain/clock.js";
@@ -28,14 +28,19 @@ const MAX_FAILURES = 100;
 /** At most this many employers a municipality a run (their ids go with each query). */
 const MAX_SEEN = 1000;
 
-/** Runs `work` over `items`, at most `limit` at once. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Runs `work` over `items`, at most `limit` at once, until `shouldStop` says so; true when it stopped early. */
+async function inParallel<T>(items: T[], limit: number, shouldStop: () => boolean, work: (item: T) => Promise<void>): Promise<boolean> {
   const queue = [...items];
+  let stopped = false;
   await Promise.all(
     Array.from({ length: Math.min(limit, queue.length) }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        if (stopped || (stopped = shouldStop())) return;
+        await work(item);
+      }
     }),
   );
+  return stopped;
 }
 
 type Erasable = Pick<RetentionItem, "id" | "municipalityId" | "accountSub" | "invitationIds"> & {
@@ -58,6 +63,7 @@ export async function eraseCandidate(
   trigger: "retention" | "request" | "replay",
   actor?: Principal,
 ): Promise<Record<string, number>> {
+  const rule = deletionRule(c, trigger);
   const files = await deleteCandidateFiles(c.municipalityId, c.id);
   for (const id of c.invitationIds ?? []) await deleteInvitation(id);
   if (c.accountSub) await deleteAccount(c.accountSub);
@@ -67,13 +73,13 @@ export async function eraseCandidate(
   // upload URL writes from now on, the hourly cleanup removes).
   await deleteUploadsOf(c.id);
   const removed = { files, invitations: c.invitationIds?.length ?? 0, accounts: c.accountSub ? 1 : 0, auditEvents, records: 1 };
-  if (trigger !== "replay")
+  if (rule !== undefined)
     await keepDeletionRecord({
       recordType: "candidate",
       municipalityId: c.municipalityId,
       pseudonym: pseudonym(c.id),
       trigger,
-      rule: trigger === "request" ? "request to stop participating" : c.retention!.rule,
+      rule,
       ...(c.retention ? { deleteOn: c.retention.deleteOn } : {}),
       ...(c.serviceEnd ? { serviceEndedOn: c.serviceEnd.endedOn } : {}),
       deletedAt: nowIso(),
@@ -84,6 +90,14 @@ export async function eraseCandidate(
   // A read that landed while the erase ran may have logged a line; with the record gone, no new ones come.
   await deleteAuditTrail(c.id);
   return removed;
+}
+
+/** The ground a candidate's deletion record names; a replay writes none. Checked before anything is deleted. */
+function deletionRule(c: Erasable, trigger: "retention" | "request" | "replay"): string | undefined {
+  if (trigger === "replay") return undefined;
+  if (trigger === "request") return "request to stop participating";
+  if (!c.retention) throw new Error("a candidate without a retention date is not due for deletion");
+  return c.retention.rule;
 }
 
 /** The deletion record, in Cosmos DB and in the journal; both are upserts, so a retried erase leaves one of each. */
@@ -100,18 +114,21 @@ export interface EmployerDue {
 
 /** Deletes an ended employer: vacancies, codes, account links, then the record; a replay (a restored one) writes no new deletion record. */
 export async function eraseEmployer(municipalityId: string, e: EmployerDue, trigger: "retention" | "replay" = "retention"): Promise<void> {
+  const { ended } = e;
+  // Its deletion record names the end that made it due; a replay writes none.
+  if (trigger === "retention" && !ended) throw new Error("an employer that has not ended is not due for deletion");
   const vacancies = await vacanciesOfEmployer(municipalityId, e.id);
   for (const v of vacancies) await deleteVacancy(municipalityId, v.id);
   for (const id of e.invitationIds ?? []) await deleteInvitation(id);
   for (const sub of e.accountSubs ?? []) await deleteAccount(sub);
-  if (trigger === "retention")
+  if (trigger === "retention" && ended)
     await keepDeletionRecord({
       recordType: "employer",
       municipalityId,
       pseudonym: pseudonym(e.id),
       trigger: "retention",
-      rule: `employer ended ${e.ended!.endedOn}, kept ${config().EMPLOYER_RETENTION_DAYS} days`,
-      deleteOn: e.ended!.deleteOn,
+      rule: `employer ended ${ended.endedOn}, kept ${config().EMPLOYER_RETENTION_DAYS} days`,
+      deleteOn: ended.deleteOn,
       deletedAt: nowIso(),
       removed: { vacancies: vacancies.length, accounts: e.accountSubs?.length ?? 0, records: 1 },
     });
@@ -226,9 +243,7 @@ async function sweepAudit(
     // Always from the start: what was deleted no longer matches.
     const page = await auditEventsBefore(cutoff, municipalityId, PAGE * 2);
     if (!page.length) return true;
-    let stopped = false;
-    await inParallel(page, CONCURRENCY, async (e) => {
-      if (stopped || (stopped = shouldStop())) return;
+    const stopped = await inParallel(page, CONCURRENCY, shouldStop, async (e) => {
       try {
         await removeAuditEvent(e.subjectId, e.id);
         summary.auditEvents++;
@@ -247,9 +262,7 @@ async function sweepCounters(summary: SweepSummary, day: string, shouldStop: () 
   for (;;) {
     const ids = await pastViewCounters(day, PAGE * 2);
     if (!ids.length) return true;
-    let stopped = false;
-    await inParallel(ids, CONCURRENCY, async (id) => {
-      if (stopped || (stopped = shouldStop())) return;
+    const stopped = await inParallel(ids, CONCURRENCY, shouldStop, async (id) => {
       try {
         await deleteViewCounter(id);
         summary.counters++;
@@ -280,9 +293,7 @@ async function sweepCandidates({ municipalityId: m, day, dryRun, counts, note, s
   let continuation: string | undefined;
   for (;;) {
     const page = await candidatesDue(m, day, skip, PAGE, continuation);
-    let stopped = false;
-    await inParallel(page.items, CONCURRENCY, async (c) => {
-      if (stopped || (stopped = shouldStop())) return;
+    const stopped = await inParallel(page.items, CONCURRENCY, shouldStop, async (c) => {
       try {
         if (!dryRun) {
           // Read again just before: a legal hold or a new date set since the page was read wins.
@@ -354,7 +365,8 @@ async function signal({ municipalityId: m, day, counts, shouldStop, log }: Pass)
         await modifyCandidate({
           municipalityId: m,
           id: c.id,
-          change: (doc) => ({ ...doc, retention: { ...doc.retention!, signalledFor: c.deleteOn } }),
+          // A date taken away meanwhile (a legal hold, a new service end) leaves nothing to mark.
+          change: (doc) => (doc.retention ? { ...doc, retention: { ...doc.retention, signalledFor: c.deleteOn } } : doc),
         });
         counts.signalled++;
       } catch (err) {
@@ -384,10 +396,10 @@ export async function previewRetention(
 ): Promise<Page<PreviewItem>> {
   const m = municipalityOf(principal);
   const day = todayIso();
-  const scope = JSON.stringify(["retention-preview", m, withinDays]);
+  const tokens = continuations(JSON.stringify(["retention-preview", m, withinDays]));
   // A list of candidate ids: a page like any other, counted alongside the query.
   const [page] = await Promise.all([
-    candidatesDue(m, addDays(day, withinDays), [], pageSize, decodeContinuation(continuation, scope)),
+    candidatesDue(m, addDays(day, withinDays), [], pageSize, tokens.decode(continuation)),
     admitView({ principal }, []),
   ]);
   const items: PreviewItem[] = page.items.map((c) => ({
@@ -397,5 +409,5 @@ export async function previewRetention(
     rule: c.retention.rule,
     overdue: isDue(c.deleteOn, day),
   }));
-  return { items, continuation: encodeContinuation(page.continuation, scope) };
+  return { items, continuation: tokens.encode(page.continuation) };
 }

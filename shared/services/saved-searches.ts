@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as z from "zod";
 import { StaleVersion } from "../data/errors.js";
-import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { continuations, type Page } from "../data/paging.js";
 import {
   countSavedSearches,
   deleteSavedSearch,
@@ -20,7 +20,7 @@ import { notifier } from "./notifier.js";
 import { walkPartitions, type WalkOptions } from "./partition-walk.js";
 import { pseudonym } from "./pseudonym.js";
 import { SearchQuery, firstPosition, toFilter, visiblePage } from "./search.js";
-import { viewerOf } from "./viewer.js";
+import { linkedViewerOf, viewerOf } from "./viewer.js";
 
 export const MAX_SAVED_SEARCHES = 20;
 /** The most candidates one digest counts (one page of the search's own query). */
@@ -53,9 +53,9 @@ export async function listSavedSearches(
 ): Promise<Page<SavedSearchView>> {
   const viewer = await viewerOf(principal);
   const owner = ownerOf(principal);
-  const scope = JSON.stringify(["savedSearches", owner, viewer.municipalityId]);
-  const page = await savedSearchesOf(viewer.municipalityId, owner, query.pageSize, decodeContinuation(query.continuation, scope));
-  return { items: page.items.map(toView), continuation: encodeContinuation(page.continuation, scope) };
+  const tokens = continuations(JSON.stringify(["savedSearches", owner, viewer.municipalityId]));
+  const page = await savedSearchesOf(viewer.municipalityId, owner, query.pageSize, tokens.decode(query.continuation));
+  return { items: page.items.map(toView), continuation: tokens.encode(page.continuation) };
 }
 
 /**
@@ -63,7 +63,8 @@ export async function listSavedSearches(
  * at the limit may both pass: the bound is for the digest's work, not a security boundary).
  */
 export async function createSavedSearch(principal: Principal, body: SavedSearchBody): Promise<SavedSearchView> {
-  const viewer = await viewerOf(principal);
+  const employer = principal.role === "employer" ? await linkedViewerOf(principal, "employer") : undefined;
+  const viewer = employer ?? (await viewerOf(principal));
   const owner = ownerOf(principal);
   if ((await countSavedSearches(viewer.municipalityId, owner)) >= MAX_SAVED_SEARCHES) {
     throw conflict(`you have ${MAX_SAVED_SEARCHES} saved searches, the most allowed: delete one you no longer need first`);
@@ -74,8 +75,8 @@ export async function createSavedSearch(principal: Principal, body: SavedSearchB
     type: "savedSearch",
     municipalityId: viewer.municipalityId,
     owner,
-    role: principal.role === "employer" ? "employer" : "accountManager",
-    ...(principal.role === "employer" ? { employerId: viewer.recordId! } : {}),
+    role: employer ? "employer" : "accountManager",
+    ...(employer ? { employerId: employer.recordId } : {}),
     name: body.name,
     filters: body.filters,
     createdAt: now,

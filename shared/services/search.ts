@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { searchMunicipality, searchVisible, type FoundCandidate, type QueryPart, type SearchFilter } from "../data/candidates.js";
-import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { continuations, type Page } from "../data/paging.js";
 import { DRIVING_LICENCES, type CandidateView } from "../domain/candidate.js";
 import { isoDate, municipalityIdField } from "../domain/fields.js";
 import type { Principal } from "../domain/roles.js";
@@ -91,8 +91,8 @@ export async function searchCandidates(
   const viewer = await viewerOf(principal);
   const home = viewer.municipalityId;
   const filter = toFilter(query);
-  const scope = JSON.stringify(["search", principal.role, principal.sub, home, filter]);
-  const position = decodeContinuation<Position>(query.continuation, scope) ?? firstPosition(principal, home, filter);
+  const tokens = continuations<Position>(JSON.stringify(["search", principal.role, principal.sub, home, filter]));
+  const position = tokens.decode(query.continuation) ?? firstPosition(principal, home, filter);
   const { items, next } = await visiblePage(principal, home, filter, query.pageSize, position);
   // Counted (and possibly refused) once the page's candidates are known, before anything is logged or shown.
   await admitView(
@@ -106,5 +106,5 @@ export async function searchCandidates(
     { ...filters, page: position.phase },
     items.map((c) => c.id),
   );
-  return { items, continuation: encodeContinuation(next, scope) };
+  return { items, continuation: tokens.encode(next) };
 }

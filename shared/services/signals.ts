@@ -1,5 +1,5 @@
 import { markNotificationRead, notificationsFor, type StoredNotification } from "../data/outbox.js";
-import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { continuations, type Page } from "../data/paging.js";
 import { notFound } from "../domain/errors.js";
 import type { Principal } from "../domain/roles.js";
 import { municipalityOf } from "./municipalities.js";
@@ -22,12 +22,10 @@ export interface SignalItem {
 }
 
 /** Which signals a role gets: coaches retention signals, account managers viewing-limit signals. */
-const AUDIENCE = { coach: "coach", accountManager: "accountManager" } as const satisfies Partial<
-  Record<Principal["role"], Notification["audience"]>
->;
+const AUDIENCE: Partial<Record<Principal["role"], Notification["audience"]>> = { coach: "coach", accountManager: "accountManager" };
 
 function audienceOf(principal: Principal): Notification["audience"] {
-  const audience = AUDIENCE[principal.role as keyof typeof AUDIENCE];
+  const audience = AUDIENCE[principal.role];
   if (!audience) throw notFound("no signals for this role");
   return audience;
 }
@@ -47,13 +45,10 @@ function toItem(n: StoredNotification, reader: string): SignalItem {
 export async function listSignals(principal: Principal, pageSize: number, continuation?: string): Promise<Page<SignalItem>> {
   const m = municipalityOf(principal);
   const audience = audienceOf(principal);
-  const scope = JSON.stringify(["signals", m, audience]);
-  const [page] = await Promise.all([
-    notificationsFor(m, audience, pageSize, decodeContinuation(continuation, scope)),
-    admitView({ principal }, []),
-  ]);
+  const tokens = continuations(JSON.stringify(["signals", m, audience]));
+  const [page] = await Promise.all([notificationsFor(m, audience, pageSize, tokens.decode(continuation)), admitView({ principal }, [])]);
   const reader = readerKey(principal);
-  return { items: page.items.map((n) => toItem(n, reader)), continuation: encodeContinuation(page.continuation, scope) };
+  return { items: page.items.map((n) => toItem(n, reader)), continuation: tokens.encode(page.continuation) };
 }
 
 export async function markSignalRead(principal: Principal, id: string): Promise<SignalItem> {

@@ -82,26 +82,26 @@ interface ReplayLike {
 
 /** The nightly sweep's totals: deleted by rule, signalled, failed; and the replay's counts. */
 export function emitSweepEvents(summary: SweepLike, replay: ReplayLike): void {
+  const totals = { deleted: 0, employersDeleted: 0, signalled: 0, failed: 0 };
+  const byRule: Counts = {};
+  for (const m of Object.values(summary.municipalities)) {
+    for (const [rule, n] of Object.entries(m.candidates)) {
+      totals.deleted += n;
+      byRule[`deleted.${rule}`] = (byRule[`deleted.${rule}`] ?? 0) + n;
+    }
+    totals.employersDeleted += m.employers;
+    totals.signalled += m.signalled;
+    totals.failed += m.failed;
+  }
   const counts: Counts = {
-    deleted: 0,
-    employersDeleted: 0,
-    signalled: 0,
-    failed: 0,
+    ...totals,
     auditEvents: summary.auditEvents,
     counters: summary.counters,
     durationMs: summary.durationMs,
+    ...byRule,
+    municipalities: Object.keys(summary.municipalities).length,
   };
-  for (const m of Object.values(summary.municipalities)) {
-    for (const [rule, n] of Object.entries(m.candidates)) {
-      counts.deleted! += n;
-      counts[`deleted.${rule}`] = (counts[`deleted.${rule}`] ?? 0) + n;
-    }
-    counts.employersDeleted! += m.employers;
-    counts.signalled! += m.signalled;
-    counts.failed! += m.failed;
-  }
-  counts.municipalities = Object.keys(summary.municipalities).length;
-  emitEvent("retention.sweep", { complete: summary.complete }, counts, counts.failed || !summary.complete ? "warn" : "info");
+  emitEvent("retention.sweep", { complete: summary.complete }, counts, totals.failed || !summary.complete ? "warn" : "info");
   const { complete, ...replayCounts } = replay;
   emitEvent("retention.replay", { trigger: "nightly", complete }, replayCounts, replay.failed || replay.found ? "warn" : "info");
 }

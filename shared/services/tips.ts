@@ -41,7 +41,10 @@ export async function queueTips(o: WalkOptions): Promise<TipsSummary> {
     (m, after) => candidatesForTips(m, cutoff, after, PAGE),
     async (c, m) => {
       const tips = tipsFor(factsOf(c));
-      if (!tips.length) return void counts.nothingToTip++;
+      if (!tips.length) {
+        counts.nothingToTip++;
+        return;
+      }
       // The id holds the day: a rerun that day finds the message already there.
       await notifier().send({
         id: `tips-${c.id}-${at.slice(0, 10)}`,

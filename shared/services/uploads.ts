@@ -291,7 +291,7 @@ async function verifyAndAttach(principal: Principal, upload: UploadDoc, now: num
       return { ...doc, files: { ...doc.files, [upload.kind]: file }, updatedAt: nowIso() };
     },
     alongside: auditChange(principal, "update", [`files.${upload.kind}`]),
-  }).catch(async (err) => {
+  }).catch(async (err: unknown) => {
     if (err instanceof NotFound) await deleteFile(upload.blobName); // the candidate is gone meanwhile
     const hold = (err as { hold?: { reason: string } }).hold;
     if (hold) {
@@ -329,7 +329,7 @@ export async function fileLink(principal: Principal, candidateId: string, kind: 
   // The candidate's access log lists each download on its own, next to the read above.
   const [link] = await Promise.all([
     downloadLink(blobName, config().DOWNLOAD_SAS_MINUTES, file.fileName, file.contentType),
-    audit(principal, "download", { id: candidateId, municipalityId: view.municipalityId! }, [`files.${kind}`]),
+    audit(principal, "download", { id: candidateId, municipalityId }, [`files.${kind}`]),
   ]);
   return link;
 }

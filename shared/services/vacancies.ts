@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Versioned, VersionCheck } from "../data/documents.js";
 import { readEmployer } from "../data/employers.js";
-import { decodeContinuation, encodeContinuation, type Page } from "../data/paging.js";
+import { continuations, type Page } from "../data/paging.js";
 import { insertVacancy, listVacancies as queryVacancies, readOpenVacancy, readVacancy, type VacancyFilter } from "../data/vacancies.js";
 import { nowIso } from "../domain/clock.js";
 import { AppError, conflict, notFound, parseOr400 } from "../domain/errors.js";
@@ -88,13 +88,13 @@ export async function listVacancies(
   if (principal.role === "candidate") filter.status = "open";
   if (employer) filter.employerId = employer.recordId;
   const fields = principal.role === "candidate" ? CANDIDATE_VACANCY_FIELDS : undefined;
-  const scope = JSON.stringify(["vacancies", principal.role, viewer.municipalityId, filter]);
+  const tokens = continuations(JSON.stringify(["vacancies", principal.role, viewer.municipalityId, filter]));
   // A page without candidates: counted alongside the query, no added latency.
   const [page] = await Promise.all([
-    queryVacancies(viewer.municipalityId, filter, fields, query.pageSize, decodeContinuation(query.continuation, scope)),
+    queryVacancies(viewer.municipalityId, filter, fields, query.pageSize, tokens.decode(query.continuation)),
     admitView(viewer, []),
   ]);
-  return { items: page.items.map((v) => (fields ? v : toVacancyView(v))), continuation: encodeContinuation(page.continuation, scope) };
+  return { items: page.items.map((v) => (fields ? v : toVacancyView(v))), continuation: tokens.encode(page.continuation) };
 }
 
 export async function getVacancy(principal: Principal, id: string): Promise<VersionedView<VacancyView | Partial<VacancyView>>> {

@@ -6,6 +6,7 @@ import { createViewCounter, patchViewCounter, type PatchOutcome, type ViewCounte
 import { clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import { isStaff, type Principal } from "../domain/roles.js";
+import { runtime } from "../runtime.js";
 import { notifier } from "./notifier.js";
 
 /**
@@ -113,14 +114,12 @@ interface Known {
   order: string[];
   all: Set<string>;
 }
-const known = new Map<string, Known>();
-/** Page counters this instance saw over their limit, until their window ends: refused without a round trip. */
-const blocked = new Map<string, number>();
-
-/** Tests only: forget what this instance learnt, as a fresh instance would. */
-export function forgetViewLimits(): void {
-  known.clear();
-  blocked.clear();
+/** What this instance knows of the viewing limits (the runtime's memory). */
+export interface KnownViews {
+  /** By counter document. */
+  readonly known: Map<string, Known>;
+  /** Page counters this instance saw over their limit, until their window ends: refused without a round trip. */
+  readonly blocked: Map<string, number>;
 }
 
 const at = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
@@ -160,6 +159,7 @@ export async function admitView(looker: Looker, candidateIds: readonly string[])
   const userPage = `${s.userKey}.${w.minute}`;
   const orgPage = `all.${w.minute}`;
   const counted = s.employer ? [userPage, orgPage] : [userPage];
+  const { known, blocked } = runtime().memory.views;
 
   for (const key of counted) {
     if ((blocked.get(`${s.id}|${key}`) ?? 0) > w.now) throw pagesRefused(s, w, key === orgPage);
@@ -258,5 +258,6 @@ async function signalWhenNear(s: Subject, employer: Employer, w: Windows, doc: V
     createdAt: new Date(w.now).toISOString(),
   });
   const marked = await patchViewCounter(s.id, [{ op: "set", path: "/signalled", value: true }]);
-  if ("doc" in marked) known.get(s.id)!.doc = marked.doc;
+  const known = runtime().memory.views.known.get(s.id);
+  if ("doc" in marked && known) known.doc = marked.doc;
 }

@@ -4,6 +4,7 @@ import { config } from "../config/index.js";
 import { BLOB_CALL_MS, BLOB_RETRY } from "../config/limits.js";
 import { ignoreNotFound, statusOf } from "../data/status.js";
 import { callSignal } from "../http/deadline.js";
+import { runtime } from "../runtime.js";
 
 /** Blob containers, declared once; infra/ mirrors them. */
 export const BLOB_CONTAINERS = {
@@ -28,21 +29,21 @@ export const BLOB_CONTAINERS = {
 
 export type BlobContainerName = keyof typeof BLOB_CONTAINERS;
 
-let service: Promise<BlobServiceClient> | undefined;
-
 /**
- * The one BlobServiceClient of the process, made on first use. The SDK is loaded then too: only
+ * The one BlobServiceClient of the runtime, made on first use. The SDK is loaded then too: only
  * uploads, downloads and erasure need it, so a cold instance does not compile it up front.
  */
 export function blobService(): Promise<BlobServiceClient> {
-  service ??= import("@azure/storage-blob").then(({ BlobServiceClient }) => {
+  const memory = runtime().memory;
+  memory.blobService ??= import("@azure/storage-blob").then(({ BlobServiceClient }) => {
     const c = config();
     const options = { retryOptions: BLOB_RETRY };
-    return c.STORAGE_CONNECTION_STRING
-      ? BlobServiceClient.fromConnectionString(c.STORAGE_CONNECTION_STRING, options)
-      : new BlobServiceClient(c.STORAGE_ACCOUNT_URL!, azureCredential, options);
+    if (c.STORAGE_CONNECTION_STRING) return BlobServiceClient.fromConnectionString(c.STORAGE_CONNECTION_STRING, options);
+    // The configuration requires one of the two (shared/config); here the type learns it.
+    if (!c.STORAGE_ACCOUNT_URL) throw new Error("set STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_URL");
+    return new BlobServiceClient(c.STORAGE_ACCOUNT_URL, azureCredential, options);
   });
-  return service;
+  return memory.blobService;
 }
 
 /**
@@ -97,7 +98,9 @@ export interface BlobInfo {
 /** Size, version and metadata, or undefined when the blob does not exist. */
 export async function blobInfo(name: string, where: BlobContainerName = "candidateFiles"): Promise<BlobInfo | undefined> {
   const p = await ignoreNotFound((await candidateFile(name, where)).getProperties(deadline()));
-  return p && { size: p.contentLength ?? 0, etag: p.etag!, metadata: p.metadata ?? {} };
+  if (!p) return undefined;
+  if (!p.etag) throw new Error("Blob storage described a blob without its ETag");
+  return { size: p.contentLength ?? 0, etag: p.etag, metadata: p.metadata ?? {} };
 }
 
 /**
@@ -145,19 +148,14 @@ async function breakLease(name: string, where: BlobContainerName): Promise<void>
   await ignoreNotFound((await candidateFile(name, where)).getBlobLeaseClient().breakLease(0, deadline()), 409); // 409: there was no lease
 }
 
-let bytesRead = 0;
-/** Bytes the functions have read from blob contents in this process (benchmarks). */
-export const blobBytesRead = () => bytesRead;
-
 /** Reads `count` bytes from `offset` of an upload: a range read, never the whole blob. */
 export async function readRange(name: string, offset: number, count: number): Promise<Buffer> {
   if (count <= 0) return Buffer.alloc(0);
-  const res = await (await candidateFile(name, "candidateUploads")).download(offset, count, deadline());
+  const { readableStreamBody: body } = await (await candidateFile(name, "candidateUploads")).download(offset, count, deadline());
+  if (!body) throw new Error("Blob storage's download has no stream (it has one in Node.js)");
   const chunks: Buffer[] = [];
-  for await (const chunk of res.readableStreamBody!) chunks.push(chunk as Buffer);
-  const buf = Buffer.concat(chunks);
-  bytesRead += buf.length;
-  return buf;
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** An upload's index tags (Defender for Storage writes its verdict there). */

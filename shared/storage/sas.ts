@@ -1,5 +1,6 @@
 import type { StorageSharedKeyCredential, UserDelegationKey } from "@azure/storage-blob";
 import { clock } from "../domain/clock.js";
+import { runtime } from "../runtime.js";
 import { blobService, BLOB_CONTAINERS, candidateFile, deadline, type BlobContainerName } from "./blob.js";
 
 // Already loaded by blobService() by the time a link is made: this costs no extra compile.
@@ -10,19 +11,18 @@ const sdk = () => import("@azure/storage-blob");
  * account key; in Azure with a user delegation key obtained by the app's managed identity, so
  * no account key exists anywhere.
  */
-let delegation: { key: UserDelegationKey; until: number } | undefined;
-
 async function signer(expiresOn: Date): Promise<StorageSharedKeyCredential | UserDelegationKey> {
   const service = await blobService();
   const { StorageSharedKeyCredential } = await sdk();
   if (service.credential instanceof StorageSharedKeyCredential) return service.credential;
-  // One delegation key serves many links; renew it well before any link could outlive it.
-  if (!delegation || delegation.until < expiresOn.getTime() + 5 * 60_000) {
+  // One delegation key (the runtime's memory) serves many links; renew it well before any link could outlive it.
+  const memory = runtime().memory;
+  if (!memory.delegation || memory.delegation.until < expiresOn.getTime() + 5 * 60_000) {
     const start = new Date(clock().now().getTime() - 5 * 60_000);
     const end = new Date(clock().now().getTime() + 6 * 3600_000);
-    delegation = { key: await service.getUserDelegationKey(start, end, deadline()), until: end.getTime() };
+    memory.delegation = { key: await service.getUserDelegationKey(start, end, deadline()), until: end.getTime() };
   }
-  return delegation.key;
+  return memory.delegation.key;
 }
 
 interface LinkOptions {

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mintLocalToken } from "../../shared/auth/local-issuer.js";
+import { asString, get, parseJson } from "../support/json.js";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 10);
@@ -60,7 +61,7 @@ process.on("exit", stop);
 
 const base = await new Promise<string>((resolve, reject) => {
   let out = "";
-  api.stdout!.on("data", (chunk: Buffer) => {
+  api.stdout.on("data", (chunk: Buffer) => {
     out += chunk.toString();
     const m = /API\s+(http:\/\/\S+\/api)/.exec(out);
     if (m) resolve(m[1]!);
@@ -76,7 +77,7 @@ async function send(method: string, path: string, auth: string, body?: unknown) 
   });
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return { body: text ? JSON.parse(text) : undefined, etag: res.headers.get("etag") ?? undefined };
+  return { body: text ? parseJson(text, `${method} ${path}`) : undefined, etag: res.headers.get("etag") ?? undefined };
 }
 
 async function inBatches<T>(n: number, size: number, work: (i: number) => Promise<T>): Promise<T[]> {
@@ -88,7 +89,7 @@ async function inBatches<T>(n: number, size: number, work: (i: number) => Promis
 // Seed: candidates (signed up, profile filled; two thirds accepted the terms and share), employers.
 const t0 = performance.now();
 const coach = await token("coach", { municipality: M });
-const { version } = (await (await fetch(`${base}/terms`)).json()) as { version: string };
+const version = asString(get(parseJson(await (await fetch(`${base}/terms`)).text(), "terms"), "version"), "terms version");
 const candidates = await inBatches(CANDIDATES, 20, async (i) => {
   const invited = await send("POST", "/candidates", coach, {
     admin: {
@@ -101,7 +102,7 @@ const candidates = await inBatches(CANDIDATES, 20, async (i) => {
     },
   });
   const me = await token("candidate", { sub: `load-cand-${i}` });
-  await send("POST", "/invitations/redeem", me, { code: invited.body.invitationCode });
+  await send("POST", "/invitations/redeem", me, { code: asString(get(invited.body, "invitationCode"), "invitationCode") });
   await send("PATCH", "/me/profile", me, {
     profile: { skills: ["lassen", i % 2 ? "koken" : "klantcontact"], preferredOccupations: ["lasser"], availability: { hoursPerWeek: 24 } },
   });
@@ -109,7 +110,7 @@ const candidates = await inBatches(CANDIDATES, 20, async (i) => {
     await send("POST", "/me/terms", me, { version });
     await send("PUT", "/me/sharing", me, { withEmployers: true });
   }
-  return { id: invited.body.id as string, token: me };
+  return { id: asString(get(invited.body, "id"), "candidate id"), token: me };
 });
 const accountManager = await token("accountManager", { municipality: M });
 const employers = await inBatches(EMPLOYERS, EMPLOYERS, async (i) => {
@@ -120,7 +121,7 @@ const employers = await inBatches(EMPLOYERS, EMPLOYERS, async (i) => {
     contact: { firstName: "Eva", lastName: "Smit", email: `eva${i}@bedrijf.example`, phone: "030 1234567" },
   });
   const me = await token("employer", { sub: `load-emp-${i}` });
-  await send("POST", "/invitations/redeem", me, { code: created.body.invitationCode });
+  await send("POST", "/invitations/redeem", me, { code: asString(get(created.body, "invitationCode"), "invitationCode") });
   return me;
 });
 console.log(
@@ -134,13 +135,13 @@ await writeFile(config, JSON.stringify({ base, seconds: SECONDS, connections: CO
 const rssMb = async () => Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${api.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 const rss: { at: number; mb: number }[] = [{ at: 0, mb: await rssMb() }];
 const started = Date.now();
-const sampler = setInterval(async () => rss.push({ at: Math.round((Date.now() - started) / 1000), mb: await rssMb() }), 5000);
+const sampler = setInterval(() => void rssMb().then((mb) => rss.push({ at: Math.round((Date.now() - started) / 1000), mb })), 5000);
 
 const client = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./load-client.ts", import.meta.url)), config], {
   stdio: ["ignore", "pipe", "inherit"],
 });
 let report = "";
-client.stdout!.on("data", (c: Buffer) => (report += c.toString()));
+client.stdout.on("data", (c: Buffer) => (report += c.toString()));
 const code = await new Promise<number | null>((r) => client.once("exit", r));
 clearInterval(sampler);
 rss.push({ at: Math.round((Date.now() - started) / 1000), mb: await rssMb() });

@@ -89,7 +89,7 @@ async function measure<T>(label: string, work: () => Promise<T>, per?: (r: T) =>
 const page = await candidatesForTips(municipalities[0]!, new Date().toISOString(), "", 50);
 const bytes = Buffer.byteLength(JSON.stringify(page.items));
 console.log(
-  `tips query: ${page.items.length} candidates in the first page, ${(bytes / page.items.length).toFixed(0)} bytes each (the stored document: about ${Buffer.byteLength(JSON.stringify((await container("candidates").item(page.items[0]!.id, municipalities[0]!).read()).resource))} bytes)`,
+  `tips query: ${page.items.length} candidates in the first page, ${(bytes / page.items.length).toFixed(0)} bytes each (the stored document: about ${Buffer.byteLength(JSON.stringify((await container("candidates").item(page.items[0]!.id, municipalities[0]).read()).resource))} bytes)`,
 );
 
 await measure(

@@ -3,6 +3,7 @@
 // the handler against the raw query that does the same work (the required criteria, the viewer's
 // sight, what each criterion met, freshness order): median/p95 per page, Cosmos round trips per
 // page, bytes per item.
+import type { Schema } from "../support/http.js";
 import { BENCH_SKILLS as SKILLS, benchEmulators, measurer, printRows, seedCandidates, type Figures } from "./measure.js";
 
 const PER_MUNICIPALITY = Number(process.env.BENCH_CANDIDATES ?? 750);
@@ -48,7 +49,10 @@ for (let i = 0; i < 60; i++) {
     i === 0
       ? VACANCY
       : { ...VACANCY, title: `Vacature ${i}`, requiredSkills: [SKILLS[i % SKILLS.length]!], occupation: `beroep ${i % 25}` };
-  const created = await call("POST", "/api/vacancies", { token: am, body: { employerId: employerAccount.id, ...body } });
+  const created = await call<Schema<"VacancyView">>("POST", "/api/vacancies", {
+    token: am,
+    body: { employerId: employerAccount.id, ...body },
+  });
   if (i === 0) vacancyId = created.body.id;
 }
 const candidate = await sharedCandidate("utrecht", {
@@ -69,7 +73,7 @@ const sight = employerSightFilter({ municipalityId: "utrecht", restricted: [] })
 const rawEmployer = async () =>
   (
     await container("candidates")
-      .items.query(
+      .items.query<Record<string, unknown>>(
         {
           query: `SELECT ${selectList(SEARCH_PROJECTION)}, ${match.select} AS matched FROM c WHERE c.type = 'candidate' AND ${sight.where} AND ${match.where.join(" AND ")} ORDER BY c.updatedAt DESC, c.id ASC`,
           parameters: [...sight.parameters, ...match.parameters],
@@ -80,9 +84,9 @@ const rawEmployer = async () =>
   ).resources;
 
 const page = (path: string, token: string) => async () => {
-  const res = await call("GET", `${path}?pageSize=${PAGE}`, { token });
+  const res = await call<{ items: unknown[] }>("GET", `${path}?pageSize=${PAGE}`, { token });
   if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.items as unknown[];
+  return res.body.items;
 };
 
 const rows: [string, Figures][] = [

@@ -2,6 +2,7 @@
 // they stand for and the PATCH's service function alone, on the same Cosmos emulator, taking
 // turns. Prints median/p95 latency and round trips.
 import { startEmulators } from "../../dev/emulators.js";
+import type { CandidateDoc } from "../../shared/domain/candidate.js";
 
 const N = Number(process.env.BENCH_ITERATIONS ?? 500);
 const WARMUP = 30;
@@ -64,7 +65,8 @@ const kinds: [string, Kind][] = [
   [
     "raw SDK read + replace (If-Match)",
     async (i) => {
-      const { resource, etag } = await candidates.item(subject.id, m).read();
+      const { resource, etag } = await candidates.item(subject.id, m).read<CandidateDoc>();
+      if (!resource) throw new Error("the bench's candidate is gone");
       resource.admin.caseManager = `raw ${i}`;
       await candidates.item(subject.id, m).replace(resource, { accessCondition: { type: "IfMatch", condition: etag } });
     },
@@ -72,7 +74,8 @@ const kinds: [string, Kind][] = [
   [
     "raw SDK read + (replace ‖ audit create)",
     async (i) => {
-      const { resource, etag } = await candidates.item(subject.id, m).read();
+      const { resource, etag } = await candidates.item(subject.id, m).read<CandidateDoc>();
+      if (!resource) throw new Error("the bench's candidate is gone");
       resource.admin.caseManager = `raw ${i}`;
       await Promise.all([
         candidates.item(subject.id, m).replace(resource, { accessCondition: { type: "IfMatch", condition: etag } }),

@@ -13,8 +13,11 @@ const emulators = await startEmulators();
 Object.assign(process.env, emulators.env, {
   AUTH_LOCAL_ISSUER: "true",
   LOCAL_ISSUER_KEY_FILE: ".local/bench-issuer-key.json",
-  NOTIFIER: "recording",
 });
+// Signals are kept in memory, so the sweep's round trips are its own.
+const { createRuntime, useRuntime } = await import("../../shared/runtime.js");
+const { recordingNotifier } = await import("../support/recording-notifier.js");
+useRuntime(createRuntime(process.env, { notifier: recordingNotifier() }));
 const { provisionDatabase, container } = await import("../../shared/data/cosmos.js");
 const { provisionStorage, blobContainer } = await import("../../shared/storage/blob.js");
 const { insertCandidate } = await import("../../shared/data/candidates.js");

@@ -1,6 +1,8 @@
 // `npm run bench:search`: seeds 4 municipalities with a few thousand candidates, then times
 // typical employer and account-manager searches through the handler against the same query
 // through the raw SDK: median/p95 per page, Cosmos round trips per page, bytes per item.
+import type { ViewCounter } from "../../shared/data/counters.js";
+import type { Schema } from "../support/http.js";
 import { benchEmulators, measurer, pairMeasurer, printRows, seedCandidates, type Figures } from "./measure.js";
 
 const PER_MUNICIPALITY = Number(process.env.BENCH_CANDIDATES ?? 750);
@@ -24,8 +26,11 @@ const measurePair = pairMeasurer(emulators, N, 5);
 
 const candidates = container("candidates");
 const raw = async (query: string, parameters: { name: string; value: string | boolean | string[] }[], partitionKey?: string) =>
-  (await candidates.items.query({ query, parameters }, { maxItemCount: PAGE, ...(partitionKey ? { partitionKey } : {}) }).fetchNext())
-    .resources;
+  (
+    await candidates.items
+      .query<Record<string, unknown>>({ query, parameters }, { maxItemCount: PAGE, ...(partitionKey ? { partitionKey } : {}) })
+      .fetchNext()
+  ).resources;
 
 const employerAccount = await employerUser("utrecht");
 const employer = employerAccount.token;
@@ -41,7 +46,7 @@ const pair = async (rawName: string, rawRun: () => Promise<unknown[]>, handlerNa
   const [r, h] = await measurePair(rawRun, handlerRun);
   rows.push([rawName, r], [handlerName, h]);
 };
-const handlerItems = (path: string, token: string) => async () => (await call("GET", path, { token })).body.items as unknown[];
+const handlerItems = (path: string, token: string) => async () => (await call<{ items: unknown[] }>("GET", path, { token })).body.items;
 await pair(
   "raw SDK: employer query, skill filter",
   () =>
@@ -78,9 +83,13 @@ let next: string | null = null;
 rows.push([
   "handler: employer, paging on (all new)",
   await measure(async () => {
-    const res = await call("GET", `/api/search/candidates?pageSize=${PAGE}${next ? `&continuation=${encodeURIComponent(next)}` : ""}`, {
-      token: pager.token,
-    });
+    const res = await call<Schema<"CandidateSearchPage">>(
+      "GET",
+      `/api/search/candidates?pageSize=${PAGE}${next ? `&continuation=${encodeURIComponent(next)}` : ""}`,
+      {
+        token: pager.token,
+      },
+    );
     next = res.body.continuation;
     return res.body.items;
   }),
@@ -88,7 +97,7 @@ rows.push([
 const { viewCounterId } = await import("../../shared/services/view-limits.js");
 const counterBytes = async (e: { sub: string; id: string }) => {
   const id = viewCounterId({ principal: { sub: e.sub, role: "employer" }, recordId: e.id }, new Date().toISOString().slice(0, 10));
-  const { resource } = await container("counters").item(id, id).read();
+  const { resource } = await container("counters").item(id, id).read<ViewCounter>();
   return Buffer.byteLength(JSON.stringify(resource));
 };
 const full = await measure(() =>

@@ -158,7 +158,7 @@ export async function walkThrough(baseUrl: string, tokens: Tokens, check?: Middl
     redeemedKinds: kinds,
     employerFinds: found.data.items.map((c) => c.id),
     employerSeesClientNumber,
-    cv: { sent: pdf.length, put: put.status, complete: completed.response.status, size: completed.data.files?.cv?.size },
+    cv: { sent: pdf.length, put: put.status, complete: completed.response.status, size: completed.data.files.cv?.size },
     vacancyStatus: vacancy.data.status,
     erasedStatus: erased.response.status,
   };

@@ -4,6 +4,7 @@
 // functions bicep emits. What only Azure knows (an identity's principalId, an account's endpoints)
 // comes from `reference()` stand-ins of the shape Azure returns. An unknown function throws.
 import { createHash, randomUUID } from "node:crypto";
+import { asArray, asJson, asObject, asString, get, shown, type Json, type JsonObject } from "./json.js";
 
 export interface DeployedResource {
   type: string;
@@ -17,16 +18,16 @@ export interface DeployedResource {
   /** Names of the nested deployments it sits in, outermost first. */
   modules: string[];
   location?: string;
-  tags?: Record<string, string>;
   kind?: string;
-  sku?: Record<string, unknown>;
-  identity?: Record<string, unknown>;
-  properties?: any;
+  tags?: JsonObject;
+  sku?: JsonObject;
+  identity?: JsonObject;
+  properties?: JsonObject;
 }
 
 export interface Evaluation {
   resources: DeployedResource[];
-  outputs: Record<string, any>;
+  outputs: Record<string, Json>;
 }
 
 export interface Target {
@@ -72,7 +73,7 @@ function tokenize(src: string): string[] {
           i++;
           break;
         }
-        s += src[i++];
+        s += src.charAt(i++);
       }
       tokens.push(`'${s}`); // a leading quote marks a string token
     } else if (/[0-9-]/.test(c)) {
@@ -156,6 +157,14 @@ export const fakeGuid = (...parts: unknown[]) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
+/** An evaluated object (its members may be lambdas, not only JSON). */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function expectNumber(v: unknown, what: string): number {
+  if (typeof v !== "number") throw new Error(`${what}: ${shown(v)} is not a number`);
+  return v;
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -174,19 +183,18 @@ function str(v: unknown): string {
 }
 
 function unionOf(values: unknown[]): unknown {
-  if (values.every(Array.isArray)) {
+  const arrays = values.filter((v) => Array.isArray(v));
+  if (arrays.length === values.length) {
     const out: unknown[] = [];
-    for (const arr of values as unknown[][]) for (const x of arr) if (!out.some((y) => deepEqual(x, y))) out.push(x);
+    for (const arr of arrays) for (const x of arr) if (!out.some((y) => deepEqual(x, y))) out.push(x);
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const obj of values as Record<string, unknown>[]) {
+  for (const obj of values) {
+    if (!isRecord(obj)) throw new Error(`union() of objects and ${shown(obj)}`);
     for (const [key, value] of Object.entries(obj)) {
       const prev = out[key];
-      out[key] =
-        prev && value && typeof prev === "object" && typeof value === "object" && !Array.isArray(prev) && !Array.isArray(value)
-          ? unionOf([prev, value])
-          : value;
+      out[key] = isRecord(prev) && isRecord(value) ? unionOf([prev, value]) : value;
     }
   }
   return out;
@@ -218,7 +226,7 @@ function buildId(base: string, type: string, names: string[]): string {
 }
 
 /** What `reference()` of a resource returns in Azure, for the properties these templates read. */
-export function referenceStandIn(type: string, names: string[]): Record<string, unknown> {
+export function referenceStandIn(type: string, names: string[]): JsonObject {
   const name = names.at(-1)!;
   switch (type) {
     case "Microsoft.ManagedIdentity/userAssignedIdentities":
@@ -269,17 +277,19 @@ interface DeploymentTarget {
 class TemplateScope {
   private readonly params: Record<string, unknown> = {};
   private readonly vars = new Map<string, unknown>();
-  private readonly deployments = new Map<string, { raw: any; env: Env; result?: Evaluation }>();
+  private readonly deployments = new Map<string, { raw: JsonObject; env: Env; result?: Evaluation }>();
 
   constructor(
-    private readonly template: any,
+    private readonly template: JsonObject,
     given: Record<string, unknown>,
     readonly target: DeploymentTarget,
     readonly modules: string[],
     readonly deploymentName: string,
   ) {
     const env = this.env();
-    for (const [name, def] of Object.entries<any>(template.parameters ?? {})) {
+    const declared = asObject(template.parameters ?? {}, `${this.where()}: parameters`);
+    for (const [name, raw] of Object.entries(declared)) {
+      const def = asObject(raw, `${this.where()}: parameter ${name}`);
       let value = name in given ? given[name] : undefined;
       if (value === undefined) {
         if (!("defaultValue" in def)) throw new Error(`${this.where()}: parameter ${name} has no value and no default`);
@@ -289,9 +299,9 @@ class TemplateScope {
       this.params[name] = value;
     }
     for (const name of Object.keys(given)) {
-      if (!(name in (template.parameters ?? {}))) throw new Error(`${this.where()}: no parameter ${name}`);
+      if (!(name in declared)) throw new Error(`${this.where()}: no parameter ${name}`);
     }
-    for (const r of template.resources ?? []) {
+    for (const r of this.resources()) {
       if (r.type === "Microsoft.Resources/deployments" && !r.copy) this.deployments.set(str(evaluate(r.name, env)), { raw: r, env });
     }
   }
@@ -302,6 +312,12 @@ class TemplateScope {
     return { scope: this, copy: {}, lambdaVars: {} };
   }
 
+  private resources(): JsonObject[] {
+    return asArray(this.template.resources ?? [], `${this.where()}: resources`).map((r, i) =>
+      asObject(r, `${this.where()}: resources[${i}]`),
+    );
+  }
+
   parameter(name: string): unknown {
     if (!(name in this.params)) throw new Error(`${this.where()}: parameters('${name}') is not declared`);
     return this.params[name];
@@ -309,13 +325,13 @@ class TemplateScope {
 
   variable(name: string): unknown {
     if (this.vars.has(name)) return this.vars.get(name);
-    const defs = this.template.variables ?? {};
+    const defs = asObject(this.template.variables ?? {}, `${this.where()}: variables`);
     let value: unknown;
-    const loop = (defs.copy ?? []).find((c: any) => c.name === name);
+    const loop = asArray(defs.copy ?? [], `${this.where()}: variables copy`).find((c) => get(c, "name") === name);
     if (loop) {
       const env = this.env();
-      const count = evaluate(loop.count, env) as number;
-      value = Array.from({ length: count }, (_, i) => evaluate(loop.input, { ...env, copy: { [name]: i, "": i } }));
+      const count = expectNumber(evaluate(get(loop, "count"), env), `${this.where()}: variables('${name}') count`);
+      value = Array.from({ length: count }, (_, i) => evaluate(get(loop, "input"), { ...env, copy: { [name]: i, "": i } }));
     } else if (name in defs) value = evaluate(defs[name], this.env());
     else throw new Error(`${this.where()}: variables('${name}') is not declared`);
     this.vars.set(name, value);
@@ -339,19 +355,19 @@ class TemplateScope {
     if (!d) throw new Error(`${this.where()}: no nested deployment ${name}`);
     if (!d.result) {
       const r = d.raw;
-      if (r.properties?.expressionEvaluationOptions?.scope !== "inner")
+      if (get(r, "properties", "expressionEvaluationOptions", "scope") !== "inner")
         throw new Error(`${name}: only inner-scoped nested templates are supported`);
       const parameters: Record<string, unknown> = {};
-      for (const [p, raw] of Object.entries<any>(r.properties.parameters ?? {})) {
+      for (const [p, raw] of Object.entries(asObject(get(r, "properties", "parameters") ?? {}, `${name}: parameters`))) {
         // `{ value: … }`, or an expression that makes one (bicep does so for conditional secure values).
-        const v = typeof raw === "string" ? (evaluate(raw, d.env) as any) : raw;
-        if (!v || typeof v !== "object" || !("value" in v)) throw new Error(`${name}: parameter ${p} is not a value`);
+        const v = typeof raw === "string" ? evaluate(raw, d.env) : raw;
+        if (!isRecord(v) || !("value" in v)) throw new Error(`${name}: parameter ${p} is not a value`);
         parameters[p] = typeof raw === "string" ? v.value : evaluate(v.value, d.env);
       }
       const rg = r.resourceGroup !== undefined ? str(evaluate(r.resourceGroup, d.env)) : this.target.resourceGroup;
       const sub = r.subscriptionId !== undefined ? str(evaluate(r.subscriptionId, d.env)) : this.target.subscriptionId;
       const inner = new TemplateScope(
-        r.properties.template,
+        asObject(get(r, "properties", "template"), `${name}: template`),
         parameters,
         { subscriptionId: sub, resourceGroup: rg },
         [...this.modules, name],
@@ -364,15 +380,16 @@ class TemplateScope {
 
   run(): Evaluation {
     const t = this.template;
-    if (t.languageVersion) throw new Error(`languageVersion ${t.languageVersion} (symbolic resources) is not supported`);
+    if (t.languageVersion) throw new Error(`languageVersion ${str(t.languageVersion)} (symbolic resources) is not supported`);
     const resources: DeployedResource[] = [];
-    for (const r of t.resources ?? []) {
+    for (const r of this.resources()) {
       const base = this.env();
-      const count = r.copy ? (evaluate(r.copy.count, base) as number) : 1;
+      const copy = r.copy === undefined ? undefined : asObject(r.copy, `${this.where()}: copy`);
+      const count = copy ? expectNumber(evaluate(copy.count, base), `${this.where()}: copy count`) : 1;
       for (let i = 0; i < count; i++) {
-        const env: Env = r.copy ? { ...base, copy: { [r.copy.name]: i, "": i } } : base;
+        const env: Env = copy ? { ...base, copy: { [asString(copy.name, "copy name")]: i, "": i } } : base;
         if (r.condition !== undefined && !evaluate(r.condition, env)) continue;
-        if (r.type === "Microsoft.Resources/deployments" && r.properties?.template) {
+        if (r.type === "Microsoft.Resources/deployments" && get(r, "properties", "template")) {
           const name = str(evaluate(r.name, env));
           resources.push(...this.deployment(name).resources);
           continue;
@@ -380,18 +397,23 @@ class TemplateScope {
         resources.push(this.resource(r, env));
       }
     }
-    const outputs: Record<string, unknown> = {};
-    for (const [name, o] of Object.entries<any>(t.outputs ?? {})) {
+    const outputs: Record<string, Json> = {};
+    for (const [name, o] of Object.entries(asObject(t.outputs ?? {}, `${this.where()}: outputs`))) {
       const env = this.env();
-      if (o.copy) {
-        const n = evaluate(o.copy.count, env) as number;
-        outputs[name] = Array.from({ length: n }, (_, i) => evaluate(o.copy.input, { ...env, copy: { "": i } }));
-      } else outputs[name] = evaluate(o.value, env);
+      const what = `${this.where()}: output ${name}`;
+      const copy = get(o, "copy");
+      if (copy) {
+        const n = expectNumber(evaluate(get(copy, "count"), env), what);
+        outputs[name] = asJson(
+          Array.from({ length: n }, (_, i) => evaluate(get(copy, "input"), { ...env, copy: { "": i } })),
+          what,
+        );
+      } else outputs[name] = asJson(evaluate(get(o, "value"), env), what);
     }
     return { resources, outputs };
   }
 
-  private resource(r: any, env: Env): DeployedResource {
+  private resource(r: JsonObject, env: Env): DeployedResource {
     const type = str(evaluate(r.type, env));
     const name = str(evaluate(r.name, env));
     let scope: string | undefined;
@@ -401,17 +423,23 @@ class TemplateScope {
       scope = s.startsWith("/") ? s : `${this.baseId}/providers/${s}`;
       id = buildId(scope, type, name.split("/"));
     } else id = buildId(this.baseId, type, name.split("/"));
-    const out: DeployedResource = { type, name, id, apiVersion: r.apiVersion, modules: this.modules };
+    const out: DeployedResource = { type, name, id, apiVersion: asString(r.apiVersion, `${name}: apiVersion`), modules: this.modules };
     if (scope) out.scope = scope;
-    for (const key of ["location", "tags", "kind", "sku", "identity", "properties"] as const) {
-      if (r[key] !== undefined) (out as any)[key] = evaluate(r[key], env);
+    const value = (key: string) => (r[key] === undefined ? undefined : asJson(evaluate(r[key], env), `${name}: ${key}`));
+    const location = value("location");
+    const kind = value("kind");
+    if (location !== undefined) out.location = asString(location, `${name}: location`);
+    if (kind !== undefined) out.kind = asString(kind, `${name}: kind`);
+    for (const key of ["tags", "sku", "identity", "properties"] as const) {
+      const v = value(key);
+      if (v !== undefined) out[key] = asObject(v, `${name}: ${key}`);
     }
     return out;
   }
 }
 
-function checkParameter(what: string, def: any, value: unknown): void {
-  const type = String(def.type).toLowerCase();
+function checkParameter(what: string, def: JsonObject, value: unknown): void {
+  const type = str(def.type).toLowerCase();
   const ok =
     type === "string" || type === "securestring"
       ? typeof value === "string"
@@ -424,16 +452,17 @@ function checkParameter(what: string, def: any, value: unknown): void {
             : type === "object" || type === "secureobject"
               ? typeof value === "object" && value !== null && !Array.isArray(value)
               : false;
-  if (!ok) throw new Error(`${what}: ${JSON.stringify(value)} is not of type ${def.type}`);
-  if (def.allowedValues && !def.allowedValues.some((a: unknown) => deepEqual(a, value)))
+  if (!ok) throw new Error(`${what}: ${JSON.stringify(value)} is not of type ${type}`);
+  const { allowedValues, minLength, maxLength, minValue, maxValue } = def;
+  if (Array.isArray(allowedValues) && !allowedValues.some((a) => deepEqual(a, value)))
     throw new Error(`${what}: ${JSON.stringify(value)} is not allowed`);
   if (typeof value === "string" || Array.isArray(value)) {
-    if (def.minLength !== undefined && value.length < def.minLength) throw new Error(`${what}: shorter than ${def.minLength}`);
-    if (def.maxLength !== undefined && value.length > def.maxLength) throw new Error(`${what}: longer than ${def.maxLength}`);
+    if (typeof minLength === "number" && value.length < minLength) throw new Error(`${what}: shorter than ${minLength}`);
+    if (typeof maxLength === "number" && value.length > maxLength) throw new Error(`${what}: longer than ${maxLength}`);
   }
   if (typeof value === "number") {
-    if (def.minValue !== undefined && value < def.minValue) throw new Error(`${what}: below ${def.minValue}`);
-    if (def.maxValue !== undefined && value > def.maxValue) throw new Error(`${what}: above ${def.maxValue}`);
+    if (typeof minValue === "number" && value < minValue) throw new Error(`${what}: below ${minValue}`);
+    if (typeof maxValue === "number" && value > maxValue) throw new Error(`${what}: above ${maxValue}`);
   }
 }
 
@@ -443,15 +472,17 @@ function evaluate(value: unknown, env: Env): unknown {
     return value.startsWith("[[") ? value.slice(1) : value;
   }
   if (Array.isArray(value)) return value.map((v) => evaluate(v, env));
-  if (value && typeof value === "object") {
+  if (isRecord(value)) {
     const out: Record<string, unknown> = {};
-    const obj = value as Record<string, unknown>;
-    for (const [k, v] of Object.entries(obj)) {
+    for (const [k, v] of Object.entries(value)) {
       if (k === "copy" && Array.isArray(v)) {
         // Property loops: `copy: [{ name, count, input }]` makes the array property `name`.
-        for (const loop of v as any[]) {
-          const n = evaluate(loop.count, env) as number;
-          out[loop.name] = Array.from({ length: n }, (_, i) => evaluate(loop.input, { ...env, copy: { ...env.copy, [loop.name]: i } }));
+        const loops: unknown[] = v;
+        for (const loop of loops) {
+          if (!isRecord(loop)) throw new Error(`property loop ${shown(loop)} is not an object`);
+          const name = str(loop.name);
+          const n = expectNumber(evaluate(loop.count, env), `property loop ${name}`);
+          out[name] = Array.from({ length: n }, (_, i) => evaluate(loop.input, { ...env, copy: { ...env.copy, [name]: i } }));
         }
       } else out[isExpression(k) ? str(evaluate(k, env)) : k] = evaluate(v, env); // ARM evaluates expression keys too
     }
@@ -460,9 +491,10 @@ function evaluate(value: unknown, env: Env): unknown {
   return value;
 }
 
-function callLambda(fn: unknown, args: unknown[]): unknown {
-  const l = fn as Lambda;
-  if (!l?.lambda) throw new Error("expected a lambda");
+const isLambda = (v: unknown): v is Lambda => isRecord(v) && v.lambda === true;
+
+function callLambda(l: unknown, args: unknown[]): unknown {
+  if (!isLambda(l)) throw new Error("expected a lambda");
   const vars = { ...l.env.lambdaVars };
   l.names.forEach((n, i) => (vars[n] = args[i]));
   return evalNode(l.body, { ...l.env, lambdaVars: vars });
@@ -474,18 +506,16 @@ function evalNode(node: Node, env: Env): unknown {
     case "num":
       return node.v;
     case "prop": {
-      const obj = evalNode(node.obj, env) as Record<string, unknown>;
-      if (obj === null || typeof obj !== "object" || !(node.name in obj)) {
-        throw new Error(`property ${node.name} not found on ${JSON.stringify(obj)?.slice(0, 200)}`);
-      }
+      const obj = evalNode(node.obj, env);
+      if (!isRecord(obj) || !(node.name in obj)) throw new Error(`property ${node.name} not found on ${shown(obj)}`);
       return obj[node.name];
     }
     case "index": {
-      const obj = evalNode(node.obj, env) as any;
-      const index = evalNode(node.index, env) as string | number;
-      if (obj === null || typeof obj !== "object" || !(index in obj))
-        throw new Error(`[${index}] not found on ${JSON.stringify(obj)?.slice(0, 200)}`);
-      return obj[index];
+      const obj = evalNode(node.obj, env);
+      const index = evalNode(node.index, env);
+      if (Array.isArray(obj) && typeof index === "number" && index in obj) return obj[index];
+      if (isRecord(obj) && typeof index === "string" && index in obj) return obj[index];
+      throw new Error(`[${str(index)}] not found on ${shown(obj)}`);
     }
     case "call":
       return call(node.name, node.args, env);
@@ -520,18 +550,39 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
       return { lambda: true, names, body: argNodes.at(-1)!, env } satisfies Lambda;
     }
   }
-  const a = argNodes.map((n) => evalNode(n, env)) as any[];
+  const a = argNodes.map((n) => evalNode(n, env));
+  const arg = <T>(i: number, kind: string, is: (v: unknown) => v is T): T => {
+    const v = a[i];
+    if (!is(v)) throw new Error(`${name}(): argument ${i + 1} is not ${kind}: ${shown(v)}`);
+    return v;
+  };
+  const text = (i: number) => arg(i, "a string", (v) => typeof v === "string");
+  const texts = (from: number) => a.slice(from).map((_, i) => text(from + i));
+  const num = (i: number) => arg(i, "a number", (v) => typeof v === "number");
+  const list = (i: number) => arg(i, "an array", (v): v is unknown[] => Array.isArray(v));
+  const seq = (i: number) => arg(i, "a string or an array", (v): v is string | unknown[] => typeof v === "string" || Array.isArray(v));
+  const object = (i: number) => arg(i, "an object", isRecord);
+  /** ARM compares two numbers or two strings. */
+  const order = (): number => {
+    const [x, y] = a;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    if (typeof x === "string" && typeof y === "string") return x < y ? -1 : x > y ? 1 : 0;
+    throw new Error(`${name}(): cannot compare ${shown(x)} and ${shown(y)}`);
+  };
   switch (name) {
     case "parameters":
-      return scope.parameter(a[0]);
+      return scope.parameter(text(0));
     case "variables":
-      return scope.variable(a[0]);
-    case "lambdaVariables":
-      if (!(a[0] in env.lambdaVars)) throw new Error(`lambdaVariables('${a[0]}') is not bound`);
-      return env.lambdaVars[a[0]];
+      return scope.variable(text(0));
+    case "lambdaVariables": {
+      const v = text(0);
+      if (!(v in env.lambdaVars)) throw new Error(`lambdaVariables('${v}') is not bound`);
+      return env.lambdaVars[v];
+    }
     case "copyIndex": {
-      const loop = typeof a[0] === "string" ? a[0] : "";
-      const offset = typeof a[0] === "number" ? a[0] : typeof a[1] === "number" ? a[1] : 0;
+      const [first, second] = a;
+      const loop = typeof first === "string" ? first : "";
+      const offset = typeof first === "number" ? first : typeof second === "number" ? second : 0;
       if (!(loop in env.copy)) throw new Error(`copyIndex(${loop}) outside its loop`);
       return env.copy[loop]! + offset;
     }
@@ -547,30 +598,32 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
       return deepEqual(a[0], a[1]);
     case "empty":
       return isEmpty(a[0]);
-    case "length":
-      return typeof a[0] === "object" && !Array.isArray(a[0]) && a[0] ? Object.keys(a[0]).length : a[0].length;
-    case "contains":
-      return typeof a[0] === "string"
-        ? a[0].toLowerCase().includes(String(a[1]).toLowerCase())
-        : Array.isArray(a[0])
-          ? a[0].some((x) => deepEqual(x, a[1]))
-          : a[1] in a[0];
+    case "length": {
+      const v = a[0];
+      return isRecord(v) ? Object.keys(v).length : seq(0).length;
+    }
+    case "contains": {
+      const [container, item] = a;
+      if (typeof container === "string") return container.toLowerCase().includes(String(item).toLowerCase());
+      if (Array.isArray(container)) return container.some((x) => deepEqual(x, item));
+      return text(1) in object(0);
+    }
     case "greater":
-      return a[0] > a[1];
+      return order() > 0;
     case "greaterOrEquals":
-      return a[0] >= a[1];
+      return order() >= 0;
     case "less":
-      return a[0] < a[1];
+      return order() < 0;
     case "lessOrEquals":
-      return a[0] <= a[1];
+      return order() <= 0;
     case "add":
-      return a[0] + a[1];
+      return num(0) + num(1);
     case "sub":
-      return a[0] - a[1];
+      return num(0) - num(1);
     case "mul":
-      return a[0] * a[1];
+      return num(0) * num(1);
     case "div":
-      return Math.trunc(a[0] / a[1]);
+      return Math.trunc(num(0) / num(1));
     case "int":
       return Number.parseInt(String(a[0]), 10);
     case "string":
@@ -578,14 +631,14 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
     case "bool":
       return a[0] === true || String(a[0]).toLowerCase() === "true";
     case "json":
-      return JSON.parse(a[0]);
+      return asJson(JSON.parse(text(0)));
     case "format":
-      return String(a[0]).replace(/\{(\d+)(?::[^}]*)?\}/g, (_, i) => str(a[Number(i) + 1]));
+      return text(0).replace(/\{(\d+)(?::[^}]*)?\}/g, (_, i: string) => str(a[Number(i) + 1]));
     case "concat":
       return Array.isArray(a[0]) ? a.flat() : a.map(str).join("");
     case "createObject": {
       const o: Record<string, unknown> = {};
-      for (let i = 0; i < a.length; i += 2) o[a[i]] = a[i + 1];
+      for (let i = 0; i < a.length; i += 2) o[text(i)] = a[i + 1];
       return o;
     }
     case "createArray":
@@ -593,44 +646,52 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
     case "union":
       return unionOf(a);
     case "tryGet": {
-      let v: any = a[0];
-      for (const key of a.slice(1)) v = v === null || v === undefined ? null : (v[key] ?? null);
+      let v = a[0];
+      for (const key of a.slice(1)) {
+        if (isRecord(v) && typeof key === "string") v = v[key] ?? null;
+        else if (Array.isArray(v) && typeof key === "number") v = v[key] ?? null;
+        else v = null;
+      }
       return v;
     }
     case "items":
-      return Object.entries(a[0]).map(([key, value]) => ({ key, value }));
+      return Object.entries(object(0)).map(([key, value]) => ({ key, value }));
     case "toLower":
       return String(a[0]).toLowerCase();
     case "toUpper":
       return String(a[0]).toUpperCase();
     case "trim":
       return String(a[0]).trim();
-    case "split":
+    case "split": {
+      const delimiters = a[1];
       return String(a[0]).split(
-        Array.isArray(a[1]) ? new RegExp(a[1].map((d: string) => d.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")) : a[1],
+        Array.isArray(delimiters) ? new RegExp(delimiters.map((d) => String(d).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")) : text(1),
       );
+    }
     case "join":
-      return a[0].map(str).join(a[1]);
+      return list(0).map(str).join(text(1));
     case "replace":
-      return String(a[0]).split(a[1]).join(a[2]);
+      return String(a[0]).split(text(1)).join(text(2));
     case "startsWith":
       return String(a[0]).toLowerCase().startsWith(String(a[1]).toLowerCase());
     case "endsWith":
       return String(a[0]).toLowerCase().endsWith(String(a[1]).toLowerCase());
-    case "substring":
-      return String(a[0]).substr(a[1], a[2]);
+    case "substring": {
+      const start = num(1);
+      return String(a[0]).slice(start, a[2] === undefined ? undefined : start + num(2));
+    }
     case "take":
-      return a[0].slice(0, a[1]);
+      return seq(0).slice(0, num(1));
     case "skip":
-      return a[0].slice(a[1]);
+      return seq(0).slice(num(1));
     case "first":
-      return a[0][0];
+      return seq(0)[0];
     case "last":
-      return a[0][a[0].length - 1];
+      return seq(0).at(-1);
     case "filter":
-      return (a[0] as unknown[]).filter((x, i) => callLambda(a[1], [x, i]));
+      return list(0).filter((x, i) => callLambda(a[1], [x, i]));
     case "map":
-      return (a[0] as unknown[]).map((x, i) => callLambda(a[1], [x, i]));
+      return list(0).map((x, i) => callLambda(a[1], [x, i]));
     case "guid":
       return fakeGuid("guid", ...a);
     case "uniqueString":
@@ -662,22 +723,22 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
       const at = a.findIndex((x) => typeof x === "string" && x.includes("/"));
       const [sub, rg] =
         at === 2
-          ? [a[0], a[1]]
+          ? [text(0), text(1)]
           : at === 1
-            ? [scope.target.subscriptionId, a[0]]
+            ? [scope.target.subscriptionId, text(0)]
             : [scope.target.subscriptionId, scope.target.resourceGroup];
       const base = rg ? `/subscriptions/${sub}/resourceGroups/${rg}` : `/subscriptions/${sub}`;
-      return buildId(base, a[at], a.slice(at + 1));
+      return buildId(base, text(at), texts(at + 1));
     }
     case "subscriptionResourceId": {
       const at = a.findIndex((x) => typeof x === "string" && x.includes("/"));
-      const sub = at === 1 ? a[0] : scope.target.subscriptionId;
-      return buildId(`/subscriptions/${sub}`, a[at], a.slice(at + 1));
+      const sub = at === 1 ? text(0) : scope.target.subscriptionId;
+      return buildId(`/subscriptions/${sub}`, text(at), texts(at + 1));
     }
     case "extensionResourceId":
-      return buildId(a[0], a[1], a.slice(2));
+      return buildId(text(0), text(1), texts(2));
     case "tenantResourceId":
-      return buildId("", a[0], a.slice(1));
+      return buildId("", text(0), texts(1));
     case "reference": {
       const target = String(a[0]);
       if (!target.startsWith("/")) throw new Error(`reference('${target}'): symbolic references are not supported`);
@@ -687,7 +748,7 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
         const { outputs } = scope.deployment(names[0]!);
         body = { outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { value: v }])) };
       } else body = referenceStandIn(type, names);
-      return String(a[2] ?? "").toLowerCase() === "full" ? { id: target, properties: body } : body;
+      return a[2] !== undefined && text(2).toLowerCase() === "full" ? { id: target, properties: body } : body;
     }
     default:
       throw new Error(`template function ${name}() is not supported by test/support/arm-template.ts`);
@@ -696,5 +757,11 @@ function call(name: string, argNodes: Node[], env: Env): unknown {
 
 /** Evaluates a subscription- or resource-group-scope template with these parameter values. */
 export function evaluateTemplate(template: unknown, parameters: Record<string, unknown>, resourceGroup?: string): Evaluation {
-  return new TemplateScope(template, parameters, { subscriptionId: TARGET.subscriptionId, resourceGroup }, [], "main").run();
+  return new TemplateScope(
+    asObject(asJson(template, "the template"), "the template"),
+    parameters,
+    { subscriptionId: TARGET.subscriptionId, resourceGroup },
+    [],
+    "main",
+  ).run();
 }

@@ -4,6 +4,7 @@ import "../../functions/index.js";
 import { matchRoute } from "../../dev/host.js";
 import { actAsWorker, httpFunctions } from "../../dev/worker.js";
 import { openApiDocument } from "../../shared/http/openapi.js";
+import { asJson, asObject, asString, get, keysOf, type Json, type JsonObject } from "./json.js";
 
 /**
  * Every answer a test gets is checked against the OpenAPI document: its status must be listed
@@ -12,10 +13,8 @@ import { openApiDocument } from "../../shared/http/openapi.js";
  * A mismatch fails the test that caused it.
  */
 
-// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
-  ajv: Ajv2020,
-) => Ajv2020;
+// ajv-formats is CommonJS: under ESM its default import is `module.exports`, whose `default` is the plugin.
+const addFormats = addFormatsModule.default;
 
 /** Headers every answer may carry without the document naming them. */
 const STANDARD_HEADERS = new Set([
@@ -31,12 +30,10 @@ const STANDARD_HEADERS = new Set([
 ]);
 const isStandard = (name: string) => STANDARD_HEADERS.has(name) || name.startsWith("access-control-");
 
-type Json = Record<string, any>;
-
 interface Operation {
   method: string;
   path: string;
-  op: Json;
+  op: JsonObject;
 }
 
 interface Contract {
@@ -59,25 +56,26 @@ function load(): Contract {
   // members are not schema keywords, and only the schemas inside are compiled.
   ajv.addVocabulary(Object.keys(doc).filter((k) => !k.startsWith("$")));
   ajv.addSchema(doc, "openapi.json");
+  const json = asJson(doc, "the OpenAPI document");
   const operations = new Map<string, Operation>();
-  for (const [path, item] of Object.entries(doc.paths as Json)) {
-    for (const [method, op] of Object.entries(item as Json)) operations.set(op.operationId, { method: method.toUpperCase(), path, op });
+  for (const [path, item] of Object.entries(asObject(get(json, "paths"), "paths"))) {
+    for (const [method, value] of Object.entries(asObject(item, path))) {
+      const op = asObject(value, `${method} ${path}`);
+      operations.set(asString(op.operationId, `${method} ${path} operationId`), { method: method.toUpperCase(), path, op });
+    }
   }
-  contract = { doc, ajv, operations, validators: new Map() };
+  contract = { doc: json, ajv, operations, validators: new Map() };
   return contract;
 }
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 
 /** Follows a `$ref` inside the document (components.responses, components.headers). */
-function resolve(doc: Json, value: Json, at: string[]): { value: Json; at: string[] } {
-  if (typeof value?.$ref !== "string") return { value, at };
-  const parts = (value.$ref as string).replace(/^#\//, "").split("/");
-  return resolve(
-    doc,
-    parts.reduce((node: Json, key) => node[key], doc),
-    parts,
-  );
+function resolve(doc: Json, value: Json | undefined, at: string[]): { value: JsonObject; at: string[] } {
+  const object = asObject(value, pointer(...at));
+  if (typeof object.$ref !== "string") return { value: object, at };
+  const parts = object.$ref.replace(/^#\//, "").split("/");
+  return resolve(doc, get(doc, ...parts), parts);
 }
 
 function validator(c: Contract, at: string[]): ValidateFunction {
@@ -104,9 +102,9 @@ export function contractProblems(operationId: string, answer: Answer): string[] 
   const operation = c.operations.get(operationId);
   if (!operation) return [`the OpenAPI document has no operation ${operationId}`];
   const where = `${operation.method} ${operation.path} → ${answer.status}`;
-  const declared = operation.op.responses?.[String(answer.status)];
+  const declared = get(operation.op, "responses", String(answer.status));
   if (!declared)
-    return [`${where}: status ${answer.status} is not documented (documented: ${Object.keys(operation.op.responses).join(", ")})`];
+    return [`${where}: status ${answer.status} is not documented (documented: ${keysOf(operation.op.responses, where).join(", ")})`];
   const { value: response, at } = resolve(c.doc, declared, [
     "paths",
     operation.path,
@@ -117,8 +115,8 @@ export function contractProblems(operationId: string, answer: Answer): string[] 
   const problems: string[] = [];
 
   // Headers: each one sent is described; each required one is sent; values fit their schema.
-  const described = new Map<string, { header: Json; at: string[] }>();
-  for (const [name, h] of Object.entries((response.headers ?? {}) as Json)) {
+  const described = new Map<string, { header: JsonObject; at: string[] }>();
+  for (const [name, h] of Object.entries(asObject(response.headers ?? {}, `${where} headers`))) {
     const r = resolve(c.doc, h, [...at, "headers", name]);
     described.set(name.toLowerCase(), { header: r.value, at: r.at });
   }
@@ -129,17 +127,16 @@ export function contractProblems(operationId: string, answer: Answer): string[] 
       problems.push(`${where}: header ${name} is sent but not described`);
       continue;
     }
-    const schema = d.header.schema as Json;
-    const typed = schema?.type === "integer" && /^-?\d+$/.test(value) ? Number(value) : value;
+    const typed = get(d.header, "schema", "type") === "integer" && /^-?\d+$/.test(value) ? Number(value) : value;
     const validate = validator(c, [...d.at, "schema"]);
     if (!validate(typed)) problems.push(`${where}: header ${name}: ${JSON.stringify(value)} ${c.ajv.errorsText(validate.errors)}`);
   }
   for (const [name, d] of described) {
-    if (d.header.required && answer.headers[name] === undefined) problems.push(`${where}: required header ${name} is missing`);
+    if (d.header.required === true && answer.headers[name] === undefined) problems.push(`${where}: required header ${name} is missing`);
   }
 
   // Body: its media type is documented, and it matches that schema.
-  const content = (response.content ?? {}) as Json;
+  const content = asObject(response.content ?? {}, `${where} content`);
   const mediaType = (answer.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (answer.text === undefined) return problems;
   if (!answer.text) {
@@ -163,9 +160,7 @@ export function contractProblems(operationId: string, answer: Answer): string[] 
   }
   const validate = validator(c, [...at, "content", mediaType, "schema"]);
   if (!validate(body)) {
-    const errors = (validate.errors ?? [])
-      .slice(0, 8)
-      .map((e) => `${e.instancePath || "(body)"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`);
+    const errors = (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || "(body)"} ${e.message} ${JSON.stringify(e.params)}`);
     problems.push(`${where}: the body does not match the document:\n  ${errors.join("\n  ")}`);
   }
   return problems;

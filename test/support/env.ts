@@ -1,9 +1,14 @@
-import { afterAll, expect, inject } from "vitest";
+import { afterAll, afterEach, expect, inject } from "vitest";
 import { actAsWorker } from "../../dev/worker.js";
 import { issuedQueries, recordQueries, unindexedSorts } from "./queries.js";
+import { testClock, testRuntime } from "./runtime.js";
 
-// Each test worker talks to the emulators the global setup started.
+// Each test worker talks to the emulators the global setup started, in a runtime of its own
+// (a file that needs other settings or services installs another: testRuntime).
 Object.assign(process.env, inject("testEnv"));
+testRuntime();
+// A test that moves the clock leaves it where it found it.
+afterEach(() => testClock.set(undefined));
 
 // Before any test file imports the app: `app.http`/`app.timer` register with the worker stand-in,
 // and tests call the handlers exactly as registered.

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mintLocalToken } from "../../shared/auth/local-issuer.js";
 import type { AdminFields } from "../../shared/domain/candidate.js";
 import type { Role } from "../../shared/domain/roles.js";
-import { call } from "./http.js";
+import { call, type Schema } from "./http.js";
 
 let counter = 0;
 
@@ -41,9 +41,9 @@ export function tokenFor(role: Role, municipality?: string, o: { sub?: string; m
 /** A coach invites a candidate through the API. */
 export async function inviteCandidate(municipality: string, overrides: Partial<AdminFields> = {}) {
   const coach = await tokenFor("coach", municipality);
-  const res = await call("POST", "/api/candidates", { token: coach, body: { admin: buildAdmin(overrides) } });
+  const res = await call<Schema<"CandidateCreated">>("POST", "/api/candidates", { token: coach, body: { admin: buildAdmin(overrides) } });
   if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { coach, id: res.body.id as string, code: res.body.invitationCode as string, etag: res.headers.etag!, body: res.body };
+  return { coach, id: res.body.id, code: res.body.invitationCode, etag: res.headers.etag!, body: res.body };
 }
 
 /** An invited candidate who signed in and redeemed the code. */
@@ -51,7 +51,7 @@ export async function signedUpCandidate(municipality: string, overrides: Partial
   const invited = await inviteCandidate(municipality, overrides);
   const sub = `cand-${randomUUID()}`;
   const token = await tokenFor("candidate", undefined, { sub });
-  const res = await call("POST", "/api/invitations/redeem", { token, body: { code: invited.code } });
+  const res = await call<Schema<"Redeemed">>("POST", "/api/invitations/redeem", { token, body: { code: invited.code } });
   if (res.status !== 200 || res.body.kind !== "candidate") throw new Error(`redeem failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...invited, sub, token, etag: res.headers.etag! };
 }
@@ -59,7 +59,7 @@ export async function signedUpCandidate(municipality: string, overrides: Partial
 /** A candidate who accepted the terms and shares the profile with employers, with a profile filled in. */
 export async function sharedCandidate(municipality: string, profile: Record<string, unknown> = {}, admin: Partial<AdminFields> = {}) {
   const c = await signedUpCandidate(municipality, admin);
-  const { version } = (await call("GET", "/api/terms")).body;
+  const { version } = (await call<Schema<"Terms">>("GET", "/api/terms")).body;
   await call("POST", "/api/me/terms", { token: c.token, body: { version } });
   const filled = await call("PATCH", "/api/me/profile", {
     token: c.token,
@@ -87,14 +87,17 @@ export function buildEmployer(overrides: Record<string, unknown> = {}) {
 /** An account manager registers an employer, whose user signs in and redeems the code. */
 export async function employerUser(municipality: string) {
   const accountManager = await tokenFor("accountManager", municipality);
-  const created = await call("POST", "/api/employers", { token: accountManager, body: buildEmployer() });
+  const created = await call<Schema<"EmployerCreated">>("POST", "/api/employers", { token: accountManager, body: buildEmployer() });
   if (created.status !== 201) throw new Error(`employer failed: ${created.status} ${JSON.stringify(created.body)}`);
   const sub = `emp-${randomUUID()}`;
   const token = await tokenFor("employer", undefined, { sub });
-  const redeemed = await call("POST", "/api/invitations/redeem", { token, body: { code: created.body.invitationCode } });
+  const redeemed = await call<Schema<"Redeemed">>("POST", "/api/invitations/redeem", {
+    token,
+    body: { code: created.body.invitationCode },
+  });
   if (redeemed.status !== 200 || redeemed.body.kind !== "employer")
     throw new Error(`employer redeem failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
-  return { accountManager, id: created.body.id as string, token, sub };
+  return { accountManager, id: created.body.id, token, sub };
 }
 
 export async function setReach(municipality: string, employerReach: "all" | "ownMunicipality") {

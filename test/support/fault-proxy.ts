@@ -36,6 +36,8 @@ export interface FaultProxy {
   target: string;
   /** Faults injected so far, by kind, and requests forwarded untouched. */
   stats: Record<Fault | "forwarded", number>;
+  /** Bytes of the answers' bodies passed back to the client so far (what the app read). */
+  readonly answeredBytes: number;
   close(): Promise<void>;
 }
 
@@ -78,7 +80,8 @@ export async function startFaultProxy(target: string, flavour: "cosmos" | "blob"
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   let turn = 0;
-  const proxy = { target } as { target: string };
+  let answeredBytes = 0;
+  const proxy = { target };
 
   const pass = (req: IncomingMessage, res: ServerResponse, lose = false) => {
     const upstream = new URL(req.url ?? "/", proxy.target);
@@ -89,6 +92,7 @@ export async function startFaultProxy(target: string, flavour: "cosmos" | "blob"
         return;
       }
       res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.on("data", (chunk: Buffer) => (answeredBytes += chunk.length));
       answer.pipe(res);
     });
     // The upstream is down (stopped emulator): the client sees its connection dropped, as it would.
@@ -101,7 +105,8 @@ export async function startFaultProxy(target: string, flavour: "cosmos" | "blob"
     const fault = pick ? settings.faults[turn++ % settings.faults.length]! : undefined;
     if (!fault) {
       stats.forwarded++;
-      return pass(req, res);
+      pass(req, res);
+      return;
     }
     stats[fault]++;
     switch (fault) {
@@ -109,14 +114,17 @@ export async function startFaultProxy(target: string, flavour: "cosmos" | "blob"
         setTimeout(() => pass(req, res), settings.latencyMs);
         return;
       case "throttle":
-        return refuse(flavour, res, flavour === "cosmos" ? 429 : 503, settings.retryAfterMs);
+        refuse(flavour, res, flavour === "cosmos" ? 429 : 503, settings.retryAfterMs);
+        return;
       case "unavailable":
-        return refuse(flavour, res, 503, settings.retryAfterMs);
+        refuse(flavour, res, 503, settings.retryAfterMs);
+        return;
       case "reset":
         req.socket.destroy();
         return;
       case "lostAnswer":
-        return pass(req, res, true);
+        pass(req, res, true);
+        return;
       case "hang":
         req.resume(); // read the body, never answer
         hanging.add(res);
@@ -137,6 +145,9 @@ export async function startFaultProxy(target: string, flavour: "cosmos" | "blob"
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get target() {
       return proxy.target;
+    },
+    get answeredBytes() {
+      return answeredBytes;
     },
     set target(value: string) {
       proxy.target = value;

@@ -6,18 +6,23 @@
 // are near-valid, which is what a fuzzer wants anyway.
 import fc from "fast-check";
 import { z } from "zod";
+import { asArray, asJson, asObject, asStrings, get, isObject, type Json, type JsonObject } from "./json.js";
 
-type Schema = Record<string, any>;
+export type Schema = JsonObject;
 
 export function jsonSchemaOf(schema: z.ZodType): Schema {
-  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Schema;
+  return asObject(asJson(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" })), "JSON schema");
 }
+
+/** A subschema; `true`, `false` or none count as the empty schema (anything). */
+export const schemaAt = (value: Json | undefined): Schema => (isObject(value) ? value : {});
+const numberOr = (value: Json | undefined, fallback: number) => (typeof value === "number" ? value : fallback);
 
 const MAX_STRING = 24;
 
 function stringArb(s: Schema): fc.Arbitrary<string> {
-  if (Array.isArray(s.enum)) return fc.constantFrom(...(s.enum as string[]));
-  if (s.const !== undefined) return fc.constant(s.const);
+  if (Array.isArray(s.enum)) return fc.constantFrom(...asStrings(s.enum, "enum"));
+  if (typeof s.const === "string") return fc.constant(s.const);
   switch (s.format) {
     case "date":
       return fc
@@ -32,12 +37,12 @@ function stringArb(s: Schema): fc.Arbitrary<string> {
     case "uuid":
       return fc.uuid();
   }
-  const minLength = s.minLength ?? 0;
-  const maxLength = Math.max(minLength, Math.min(s.maxLength ?? MAX_STRING, MAX_STRING));
+  const minLength = numberOr(s.minLength, 0);
+  const maxLength = Math.max(minLength, Math.min(numberOr(s.maxLength, MAX_STRING), MAX_STRING));
   if (typeof s.pattern === "string") {
     try {
       const re = new RegExp(s.pattern);
-      return fc.stringMatching(re).filter((v) => v.length >= minLength && v.length <= (s.maxLength ?? Infinity));
+      return fc.stringMatching(re).filter((v) => v.length >= minLength && v.length <= numberOr(s.maxLength, Infinity));
     } catch {
       // a pattern fast-check cannot generate from: fall back to plain strings
     }
@@ -47,46 +52,47 @@ function stringArb(s: Schema): fc.Arbitrary<string> {
 
 /** Values valid per the JSON schema (as far as JSON Schema can say). */
 export function fromSchema(s: Schema, root: Schema = s, depth = 0): fc.Arbitrary<unknown> {
-  if (!s || typeof s !== "object" || Object.keys(s).filter((k) => k !== "$schema" && k !== "description" && k !== "default").length === 0) {
+  if (Object.keys(s).filter((k) => k !== "$schema" && k !== "description" && k !== "default").length === 0) {
     return fc.jsonValue({ maxDepth: 2 });
   }
-  if (s.$ref) {
-    const name = String(s.$ref).replace(/^#\/\$defs\//, "");
-    return fromSchema(root.$defs?.[name] ?? {}, root, depth + 1);
+  if (typeof s.$ref === "string") {
+    const name = s.$ref.replace(/^#\/\$defs\//, "");
+    return fromSchema(schemaAt(get(root, "$defs", name)), root, depth + 1);
   }
-  if (s.anyOf || s.oneOf) return fc.oneof(...(s.anyOf ?? s.oneOf).map((x: Schema) => fromSchema(x, root, depth + 1)));
-  if (s.allOf) return fromSchema(Object.assign({}, ...s.allOf), root, depth + 1);
+  const alternatives = s.anyOf ?? s.oneOf;
+  if (alternatives) return fc.oneof(...asArray(alternatives, "anyOf").map((x) => fromSchema(schemaAt(x), root, depth + 1)));
+  if (s.allOf)
+    return fromSchema(Object.fromEntries(asArray(s.allOf, "allOf").flatMap((x) => Object.entries(schemaAt(x)))), root, depth + 1);
   if (s.const !== undefined) return fc.constant(s.const);
   if (Array.isArray(s.enum)) return fc.constantFrom(...s.enum);
-  const type = Array.isArray(s.type) ? s.type : [s.type];
-  if (type.length > 1) return fc.oneof(...type.map((t: string) => fromSchema({ ...s, type: t }, root, depth)));
-  switch (type[0]) {
+  if (Array.isArray(s.type) && s.type.length > 1) return fc.oneof(...s.type.map((type) => fromSchema({ ...s, type }, root, depth)));
+  switch (Array.isArray(s.type) ? s.type[0] : s.type) {
     case "string":
       return stringArb(s);
     case "integer":
-      return fc.integer({ min: s.minimum ?? -1000, max: s.maximum ?? 100_000 });
+      return fc.integer({ min: numberOr(s.minimum, -1000), max: numberOr(s.maximum, 100_000) });
     case "number":
-      return fc.double({ min: s.minimum ?? -1000, max: s.maximum ?? 100_000, noNaN: true, noDefaultInfinity: true });
+      return fc.double({ min: numberOr(s.minimum, -1000), max: numberOr(s.maximum, 100_000), noNaN: true, noDefaultInfinity: true });
     case "boolean":
       return fc.boolean();
     case "null":
       return fc.constant(null);
     case "array": {
-      const minLength = s.minItems ?? 0;
-      const maxLength = Math.max(minLength, Math.min(s.maxItems ?? 4, 4));
-      return fc.array(fromSchema(s.items ?? {}, root, depth + 1), { minLength, maxLength });
+      const minLength = numberOr(s.minItems, 0);
+      const maxLength = Math.max(minLength, Math.min(numberOr(s.maxItems, 4), 4));
+      return fc.array(fromSchema(schemaAt(s.items), root, depth + 1), { minLength, maxLength });
     }
     case "object": {
-      if (s.propertyNames || (s.additionalProperties && typeof s.additionalProperties === "object" && !s.properties)) {
+      if (s.propertyNames || (isObject(s.additionalProperties) && !s.properties)) {
         const key = s.propertyNames
-          ? (fromSchema(s.propertyNames, root, depth + 1) as fc.Arbitrary<string>)
+          ? fromSchema(schemaAt(s.propertyNames), root, depth + 1).filter((k): k is string => typeof k === "string")
           : fc.string({ minLength: 1, maxLength: 12 });
-        return fc.dictionary(key, fromSchema(s.additionalProperties ?? {}, root, depth + 1), { maxKeys: 4 });
+        return fc.dictionary(key, fromSchema(schemaAt(s.additionalProperties), root, depth + 1), { maxKeys: 4 });
       }
-      const props = (s.properties ?? {}) as Record<string, Schema>;
-      const required = new Set<string>(s.required ?? []);
+      const props = schemaAt(s.properties);
+      const required = new Set(asStrings(s.required ?? [], "required"));
       const model: Record<string, fc.Arbitrary<unknown>> = {};
-      for (const [k, v] of Object.entries(props)) model[k] = fromSchema(v, root, depth + 1);
+      for (const [k, v] of Object.entries(props)) model[k] = fromSchema(schemaAt(v), root, depth + 1);
       return fc.record(model, { requiredKeys: Object.keys(props).filter((k) => required.has(k)) });
     }
   }
@@ -154,9 +160,14 @@ export function pathsOf(value: unknown, at: (string | number)[] = [], out: (stri
 /** A copy of `value` with the value at `path` replaced (or, for the root, the replacement itself). */
 export function replaceAt(value: unknown, path: (string | number)[], replacement: unknown): unknown {
   if (path.length === 0) return replacement;
-  const copy: any = Array.isArray(value) ? [...value] : { ...(value as object) };
   const [head, ...rest] = path;
-  copy[head!] = replaceAt(copy[head!], rest, replacement);
+  if (Array.isArray(value)) {
+    const copy: unknown[] = value.slice();
+    copy[Number(head)] = replaceAt(copy[Number(head)], rest, replacement);
+    return copy;
+  }
+  const copy: Record<string, unknown> = typeof value === "object" && value !== null ? { ...value } : {};
+  copy[String(head)] = replaceAt(copy[String(head)], rest, replacement);
   return copy;
 }
 
@@ -164,7 +175,7 @@ export function replaceAt(value: unknown, path: (string | number)[], replacement
 export function withExtraKey(value: unknown, key: string, extra: unknown): string {
   const text = JSON.stringify(value ?? {});
   if (!text.startsWith("{")) return text;
-  const member = `${JSON.stringify(key)}:${JSON.stringify(extra) ?? "null"}`;
+  const member = `${JSON.stringify(key)}:${extra === undefined ? "null" : JSON.stringify(extra)}`;
   return text === "{}" ? `{${member}}` : `{${member},${text.slice(1)}`;
 }
 
@@ -226,11 +237,14 @@ export function bodyText(schema: Schema | undefined): fc.Arbitrary<{ kind: strin
 
 /** Query strings: valid per schema, near-valid, or junk (raw, possibly malformed percent-encoding). */
 export function queryString(schema: Schema | undefined): fc.Arbitrary<{ kind: string; text: string }> {
-  const valid = schema ? (fromSchema(schema) as fc.Arbitrary<Record<string, unknown>>) : fc.constant({});
-  const encode = (o: Record<string, unknown>) => {
+  const valid = schema ? fromSchema(schema) : fc.constant({});
+  const fields = (o: unknown): object => (typeof o === "object" && o !== null ? o : {});
+  const encode = (o: unknown) => {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(o ?? {})) {
-      for (const item of Array.isArray(v) ? v : [v]) q.append(k, typeof item === "object" ? JSON.stringify(item) : String(item));
+    const entries: [string, unknown][] = Object.entries(fields(o));
+    for (const [k, v] of entries) {
+      const items: unknown[] = Array.isArray(v) ? v : [v];
+      for (const item of items) q.append(k, typeof item === "string" ? item : JSON.stringify(item));
     }
     const s = q.toString();
     return s ? `?${s}` : "";
@@ -246,7 +260,7 @@ export function queryString(schema: Schema | undefined): fc.Arbitrary<{ kind: st
           fc.constantFrom(...keys, "unknown", "__proto__"),
           garbageValue.filter((g) => typeof g !== "string" || g.length < 5000),
         )
-        .map(([v, k, g]) => ({ kind: "field-broken", text: encode({ ...v, [k]: g }) })),
+        .map(([v, k, g]) => ({ kind: "field-broken", text: encode({ ...fields(v), [k]: g }) })),
     },
     {
       weight: 1,
@@ -275,7 +289,7 @@ export function paramValue(real: string[], schema: Schema | undefined): fc.Arbit
     },
     {
       weight: schema ? 2 : 0,
-      arbitrary: (schema ? (fromSchema(schema) as fc.Arbitrary<unknown>) : fc.constant("x")).map((v) => ({
+      arbitrary: (schema ? fromSchema(schema) : fc.constant("x")).map((v) => ({
         kind: "schema",
         raw: encodeURIComponent(String(v)),
       })),

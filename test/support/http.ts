@@ -3,12 +3,19 @@ import azureFunctions from "@azure/functions";
 import { matchRoute } from "../../dev/host.js";
 import { actAsWorker, httpFunctions } from "../../dev/worker.js";
 import "../../functions/index.js";
+import type { components } from "../client/api.js";
 import { checkAnswer, type Answer } from "./contract.js";
 import { recordLog } from "./logs.js";
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 
-export interface Response<T = any> {
+/** A schema of the OpenAPI document, as openapi-typescript renders it (`npm run client:types`). */
+export type Schema<N extends keyof components["schemas"]> = components["schemas"][N];
+/** The problem+json body of every 4xx and 5xx answer. */
+export type Problem = Schema<"Problem">;
+
+/** An answer; `T` is the body's schema (`call<Schema<"VacancyView">>(…)`), unknown until a test says which. */
+export interface Response<T = unknown> {
   status: number;
   headers: Record<string, string>;
   body: T;
@@ -33,7 +40,7 @@ export interface CallOptions {
  * make them; `run` calls the handler and hands back the answer unchecked. Benchmarks time `run`
  * alone (the host builds the request before it calls the function) and check the answers afterwards.
  */
-export function invocation(method: string, path: string, o: CallOptions = {}): { operationId: string; run(): Promise<Answer> } {
+export function invocation(method: string, path: string, o: CallOptions = {}): { operationId: string; run: () => Promise<Answer> } {
   const url = new URL(path, "http://localhost");
   const match = matchRoute(httpFunctions(actAsWorker().functions), method, url.pathname);
   if (typeof match !== "object") throw new Error(`no route for ${method} ${url.pathname} (${match ?? "unknown"})`);
@@ -75,15 +82,13 @@ export function invocation(method: string, path: string, o: CallOptions = {}): {
  * Calls a handler (`invocation`). Every answer is checked against the OpenAPI document
  * (./contract.ts): an undocumented status, header or body shape fails the test.
  */
-export async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<Response<T>> {
+export async function call<T = unknown>(method: string, path: string, o: CallOptions = {}): Promise<Response<T>> {
   const { operationId, run } = invocation(method, path, o);
   const answer = await run();
   checkAnswer(operationId, answer);
   // Text answers (text/csv) stay text; everything else the API sends is JSON.
   const plain = /^text\//.test(answer.headers["content-type"] ?? "");
-  return {
-    status: answer.status,
-    headers: answer.headers,
-    body: answer.text ? (plain ? answer.text : JSON.parse(answer.text)) : undefined,
-  };
+  const body: unknown = answer.text ? (plain ? answer.text : JSON.parse(answer.text)) : undefined;
+  // checkAnswer validated the body against the operation's schemas; `T` names which one the test expects.
+  return { status: answer.status, headers: answer.headers, body: body as T };
 }

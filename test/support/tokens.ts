@@ -20,7 +20,7 @@ export interface ClaimOverrides {
 /** A local-issuer token with claims replaced (or removed with `undefined`). */
 export async function craftToken(overrides: ClaimOverrides = {}, signWith?: "otherKey"): Promise<string> {
   const { key, kid } = await localKey();
-  const claims: Record<string, unknown> = {
+  const given: Record<string, unknown> = {
     iss: LOCAL_ISSUER,
     aud: LOCAL_AUDIENCE,
     sub: "crafted-user",
@@ -31,7 +31,7 @@ export async function craftToken(overrides: ClaimOverrides = {}, signWith?: "oth
     exp: now() + 600,
     ...overrides,
   };
-  for (const [k, v] of Object.entries(claims)) if (v === undefined) delete claims[k];
+  const claims = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   const signingKey = signWith === "otherKey" ? (await generateKeyPair("ES256")).privateKey : key;
   return new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid }).sign(signingKey);
 }

@@ -1,4 +1,4 @@
-import { call } from "./http.js";
+import { call, type Schema } from "./http.js";
 
 /** What a client does: ask for an upload URL, PUT the bytes to Blob storage, return the ticket. */
 export async function upload(
@@ -8,16 +8,14 @@ export async function upload(
   bytes: Buffer,
   o: { declaredSize?: number; fileName?: string } = {},
 ) {
-  const start = await call("POST", "/api/me/uploads", {
+  const start = await call<Schema<"UploadTicket">>("POST", "/api/me/uploads", {
     token,
     body: { kind, contentType, size: o.declaredSize ?? bytes.length, fileName: o.fileName ?? `mijn-${kind}` },
   });
   if (start.status !== 201) throw new Error(`start failed: ${start.status} ${JSON.stringify(start.body)}`);
   const put = await fetch(start.body.uploadUrl, { method: start.body.method, headers: start.body.headers, body: bytes });
-  return {
-    ticket: start.body as { uploadId: string; uploadUrl: string; headers: Record<string, string>; expiresAt: string },
-    putStatus: put.status,
-  };
+  return { ticket: start.body, putStatus: put.status };
 }
 
-export const complete = (token: string, uploadId: string) => call("POST", `/api/me/uploads/${uploadId}/complete`, { token });
+export const complete = (token: string, uploadId: string) =>
+  call<Schema<"CandidateOwnView">>("POST", `/api/me/uploads/${uploadId}/complete`, { token });
