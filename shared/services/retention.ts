@@ -73,7 +73,7 @@ export async function eraseCandidate(
   // upload URL writes from now on, the hourly cleanup removes).
   await deleteUploadsOf(c.id);
   const removed = { files, invitations: c.invitationIds?.length ?? 0, accounts: c.accountSub ? 1 : 0, auditEvents, records: 1 };
-  if (rule !== undefined)
+  if (trigger !== "replay" && rule !== undefined)
     await keepDeletionRecord({
       recordType: "candidate",
       municipalityId: c.municipalityId,
