@@ -4,7 +4,8 @@ import { call, type Problem, type Schema } from "./support/http.js";
 import { testRuntime } from "./support/runtime.js";
 
 // Short, so the "KvK never answers" case is quick.
-testRuntime({ KVK_TIMEOUT_MS: "300" });
+const SETTINGS = { KVK_TIMEOUT_MS: "300" };
+testRuntime(SETTINGS);
 
 describe("employers", () => {
   it("when an account manager registers an employer, then it is stored for their municipality with a one-time code", async () => {
@@ -146,5 +147,33 @@ describe("GET /kvk/{kvkNumber}", () => {
     expect(hanging.headers["retry-after"]).toBe("60");
     expect(hanging.body.detail).toMatch(/no answer in time/);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("when the runtime has another KvK client or none, then the lookup asks that one, or answers 503 naming the setting", async () => {
+    const asked: string[] = [];
+    const other = {
+      basisprofiel: (kvkNumber: string) => {
+        asked.push(kvkNumber);
+        return Promise.resolve({
+          kvkNumber,
+          companyName: "Stand-in B.V.",
+          address: { street: "Straat 1", postcode: "1234 AB", city: "Utrecht" },
+        });
+      },
+    };
+    try {
+      testRuntime(SETTINGS, { kvk: other });
+      const res = await lookup("12345678");
+      expect(res.status).toBe(200);
+      expect(res.body.companyName).toBe("Stand-in B.V.");
+      expect(asked).toEqual(["12345678"]);
+
+      testRuntime(SETTINGS, { kvk: undefined });
+      const none = await lookup<Problem>("12345678");
+      expect(none.status).toBe(503);
+      expect(none.body.detail).toMatch(/KVK_BASE_URL/);
+    } finally {
+      testRuntime(SETTINGS);
+    }
   });
 });

@@ -151,3 +151,32 @@ export async function seedCandidates(
     `seeded ${seeded} candidates in ${municipalities.length} municipalities in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 }
+
+/**
+ * Pages of a GET route through its handler, as the host invokes it: the requests are made up
+ * front (the host builds the request object before it calls the function), a run hands back the
+ * page's items, and `check()` afterwards holds every answer to 200 and to the OpenAPI document,
+ * outside any timing. Import it once the app's environment is set.
+ */
+export async function handlerPages(path: string, token: string, count: number) {
+  const { invocation } = await import("../support/http.js");
+  const { checkAnswer } = await import("../support/contract.js");
+  const ready = Array.from({ length: count }, () => invocation("GET", path, { token }));
+  const answers: { operationId: string; answer: Awaited<ReturnType<(typeof ready)[number]["run"]>> }[] = [];
+  return {
+    run: async (): Promise<unknown[]> => {
+      const next = ready.pop();
+      if (!next) throw new Error(`${path}: more runs than the ${count} requests made up front`);
+      const answer = await next.run();
+      answers.push({ operationId: next.operationId, answer });
+      // The body's shape is held to the document in check(); here only its items are counted.
+      return (JSON.parse(answer.text ?? "{}") as { items?: unknown[] }).items ?? [];
+    },
+    check: (): void => {
+      for (const { operationId, answer } of answers.splice(0)) {
+        if (answer.status !== 200) throw new Error(`${path}: ${answer.status} ${answer.text ?? ""}`);
+        checkAnswer(operationId, answer);
+      }
+    },
+  };
+}

@@ -3,7 +3,7 @@
 // through the raw SDK: median/p95 per page, Cosmos round trips per page, bytes per item.
 import type { ViewCounter } from "../../shared/data/counters.js";
 import type { Schema } from "../support/http.js";
-import { benchEmulators, measurer, pairMeasurer, printRows, seedCandidates, type Figures } from "./measure.js";
+import { benchEmulators, handlerPages, measurer, pairMeasurer, printRows, seedCandidates, type Figures } from "./measure.js";
 
 const PER_MUNICIPALITY = Number(process.env.BENCH_CANDIDATES ?? 750);
 const N = Number(process.env.BENCH_ITERATIONS ?? 60);
@@ -42,11 +42,14 @@ const order = "ORDER BY c.updatedAt DESC, c.id ASC";
 
 const rows: [string, Figures][] = [];
 /** The raw query and the handler request that stands for it, timed taking turns. */
-const pair = async (rawName: string, rawRun: () => Promise<unknown[]>, handlerName: string, handlerRun: () => Promise<unknown[]>) => {
-  const [r, h] = await measurePair(rawRun, handlerRun);
+const pair = async (rawName: string, rawRun: () => Promise<unknown[]>, handlerName: string, handler: Handler) => {
+  const [r, h] = await measurePair(rawRun, handler.run);
+  handler.check();
   rows.push([rawName, r], [handlerName, h]);
 };
-const handlerItems = (path: string, token: string) => async () => (await call<{ items: unknown[] }>("GET", path, { token })).body.items;
+type Handler = Awaited<ReturnType<typeof handlerPages>>;
+// Enough requests for the counted pass, both warm-ups and the timed runs.
+const handlerItems = (path: string, token: string) => handlerPages(path, token, 2 * N + 20);
 await pair(
   "raw SDK: employer query, skill filter",
   () =>
@@ -55,13 +58,13 @@ await pair(
       { name: "@s", value: "lassen" },
     ]),
   "handler: employer, skill=lassen",
-  handlerItems(`/api/search/candidates?skill=lassen&pageSize=${PAGE}`, employer),
+  await handlerItems(`/api/search/candidates?skill=lassen&pageSize=${PAGE}`, employer),
 );
 await pair(
   "raw SDK: employer query, no filter",
   () => raw(`SELECT ${select} FROM c WHERE ${employerWhere} ${order}`, sight.parameters),
   "handler: employer, no filter",
-  handlerItems(`/api/search/candidates?pageSize=${PAGE}`, employer),
+  await handlerItems(`/api/search/candidates?pageSize=${PAGE}`, employer),
 );
 await pair(
   "raw SDK: one partition, skill filter",
@@ -75,7 +78,7 @@ await pair(
       "rotterdam",
     ),
   "handler: account manager, skill=koken",
-  handlerItems(`/api/search/candidates?skill=koken&pageSize=${PAGE}`, am),
+  await handlerItems(`/api/search/candidates?skill=koken&pageSize=${PAGE}`, am),
 );
 // The limits' worst case: every page shows candidates not counted yet (paging on), so each patch also adds their hashes.
 const pager = await employerUser("utrecht");
