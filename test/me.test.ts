@@ -4,6 +4,7 @@ import { blobContainer, candidatePrefix } from "../shared/storage/blob.js";
 import { inviteCandidate, newMunicipality, signedUpCandidate, tokenFor } from "./support/factories.js";
 import { call, type Problem, type Schema } from "./support/http.js";
 import { testClock } from "./support/runtime.js";
+import { anyString, matching } from "./support/matchers.js";
 
 describe("POST /invitations/redeem", () => {
   it("when a candidate redeems a fresh code, then the account is linked and the candidate becomes active", async () => {
@@ -100,7 +101,7 @@ describe("/me/profile", () => {
     });
     const updates = (await auditTrail(id)).filter((e) => e.action === "update");
     expect(updates).toHaveLength(2);
-    expect(updates[0]!.actor).toEqual({ sub: expect.any(String) as unknown, role: "candidate" });
+    expect(updates[0]!.actor).toEqual({ sub: anyString, role: "candidate" });
   });
 
   it("when free text holds a BSN, then 400 telling not to enter it, and nothing is stored", async () => {
@@ -154,7 +155,7 @@ describe("/me/profile", () => {
       body: { profile: { sectors: ["111222333"] } },
     });
     expect(one.status).toBe(400);
-    expect(one.body.errors).toEqual([{ path: "profile.sectors.0", message: expect.stringMatching(/citizen service number/) as unknown }]);
+    expect(one.body.errors).toEqual([{ path: "profile.sectors.0", message: matching(/citizen service number/) }]);
     expect((await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token })).body.profile).toEqual({});
   });
 
@@ -232,7 +233,7 @@ describe("terms", () => {
   it("when anyone asks, then the current version and its URL come back", async () => {
     const res = await call("GET", "/api/terms");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ version: expect.any(String) as unknown, url: expect.stringMatching(/^https:/) as unknown });
+    expect(res.body).toEqual({ version: anyString, url: matching(/^https:/) });
   });
 
   it("when the candidate accepts the current version, then it is recorded; another version is 409", async () => {
@@ -244,6 +245,6 @@ describe("terms", () => {
 
     expect(old.status).toBe(409);
     expect(ok.status).toBe(200);
-    expect(ok.body.terms).toEqual({ version, acceptedAt: expect.any(String) as unknown });
+    expect(ok.body.terms).toEqual({ version, acceptedAt: anyString });
   });
 });

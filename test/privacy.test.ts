@@ -13,6 +13,7 @@ import { jpeg, mp4, pdf } from "./support/files.js";
 import { call, type Schema } from "./support/http.js";
 import { asJson, get, type Json } from "./support/json.js";
 import { complete, upload } from "./support/uploads.js";
+import { anyString, containing, matching, objectLike } from "./support/matchers.js";
 
 /** Every leaf of a JSON value: its dotted path (array indexes as `*`) and its value. */
 function leaves(value: Json, path: string[] = []): { path: string; key: string; value: Json }[] {
@@ -147,7 +148,7 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     const exported = res.body;
     expect(exported.candidate.retention).toMatchObject({
       deleteOn: addDays(todayIso(), 30),
-      explanation: expect.stringContaining("Your application was stopped on 2015-06-01") as unknown,
+      explanation: containing("Your application was stopped on 2015-06-01"),
     });
     expect(exported.files.map((f) => f.kind).sort()).toEqual(["cv", "photo", "video"]);
     for (const f of exported.files) expect((await fetch(f.url)).status).toBe(200);
@@ -158,7 +159,7 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
           type: "tips",
           audience: "candidate",
           tips: ["workExperience"],
-          delivery: expect.objectContaining({ state: "sent", sentAt: expect.any(String) as unknown }) as unknown,
+          delivery: objectLike({ state: "sent", sentAt: anyString }),
         }),
       ]),
     );
@@ -249,7 +250,7 @@ describe("GET /me/export and GET /candidates/{id}/export", () => {
     const log = await call<Schema<"AccessLogPage">>("GET", `/api/candidates/${c.id}/access-log`, { token: c.coach });
     const exports = log.body.items.filter((e) => e.action === "export");
     expect(exports.map((e) => e.who)).toEqual([
-      { role: "admin", organisation: { type: "municipality", id: m, name: expect.stringMatching(/^Municipality of Export/) as unknown } },
+      { role: "admin", organisation: { type: "municipality", id: m, name: matching(/^Municipality of Export/) } },
       { role: "candidate", organisation: { type: "candidate", name: "the candidate" } },
     ]);
   });
@@ -292,7 +293,7 @@ describe("GET /me/access-log", () => {
     expect(items.find((e) => e.who.role === "coach" && e.action === "read")).toMatchObject({
       who: {
         role: "coach",
-        organisation: { type: "municipality", id: m, name: expect.stringMatching(/^Municipality of Log /) as unknown },
+        organisation: { type: "municipality", id: m, name: matching(/^Municipality of Log /) },
       },
     });
     const text = JSON.stringify(all.body);
@@ -377,11 +378,11 @@ describe("GET /me/profile: the deletion date", () => {
 
     expect(mine.body.retention).toEqual({
       deleteOn: "2037-12-31",
-      rule: expect.stringMatching(/^esf:/) as unknown,
+      rule: matching(/^esf:/),
       explanation:
         "Part of your support was paid for by the European Social Fund (ESF). The municipality must keep your data for 10 years after that programme ends (2027-12-31), so it is deleted on 2037-12-31.",
     });
-    expect(staff.body.retention).toEqual({ deleteOn: "2037-12-31", rule: expect.stringMatching(/^esf:/) as unknown });
+    expect(staff.body.retention).toEqual({ deleteOn: "2037-12-31", rule: matching(/^esf:/) });
   });
 });
 
@@ -430,7 +431,7 @@ describe("GET /signals", () => {
         type: "retentionDue",
         candidateId: `${m}.00000000-0000-0000-0000-000000000002`,
         deleteOn: "2027-01-02",
-        createdAt: expect.any(String) as unknown,
+        createdAt: anyString,
         read: false,
       },
     ]);

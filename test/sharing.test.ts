@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { auditTrail } from "../shared/data/audit.js";
 import { inviteCandidate, newMunicipality, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
 import { call, type Problem, type Schema } from "./support/http.js";
+import { anyString } from "./support/matchers.js";
 
 describe("PUT /me/sharing", () => {
   it("when the candidate has not accepted the current terms, then 409 and nothing is shared", async () => {
@@ -17,7 +18,7 @@ describe("PUT /me/sharing", () => {
   it("when the candidate shares and withdraws, then the record says so with a since date, and both are audited", async () => {
     const c = await sharedCandidate(newMunicipality());
     const shared = (await call<Schema<"CandidateOwnView">>("GET", "/api/me/profile", { token: c.token })).body.sharing;
-    expect(shared).toEqual({ withEmployers: true, since: expect.any(String) as unknown });
+    expect(shared).toEqual({ withEmployers: true, since: anyString });
 
     const off = await call<Schema<"CandidateOwnView">>("PUT", "/api/me/sharing", { token: c.token, body: { withEmployers: false } });
 

@@ -3,7 +3,7 @@ import { readUpload } from "../shared/data/uploads.js";
 import { blobContainer, blobInfo } from "../shared/storage/blob.js";
 import { newMunicipality, signedUpCandidate } from "./support/factories.js";
 import { pdf } from "./support/files.js";
-import { call, type Problem } from "./support/http.js";
+import type { Problem } from "./support/http.js";
 import { testRuntime } from "./support/runtime.js";
 import { complete, upload } from "./support/uploads.js";
 
@@ -37,7 +37,7 @@ describe("uploads with malware scanning", () => {
     const { ticket } = await upload(c.token, "cv", "application/pdf", pdf());
     const blobName = await scanned(ticket.uploadId, "Malicious");
 
-    const res = await call<Problem>("POST", `/api/me/uploads/${ticket.uploadId}/complete`, { token: c.token });
+    const res = await complete<Problem>(c.token, ticket.uploadId);
 
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/malware scan found a threat/);

@@ -10,6 +10,7 @@ import { viewCounterId } from "../shared/services/view-limits.js";
 import { employerUser, inviteCandidate, newMunicipality, sharedCandidate, tokenFor } from "./support/factories.js";
 import { call, type Problem, type Schema } from "./support/http.js";
 import { testClock, testRuntime } from "./support/runtime.js";
+import { anyNumber, containing } from "./support/matchers.js";
 
 // The daily limit of candidates is made small for this file's process, so a test can reach it
 // with a handful of candidates; the page limits keep their defaults (60 a minute per user, 240 per
@@ -40,7 +41,7 @@ describe("pages a minute", () => {
     expect(search.body).toMatchObject({
       status: 429,
       title: "Too Many Requests",
-      detail: expect.stringContaining("2099-03-10T10:01:00Z") as unknown,
+      detail: containing("2099-03-10T10:01:00Z"),
     });
     expect(search.body.detail).toContain("60 pages");
     expect(list.status).toBe(429);
@@ -57,7 +58,7 @@ describe("pages a minute", () => {
     expect((await get("/api/vacancies", e.token)).status).toBe(200);
     const id = viewCounterId({ principal: { sub: e.sub, role: "employer" }, recordId: e.id }, "2099-03-10");
     const stored = await readViewCounter(id);
-    expect(stored).toMatchObject({ id, subject: `employer:${e.id}`, day: "2099-03-10", ttl: expect.any(Number) as unknown });
+    expect(stored).toMatchObject({ id, subject: `employer:${e.id}`, day: "2099-03-10", ttl: anyNumber });
     const mine = Object.keys(stored!.pages).find((k) => !k.startsWith("all."))!;
     expect(stored!.pages).toEqual({ [mine]: 1, "all.660": 1 });
     // No sub and no candidate id in the counters: keyed hashes only.

@@ -17,5 +17,6 @@ export async function upload(
   return { ticket: start.body, putStatus: put.status };
 }
 
-export const complete = (token: string, uploadId: string) =>
-  call<Schema<"CandidateOwnView">>("POST", `/api/me/uploads/${uploadId}/complete`, { token });
+/** Completes an upload; `T` is the answer's body: the candidate's view by default, `Problem` for a refused file. */
+export const complete = <T = Schema<"CandidateOwnView">>(token: string, uploadId: string) =>
+  call<T>("POST", `/api/me/uploads/${uploadId}/complete`, { token });
