@@ -35,7 +35,7 @@ export async function audit(
 
 /**
  * The organisation of an employer user (their linked employer record), so the candidate's access
- * log can name the company instead of a person. The account link is cached per process, and the
+ * log can name the company instead of a person. The account link is cached per instance, and the
  * request that audits has just read it, so this costs no round trip.
  */
 async function employerOf(principal: Principal): Promise<{ id: string; municipalityId: string } | undefined> {
