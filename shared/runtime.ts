@@ -83,6 +83,13 @@ export function createRuntime(env: NodeJS.ProcessEnv, services: Partial<Services
   };
 }
 
+/** Keeps `key` in one of the memory's caches; at `limit` entries the oldest goes first. */
+export function keepBounded<K, V>(cache: Map<K, V>, key: K, value: V, limit: number): void {
+  const oldest = cache.size >= limit ? cache.keys().next() : undefined;
+  if (oldest && !oldest.done) cache.delete(oldest.value);
+  cache.set(key, value);
+}
+
 let current: Runtime | undefined;
 
 /**

@@ -2,7 +2,7 @@ import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify,
 import { config, LOCAL_AUDIENCE, LOCAL_ISSUER, type Config } from "../config/index.js";
 import { AppError, dependencyUnavailable, unauthorized } from "../domain/errors.js";
 import { hasMunicipalityClaim, isStaff, ROLES, type Principal, type Role } from "../domain/roles.js";
-import { runtime } from "../runtime.js";
+import { keepBounded, runtime } from "../runtime.js";
 import { localPublicJwk } from "./local-issuer.js";
 
 const ALGORITHMS = ["RS256", "ES256"];
@@ -92,9 +92,7 @@ export async function authenticate(authorization: string | null, ip?: string): P
   verified.delete(token);
 
   const principal = await verify(token, c);
-  const oldest = verified.keys().next();
-  if (verified.size >= VERIFIED_LIMIT && !oldest.done) verified.delete(oldest.value);
-  verified.set(token, principal);
+  keepBounded(verified, token, principal, VERIFIED_LIMIT);
   return withIp(principal.principal, ip);
 }
 

@@ -1,4 +1,4 @@
-import { runtime } from "../runtime.js";
+import { keepBounded, runtime } from "../runtime.js";
 import { container, isStatus, withoutSystemFields } from "./cosmos.js";
 import { DuplicateKey } from "./errors.js";
 import { ignoreNotFound } from "./status.js";
@@ -43,9 +43,7 @@ export async function findAccount(sub: string): Promise<AccountDoc | undefined> 
   const { resource } = await accounts().item(sub, sub).read<AccountDoc>();
   if (!resource) return undefined;
   const doc = withoutSystemFields(resource);
-  const cached = cache();
-  if (cached.size >= CACHE_LIMIT) cached.clear(); // bounded; refilled on the next calls
-  cached.set(sub, { doc, until: Date.now() + CACHE_MS });
+  keepBounded(cache(), sub, { doc, until: Date.now() + CACHE_MS }, CACHE_LIMIT);
   return doc;
 }
 
