@@ -5,6 +5,7 @@ import { ROLES, STAFF_ROLES } from "../shared/domain/roles.js";
 import {
   buildAdmin,
   buildEmployer,
+  buildVacancy,
   employerUser,
   inviteCandidate,
   newMunicipality,
@@ -89,7 +90,7 @@ async function newEmployer(municipality: string): Promise<{ id: string; invitati
 async function newVacancy(municipality: string, employerId: string): Promise<string> {
   const created = await call<Schema<"VacancyView">>("POST", "/api/vacancies", {
     token: await tokenFor("accountManager", municipality),
-    body: { employerId, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal" },
+    body: buildVacancy(employerId),
   });
   return created.body.id;
 }
@@ -223,7 +224,7 @@ const ROWS: Row[] = [
     route: "POST /vacancies",
     request: (f) => ({
       path: "/api/vacancies",
-      body: { employerId: f.employerId, title: "Lasser", description: "Lassen in de werkplaats", occupation: "lasser", sector: "metaal" },
+      body: buildVacancy(f.employerId),
     }),
     // Elsewhere the employer is not one of the manager's municipality.
     allowed: both("accountManager", 201, 422),
@@ -543,14 +544,7 @@ describe("authorisation table: who sees which candidate", () => {
         (
           await call<Schema<"VacancyView">>("POST", "/api/vacancies", {
             token: employer.accountManager,
-            body: {
-              employerId: employer.id,
-              title: "Lasser",
-              description: "Lassen",
-              occupation: "lasser",
-              sector: "metaal",
-              requiredSkills: [word],
-            },
+            body: buildVacancy(employer.id, { requiredSkills: [word] }),
           })
         ).body.id;
       for (const state of STATES) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { employerUser, newMunicipality, sharedCandidate, tokenFor } from "./support/factories.js";
+import { buildVacancy, employerUser, newMunicipality, sharedCandidate, tokenFor } from "./support/factories.js";
 import { call, type Schema } from "./support/http.js";
 import { compositeSortOf, issuedQueries, unindexedSorts } from "./support/queries.js";
 
@@ -13,14 +13,7 @@ describe("composite indexes", () => {
     const am = await tokenFor("accountManager", m);
     const vacancy = await call<Schema<"VacancyView">>("POST", "/api/vacancies", {
       token: am,
-      body: {
-        employerId: employer.id,
-        title: "Lasser",
-        description: "Lassen",
-        occupation: "lasser",
-        sector: "metaal",
-        requiredSkills: ["lassen"],
-      },
+      body: buildVacancy(employer.id, { requiredSkills: ["lassen"] }),
     });
     const before = issuedQueries().length;
 

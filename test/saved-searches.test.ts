@@ -5,7 +5,7 @@ import type { SavedSearchDoc } from "../shared/data/saved-searches.js";
 import { render } from "../shared/services/messages.js";
 import { queueSavedSearchDigests } from "../shared/services/saved-searches.js";
 import { queueVacancyAlerts } from "../shared/services/vacancy-alerts.js";
-import { employerUser, newMunicipality, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
+import { buildVacancy, employerUser, newMunicipality, sharedCandidate, signedUpCandidate, tokenFor } from "./support/factories.js";
 import { call, type Problem, type Schema } from "./support/http.js";
 import { anyString } from "./support/matchers.js";
 
@@ -134,7 +134,7 @@ describe("the weekly vacancy alert", () => {
     const post = (body: Record<string, unknown>) =>
       call<Schema<"VacancyView">>("POST", "/api/vacancies", {
         token: employer.accountManager,
-        body: { employerId: employer.id, title: "Lasser", description: "Lassen", occupation: "Lasser", sector: "Metaal", ...body },
+        body: buildVacancy(employer.id, { occupation: "Lasser", sector: "Metaal", ...body }),
       });
     const fits = (await post({ requiredSkills: [TAG] })).body.id;
     await post({ requiredSkills: [`${TAG}-anders`] });

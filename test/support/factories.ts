@@ -84,6 +84,11 @@ export function buildEmployer(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** A vacancy's body for `POST /vacancies`: a welder's job at `employerId`, with `overrides`. */
+export function buildVacancy(employerId: string, overrides: Record<string, unknown> = {}) {
+  return { employerId, title: "Lasser", description: "Lassen", occupation: "lasser", sector: "metaal", ...overrides };
+}
+
 /** An account manager registers an employer, whose user signs in and redeems the code. */
 export async function employerUser(municipality: string) {
   const accountManager = await tokenFor("accountManager", municipality);
