@@ -73,6 +73,34 @@ describe("POST /candidates", () => {
     expect(text.status).toBe(415);
   });
 
+  it("when a JSON body is over 256 KB, then 413 whether or not its length is declared, and only the first 256 KB are read", async () => {
+    const coach = await tokenFor("coach", newMunicipality());
+    const big = JSON.stringify({ admin: { ...buildAdmin(), notes: "x".repeat(300 * 1024) } });
+    const headers = { "content-type": "application/json" };
+    const declared = await call<Problem>("POST", "/api/candidates", {
+      token: coach,
+      rawBody: big,
+      headers: { ...headers, "content-length": String(big.length) },
+    });
+    const undeclared = await call<Problem>("POST", "/api/candidates", { token: coach, rawBody: big, headers });
+    // A client that streams without end: the handler stops pulling once past the limit.
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      },
+    });
+    const streamed = await call<Problem>("POST", "/api/candidates", { token: coach, bodyStream: endless, headers });
+
+    for (const res of [declared, undeclared, streamed]) {
+      expect(res.status).toBe(413);
+      expect(res.body.detail).toBe("JSON bodies are limited to 256 KB");
+    }
+    expect(pulled).toBeLessThanOrEqual(256 * 1024 + 2 * 64 * 1024);
+    expect((await call<Schema<"CandidateListPage">>("GET", "/api/candidates", { token: coach })).body.items).toEqual([]);
+  });
+
   it("when the body declares a charset other than UTF-8 or a type that is not JSON, then 415 as problem+json and nothing is stored", async () => {
     const coach = await tokenFor("coach", newMunicipality());
     const body = JSON.stringify({ admin: buildAdmin() });

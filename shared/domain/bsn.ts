@@ -27,16 +27,20 @@ const SEPARATORS = new RegExp(SEP, "g");
 export function digitsOf(text: string): string {
   return text
     .normalize("NFKC")
-    .replace(/[\p{Cf}\p{Mn}]/gu, "")
-    .replace(/\p{Nd}/gu, (ch) => {
+    .replace(INVISIBLE, "")
+    .replace(DIGITS, (ch) => {
       const cp = ch.codePointAt(0);
       if (cp === undefined || cp < 0x80) return ch;
       // Unicode encodes each script's digits as a run starting at zero.
       let k = 0;
-      while (/\p{Nd}/u.test(String.fromCodePoint(cp - k - 1))) k++;
+      while (DIGIT.test(String.fromCodePoint(cp - k - 1))) k++;
       return String(k % 10);
     });
 }
+// Made once: the deployed bundle (esbuild) writes some \p{…} literals as `new RegExp(…)` where they stand, one per call.
+const INVISIBLE = /[\p{Cf}\p{Mn}]/gu;
+const DIGITS = /\p{Nd}/gu;
+const DIGIT = /^\p{Nd}$/u;
 
 export function containsBsn(text: string): boolean {
   for (const match of digitsOf(text).matchAll(CANDIDATE_NUMBER)) {

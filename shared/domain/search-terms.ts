@@ -1,14 +1,20 @@
 import type { CandidateView } from "./candidate.js";
 
+// Made once: the deployed bundle (esbuild) writes some \p{…} literals as `new RegExp(…)` where they stand, one per call.
+const MARKS = /\p{M}/gu;
+const ASCII = /^[ -~]*$/;
+const NOT_A_WORD = /[^\p{L}\p{N}]+/u;
+
 /** Lower-case, accents folded, so "Özil" and "ozil" find the same candidate. */
 export function normalise(s: string): string {
-  return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim();
+  // Most names and terms are printable ASCII, which NFKD leaves as it is.
+  return (ASCII.test(s) ? s : s.normalize("NFKD").replace(MARKS, "")).toLowerCase().trim();
 }
 
 /** The words of a text as search terms: normalised, at least two characters, no punctuation. */
 export function words(text: string): string[] {
   return normalise(text)
-    .split(/[^\p{L}\p{N}]+/u)
+    .split(NOT_A_WORD)
     .filter((w) => w.length >= 2);
 }
 

@@ -60,15 +60,33 @@ function forbiddenKeyPath(value: unknown): string | undefined {
 /** UTF-8, dropping a leading byte order mark, as text() does. */
 const utf8 = new TextDecoder();
 
+/**
+ * The body's bytes, chunk by chunk, refused (413) once past `limit`: a body that declares no
+ * length, or a false one, is never held whole. Also cheaper than the request's arrayBuffer(),
+ * which reads the same stream in more steps (in the PATCH handler's profile, npm run bench).
+ */
+async function readBytes(request: HttpRequest, limit: number): Promise<Uint8Array> {
+  const reader = (request.body as ReadableStream<Uint8Array> | null)?.getReader();
+  if (!reader) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(next.value);
+  }
+  return chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
+}
+
 /** Reads and parses a JSON body, with clear 4xx errors for anything but a small JSON document. */
 export async function readJson(request: HttpRequest): Promise<unknown> {
   refuseNonJson(request.headers.get("content-type") ?? "");
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_JSON_BYTES) throw tooLarge();
-  // Bytes, then text: the request object's text() costs twice its arrayBuffer() (npm run bench).
-  const bytes = await request.arrayBuffer();
-  if (bytes.byteLength > MAX_JSON_BYTES) throw tooLarge();
-  const text = utf8.decode(bytes);
+  const text = utf8.decode(await readBytes(request, MAX_JSON_BYTES));
   if (!text.trim()) throw badRequest("the request needs a JSON body");
   let parsed: unknown;
   try {

@@ -141,22 +141,17 @@ const ALWAYS: Record<string, string> = {
 };
 
 function wrap<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, A extends Action>(spec: RouteSpec<B, Q, P, A>): HttpHandler {
-  const handle = answer(spec);
-  return async (request, context) => {
-    const response = await withEvents(context, () => handle(request, context));
-    return { ...response, headers: { ...ALWAYS, ...(response.headers as Record<string, string>) } };
-  };
-}
-
-function answer<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, A extends Action>(spec: RouteSpec<B, Q, P, A>): HttpHandler {
   const handle = respond(spec);
-  return async (request, context) => {
-    try {
-      return await withBudget((spec.budgetSeconds ?? config().REQUEST_BUDGET_SECONDS) * 1000, () => handle(request));
-    } catch (err) {
-      return errorResponse(err, context);
-    }
-  };
+  return (request, context) =>
+    withEvents(context, async () => {
+      let response: HttpResponseInit;
+      try {
+        response = await withBudget((spec.budgetSeconds ?? config().REQUEST_BUDGET_SECONDS) * 1000, () => handle(request));
+      } catch (err) {
+        response = errorResponse(err, context);
+      }
+      return { ...response, headers: { ...ALWAYS, ...(response.headers as Record<string, string>) } };
+    });
 }
 
 function respond<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, A extends Action>(spec: RouteSpec<B, Q, P, A>) {

@@ -26,6 +26,8 @@ export interface CallOptions {
   body?: unknown;
   /** Raw body text, sent as is (for malformed-JSON cases). */
   rawBody?: string;
+  /** A body that arrives in chunks, as a streamed upload does (for how much of it is read). */
+  bodyStream?: ReadableStream<Uint8Array>;
   headers?: Record<string, string>;
   /**
    * Collects what the invocation logs (context.log, warn, error), one string a line. Every line is
@@ -57,6 +59,7 @@ export function invocation(method: string, path: string, o: CallOptions = {}): {
     headers,
     params: match.params,
     ...(body !== undefined ? { body: { string: body } } : {}),
+    ...(o.bodyStream ? { nativeRequest: new Request(url, { method, headers, body: o.bodyStream, duplex: "half" }) } : {}),
   });
   const invocationId = randomUUID();
   const context = new InvocationContext({
