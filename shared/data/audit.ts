@@ -2,7 +2,7 @@ import type { JSONObject, OperationInput } from "@azure/cosmos";
 import { config } from "../config/index.js";
 import type { Principal } from "../domain/roles.js";
 import { dependencyUnavailable } from "../domain/errors.js";
-import { runtime } from "../runtime.js";
+import { keepBounded, runtime } from "../runtime.js";
 import { container, isStatus } from "./cosmos.js";
 import type { StoredPage } from "./paging.js";
 import { ignoreNotFound } from "./status.js";
@@ -187,9 +187,8 @@ export async function countAppearances(
 /** Keeps the count and ETag of an appearance document as this instance wrote it (bounded): the next repeat replaces it. */
 function remember(key: string, written: JSONObject | undefined, etag: string | undefined): void {
   const counted = runtime().memory.appearances;
-  if (counted.size >= 20_000) counted.clear();
   const count = written?.count;
-  if (typeof count === "number" && etag) counted.set(key, { count, etag });
+  if (typeof count === "number" && etag) keepBounded(counted, key, { count, etag }, 20_000);
   else counted.delete(key);
 }
 

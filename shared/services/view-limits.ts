@@ -6,7 +6,7 @@ import { createViewCounter, patchViewCounter, type PatchOutcome, type ViewCounte
 import { clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import { isStaff, type Principal } from "../domain/roles.js";
-import { runtime } from "../runtime.js";
+import { keepBounded, runtime } from "../runtime.js";
 import { notifier } from "./notifier.js";
 
 /**
@@ -219,17 +219,15 @@ export async function admitView(looker: Looker, candidateIds: readonly string[])
   if (!("doc" in outcome)) throw new Error(`view counter: unexpected answer ${Object.keys(outcome).join()}`);
   const doc = outcome.doc;
 
-  if (known.size >= MAX_KNOWN) known.clear();
   const order = firstShown(doc.seen);
-  known.set(s.id, { doc, order, all: new Set(doc.seen.flat()) });
+  keepBounded(known, s.id, { doc, order, all: new Set(doc.seen.flat()) }, MAX_KNOWN);
 
   if (s.employer && added) await signalWhenNear(s, s.employer, w, doc, order.length);
 
   for (const key of counted) {
     const limit = key === orgPage ? s.orgPages : s.pages;
     if ((doc.pages[key] ?? 0) > limit) {
-      if (blocked.size >= MAX_KNOWN) blocked.clear();
-      blocked.set(`${s.id}|${key}`, w.minuteEnds);
+      keepBounded(blocked, `${s.id}|${key}`, w.minuteEnds, MAX_KNOWN);
       throw pagesRefused(s, w, key === orgPage);
     }
   }
