@@ -20,17 +20,17 @@ class Budget {
    */
   get signal(): AbortSignal {
     this.#controller ??= new AbortController();
-    if (this.ended) this.#controller.abort(ended());
+    if (this.ended) this.#controller.abort(budgetEnded());
     return this.#controller.signal;
   }
 
   end(): void {
     this.ended = true;
-    this.#controller?.abort(ended());
+    this.#controller?.abort(budgetEnded());
     for (const cut of this.inFlight) cut();
   }
 }
-const ended = () => new DOMException("the invocation's time budget ended", "TimeoutError");
+const budgetEnded = () => new DOMException("the invocation's time budget ended", "TimeoutError");
 const budgets = new AsyncLocalStorage<Budget>();
 
 /** Thrown by an outbound call made after the invocation's budget ran out (or cut off by it). */
