@@ -13,8 +13,13 @@ const port = (name: string, fallback: number) => {
 };
 
 const args = new Set(process.argv.slice(2));
+/** The local host's lines worth showing without --verbose: an invocation's warnings and errors, its own failures. */
+const NEEDS_ATTENTION = /^(?:\[(?:warning|error|critical)\] |local host: )/;
 if (args.has("--help")) {
-  console.log("npm start [-- --demo]   API_PORT (7071), COSMOS_PORT (8081), AZURITE_PORT (10000) choose the ports");
+  console.log(
+    "npm start [-- --demo] [-- --verbose]   API_PORT (7071), COSMOS_PORT (8081), AZURITE_PORT (10000) choose the ports;\n" +
+      "invocations' warnings and errors go to stderr, --verbose adds every request and log line (stdout)",
+  );
   process.exit(0);
 }
 const apiPort = port("API_PORT", 7071);
@@ -46,8 +51,12 @@ async function main() {
   if (args.has("--demo")) demoSubs = await (await import("./demo.js")).seedDemo();
 
   const verbose = args.has("--verbose");
+  // Without --verbose, only what needs attention (why a request failed), on stderr; no personal data in either.
+  const attention = (line: string) => {
+    if (NEEDS_ATTENTION.test(line)) console.error(line);
+  };
   const host = createLocalHost(functions, {
-    log: verbose ? console.log : () => {},
+    log: verbose ? console.log : attention,
     allowedOrigins: config().CORS_ALLOWED_ORIGINS,
   });
   const { registeredTimers } = await import("../shared/http/timers.js");

@@ -39,7 +39,7 @@ await token("coach", { municipality: M }); // makes the key before the API reads
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const api = spawn(process.execPath, ["--import", "tsx", "dev/start.ts"], {
   cwd: root,
-  stdio: ["ignore", "pipe", "inherit"],
+  stdio: ["ignore", "pipe", "pipe"],
   env: {
     ...process.env,
     API_PORT: "0",
@@ -59,14 +59,22 @@ const stop = () => {
 };
 process.on("exit", stop);
 
+// What the API says on stderr: why an invocation failed (its warnings and errors), shown after the figures.
+let apiErrors = "";
+api.stderr.on("data", (chunk: Buffer) => (apiErrors += chunk.toString()));
+
 const base = await new Promise<string>((resolve, reject) => {
   let out = "";
-  api.stdout.on("data", (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     out += chunk.toString();
     const m = /API\s+(http:\/\/\S+\/api)/.exec(out);
-    if (m) resolve(m[1]!);
-  });
-  api.once("exit", (code) => reject(new Error(`the API exited (${code}) before it listened:\n${out}`)));
+    if (!m) return;
+    api.stdout.off("data", onData);
+    api.stdout.resume(); // keep draining, so the API never blocks on a full pipe
+    resolve(m[1]!);
+  };
+  api.stdout.on("data", onData);
+  api.once("exit", (code) => reject(new Error(`the API exited (${code}) before it listened:\n${out}${apiErrors}`)));
 });
 
 async function send(method: string, path: string, auth: string, body?: unknown) {
@@ -153,6 +161,10 @@ const later = rss.slice(Math.floor(rss.length / 2));
 console.log(
   `  first half max ${Math.max(...rss.slice(0, Math.ceil(rss.length / 2)).map((s) => s.mb)).toFixed(0)} MB, second half max ${Math.max(...later.map((s) => s.mb)).toFixed(0)} MB`,
 );
+const lines = apiErrors.trimEnd().split("\n").filter(Boolean);
+console.log(`API warnings and errors: ${lines.length}${lines.length ? "" : " (none)"}`);
+for (const line of lines.slice(0, 20)) console.log(`  ${line}`);
+if (lines.length > 20) console.log(`  … and ${lines.length - 20} more`);
 stop();
 await new Promise((r) => api.once("exit", r));
 process.exit(0);
