@@ -57,17 +57,28 @@ export function startCosmos(port: number): Promise<CosmosChild> {
   });
 }
 
-function cosmosStats(cosmos: CosmosChild): Promise<Record<string, number>> {
+/** Asks the Cosmos emulator's process (dev/cosmos-emulator.ts) for its `stats` or its `connections`. */
+function askCosmos<K extends "stats" | "connections">(cosmos: CosmosChild, what: K): Promise<CosmosAnswers[K]> {
   return new Promise((resolve) => {
-    const onMessage = (m: { stats?: Record<string, number> }) => {
-      if (!m.stats) return;
+    const onMessage = (m: Partial<CosmosAnswers>) => {
+      const answer = m[what];
+      if (!answer) return;
       cosmos.child.off("message", onMessage);
-      resolve(m.stats);
+      resolve(answer);
     };
     cosmos.child.on("message", onMessage);
-    cosmos.child.send("stats");
+    cosmos.child.send(what);
   });
 }
+
+interface CosmosAnswers {
+  /** HTTP requests served so far, by container. */
+  stats: Record<string, number>;
+  /** Connections opened so far, closed, and closed by the client (not by the server's keep-alive time-out). */
+  connections: { opened: number; closed: number; closedByClient: number };
+}
+
+export const cosmosConnections = (cosmos: CosmosChild) => askCosmos(cosmos, "connections");
 
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -145,7 +156,7 @@ export async function startEmulators(ports: EmulatorPorts = {}): Promise<Emulato
       MAIL_ACCESS_KEY: FAKE_MAIL_ACCESS_KEY,
     },
     blobEndpoint,
-    cosmosRequests: () => cosmosStats(cosmos),
+    cosmosRequests: () => askCosmos(cosmos, "stats"),
     async stop() {
       kvk.server.closeAllConnections();
       kvk.server.close();

@@ -1,19 +1,11 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { startCosmos, stopChild } from "../dev/emulators.js";
+import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { provisionDatabase } from "../shared/data/cosmos.js";
 import { SHARED_MS } from "../shared/services/health.js";
 import { buildAdmin, inviteCandidate, newMunicipality } from "./support/factories.js";
 import { call } from "./support/http.js";
-import { testRuntime } from "./support/runtime.js";
+import { ownCosmos } from "./support/own-cosmos.js";
 
-// A Cosmos DB emulator of this file's own, so stopping it disturbs no other test file.
-let cosmos = await startCosmos(0);
-const port = cosmos.port;
-testRuntime({ COSMOS_ENDPOINT: `http://127.0.0.1:${port}` });
-await provisionDatabase();
-
-afterAll(() => stopChild(cosmos.child));
+const cosmos = await ownCosmos();
 
 describe("Cosmos DB stopped and started again", () => {
   it("when the database is down, then the API answers 503 with Retry-After; once it is back, the same process answers again", async () => {
@@ -21,7 +13,7 @@ describe("Cosmos DB stopped and started again", () => {
     const before = await inviteCandidate(m);
     expect((await call("GET", `/api/candidates/${before.id}`, { token: before.coach })).status).toBe(200);
 
-    await stopChild(cosmos.child);
+    await cosmos.stop();
     const read = await call("GET", `/api/candidates/${before.id}`, { token: before.coach });
     const write = await call("POST", "/api/candidates", { token: before.coach, body: { admin: buildAdmin() } });
     const ready = await call("GET", "/api/health/ready");
@@ -35,8 +27,7 @@ describe("Cosmos DB stopped and started again", () => {
 
     // The emulator keeps nothing in memory across a restart: it comes back empty, as after a
     // restore into a new account, and is provisioned again. The app is not restarted.
-    cosmos = await startCosmos(port);
-    await provisionDatabase();
+    await cosmos.start();
     const after = await inviteCandidate(m);
     expect((await call("GET", `/api/candidates/${after.id}`, { token: after.coach })).status).toBe(200);
     await sleep(SHARED_MS); // readiness answers share one check for that long

@@ -33,6 +33,14 @@ export const TIMER_BUDGET_MS = 570_000;
 /** Routes that work longer on purpose (upload `complete`, the admin's sweep and replay): below Azure's 230 s. */
 export const LONG_REQUEST_BUDGET_SECONDS = 200;
 
+/**
+ * How long a connection to Cosmos DB may stay unused before the app closes it (shared/data/cosmos.ts),
+ * so that it never sends a request on one the server is dropping. Azure (HTTPS): 60 s, the Java
+ * SDK's default for the gateway. The emulator (plain HTTP, a Node server that drops a connection
+ * idle for 5 s): 4 s. A connection in use is not affected; a new one costs a handshake.
+ */
+export const COSMOS_IDLE_CONNECTION_MS = { "https:": 60_000, "http:": 4_000 } as const;
+
 export const COSMOS_CONNECTION = {
   requestTimeout: 30_000,
   retryOptions: { maxRetryAttemptCount: 5, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 10 },

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
+import type { HttpClient } from "@azure/core-rest-pipeline";
 import { dependencyUnavailable } from "../domain/errors.js";
 
 /**
@@ -73,7 +73,7 @@ export function callSignal(ms: number): AbortSignal {
  * `outOfTime()` at once. That request itself is left to the SDK's own time-out (requestTimeout),
  * which spares an `AbortSignal.any` on every request: a PATCH makes three.
  */
-export function budgetedHttpClient(inner: HttpClient = createDefaultHttpClient()): HttpClient {
+export function budgetedHttpClient(inner: HttpClient): HttpClient {
   return {
     sendRequest(request) {
       const budget = budgets.getStore();
