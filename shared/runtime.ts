@@ -83,9 +83,9 @@ export function createRuntime(env: NodeJS.ProcessEnv, services: Partial<Services
   };
 }
 
-/** Keeps `key` in one of the memory's caches; at `limit` entries the oldest goes first. */
+/** Keeps `key` in one of the memory's caches; a new key at `limit` entries makes the oldest go first. */
 export function keepBounded<K, V>(cache: Map<K, V>, key: K, value: V, limit: number): void {
-  const oldest = cache.size >= limit ? cache.keys().next() : undefined;
+  const oldest = cache.size >= limit && !cache.has(key) ? cache.keys().next() : undefined;
   if (oldest && !oldest.done) cache.delete(oldest.value);
   cache.set(key, value);
 }

@@ -17,7 +17,7 @@ import { employerUser, newMunicipality, sharedCandidate, tokenFor } from "./supp
 import { exe, pdf } from "./support/files.js";
 import { call, type Schema } from "./support/http.js";
 import { complete, upload } from "./support/uploads.js";
-import { runtime } from "../shared/runtime.js";
+import { keepBounded, runtime } from "../shared/runtime.js";
 import { testClock, testRuntime } from "./support/runtime.js";
 import { anyNumber } from "./support/matchers.js";
 
@@ -258,6 +258,25 @@ describe("POST /admin/retention/replay-deletions", () => {
       expect(res.status).toBe(400);
       expect(res.body.errors?.[0]?.path).toBe("since");
     }
+  });
+});
+
+describe("the instance's bounded caches", () => {
+  it("when a cache is full, then a new key makes the oldest go, and an update of a key it holds makes none go", () => {
+    const cache = new Map([
+      ["a", 1],
+      ["b", 2],
+    ]);
+    keepBounded(cache, "b", 3, 2);
+    expect([...cache]).toEqual([
+      ["a", 1],
+      ["b", 3],
+    ]);
+    keepBounded(cache, "c", 4, 2);
+    expect([...cache]).toEqual([
+      ["b", 3],
+      ["c", 4],
+    ]);
   });
 });
 
